@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * defs_gen.h - the library's private expansion of .def rows: each row
+ * becomes the vmon_field_t describing it.  Include this, with
+ * VMON__STORE_TYPE defined as the store's struct, right before each
+ * #include of a .def table; the table's _end.def undefines the macros
+ * again, so this file has no include guard on purpose.
+ */
+#define VMON__FIELD(_m, _sym, _src, _label, _desc, _type) \
+	[VMON_ ## _sym] = { #_m, _label, _desc, #_src, _type, \
+			    offsetof(VMON__STORE_TYPE, _m), VMON_ ## _sym },
+
+#define vmon_datum_ull(_m, _sym, _src, _l, _d) VMON__FIELD(_m, _sym, _src, _l, _d, VMON_FIELD_ULL)
+#define vmon_datum_ll(_m, _sym, _src, _l, _d) VMON__FIELD(_m, _sym, _src, _l, _d, VMON_FIELD_LL)
+#define vmon_datum_int(_m, _sym, _src, _l, _d) VMON__FIELD(_m, _sym, _src, _l, _d, VMON_FIELD_INT)
+#define vmon_datum_char(_m, _sym, _src, _l, _d) VMON__FIELD(_m, _sym, _src, _l, _d, VMON_FIELD_CHAR)
+#define vmon_datum_str(_m, _sym, _src, _l, _d) VMON__FIELD(_m, _sym, _src, _l, _d, VMON_FIELD_STR)
+#define vmon_datum_argv(_m, _sym, _src, _l, _d) VMON__FIELD(_m, _sym, _src, _l, _d, VMON_FIELD_ARGV)

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * fault.h - the test builds' fault plans (VMON_TESTING only).  A plan arms
+ * one site (allocation, open, read, readlink, readdir): the countdown-th
+ * call from now fails with err (or, for reads, returns at most short_read
+ * bytes); then, if every is set, each every-th call after it; if persistent,
+ * every call after it.
+ */
+#ifndef VMON_FAULT_H
+#define VMON_FAULT_H
+
+#include "internal.h"
+
+struct vmon_fault_plan {
+	int armed;
+	unsigned long countdown;
+	unsigned long every;
+	int persistent;
+	int err;
+	int short_read;
+};
+
+void vmon_test_fault_set(enum vmon__fault_site site, const struct vmon_fault_plan *plan);
+void vmon_test_fault_clear(void);
+unsigned long vmon_test_fault_fired(void);
+
+#endif

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * io.c - every system call the samplers make on /proc goes through here:
+ * openat() relative to a directory descriptor, pread() at offset 0 of a
+ * descriptor kept open, readlinkat() and getdents64().  EINTR is retried
+ * here and nowhere else; errors are returned as -errno, with EPERM folded
+ * into EACCES ("not permitted", hidepid=1 and LSMs say EPERM).
+ *
+ * Two kinds of /proc file are read differently (reliability.md K6, K7,
+ * K12b): files the kernel generates whole (stat, statm, io, cmdline,
+ * meminfo, /proc/stat) are complete after one read that does not fill the
+ * buffer, so a sample costs one pread() and no read to see EOF; files
+ * generated record by record (task/TID/children) return about a page per
+ * read and are read until EOF.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define VMON__BUF_MIN 4096
+#define VMON__BACKOFF_MAX 64
+
+int vmon__errno_class(int err)
+{
+	return err == EPERM ? EACCES : err;
+}
+
+static int buf_reserve(struct vmon__buf *buf, size_t need)
+{
+	char *p;
+	size_t n = buf->size ? buf->size : VMON__BUF_MIN;
+
+	if (need <= buf->size)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = vmon__realloc(buf->data, n);
+	if (!p)
+		return -ENOMEM;
+	buf->data = p;
+	buf->size = n;
+	return 0;
+}
+
+int vmon__openat(int dirfd, const char *name, int flags)
+{
+	int fd, err = vmon__fault(VMON__FAULT_OPEN);
+
+	if (err < 0)
+		return -vmon__errno_class(-err);
+	do
+		fd = openat(dirfd, name, flags | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	return fd < 0 ? -vmon__errno_class(errno) : fd;
+}
+
+/* pread() retrying EINTR; a test build may cut the read short or fail it */
+static ssize_t pread_once(int fd, char *data, size_t len, off_t off)
+{
+	ssize_t n;
+	int f;
+
+	do {
+		f = vmon__fault(VMON__FAULT_READ);
+		if (f < 0 && f != -EINTR)
+			return -vmon__errno_class(-f);
+		if (f > 0 && (size_t)f < len)
+			len = f;
+		n = f == -EINTR ? (errno = EINTR, -1) : pread(fd, data, len, off);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -vmon__errno_class(errno) : n;
+}
+
+void vmon__file_init(struct vmon__file *f)
+{
+	f->fd = -1;
+	f->retry_gen = 0;
+	f->backoff = 0;
+}
+
+void vmon__file_close(struct vmon__file *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}
+
+bool vmon__file_may_retry(const vmon_t *vmon, const struct vmon__file *f)
+{
+	return !f->retry_gen || vmon->generation >= f->retry_gen;
+}
+
+int vmon__file_refused(vmon_t *vmon, struct vmon__file *f)
+{
+	vmon__file_close(f);
+	f->backoff = f->backoff ? f->backoff * 2 : 1;
+	if (f->backoff > VMON__BACKOFF_MAX)
+		f->backoff = VMON__BACKOFF_MAX;
+	f->retry_gen = vmon->generation + f->backoff;
+	return -EACCES;
+}
+
+static int file_open(vmon_t *vmon, int dirfd, const char *name, struct vmon__file *f)
+{
+	int fd;
+
+	if (f->fd >= 0)
+		return 0;
+	if (!vmon__file_may_retry(vmon, f))
+		return -EAGAIN;
+	fd = vmon__openat(dirfd, name, O_RDONLY);
+	if (fd == -EACCES)
+		return vmon__file_refused(vmon, f);
+	if (fd < 0)
+		return fd;
+	f->fd = fd;
+	f->retry_gen = 0;
+	return 0;
+}
+
+ssize_t vmon__file_read(vmon_t *vmon, int dirfd, const char *name,
+			struct vmon__file *f, struct vmon__buf *buf)
+{
+	ssize_t n;
+	int err = file_open(vmon, dirfd, name, f);
+
+	if (err < 0)
+		return err;
+	if (buf_reserve(buf, VMON__BUF_MIN) < 0)
+		return -ENOMEM;
+	for (;;) {
+		n = pread_once(f->fd, buf->data, buf->size - 1, 0);
+		if (n == -EACCES)	/* checked at read time: io after a setuid exec */
+			return vmon__file_refused(vmon, f);
+		if (n < 0)
+			return n;
+		if ((size_t)n < buf->size - 1)
+			break;
+		/* the buffer filled: grow it and take a fresh snapshot from 0 */
+		if (buf_reserve(buf, buf->size * 2) < 0)
+			return -ENOMEM;
+	}
+	f->backoff = 0;
+	buf->data[n] = '\0';
+	return n;
+}
+
+ssize_t vmon__file_read_records(vmon_t *vmon, int dirfd, const char *name,
+				struct vmon__file *f, struct vmon__buf *buf)
+{
+	size_t total = 0;
+	ssize_t n;
+	int err = file_open(vmon, dirfd, name, f);
+
+	if (err < 0)
+		return err;
+	for (;;) {
+		if (buf_reserve(buf, total + VMON__BUF_MIN) < 0)
+			return -ENOMEM;
+		n = pread_once(f->fd, buf->data + total, buf->size - 1 - total, total);
+		if (n == -EACCES)
+			return vmon__file_refused(vmon, f);
+		if (n < 0)
+			return n;
+		if (n == 0)
+			break;
+		total += n;
+	}
+	f->backoff = 0;
+	buf->data[total] = '\0';
+	return total;
+}
+
+ssize_t vmon__readlink(int dirfd, const char *name, struct vmon__buf *buf)
+{
+	ssize_t n;
+	int f;
+
+	if (buf_reserve(buf, 256) < 0)
+		return -ENOMEM;
+	for (;;) {
+		f = vmon__fault(VMON__FAULT_READLINK);
+		if (f < 0 && f != -EINTR)
+			return -vmon__errno_class(-f);
+		n = f == -EINTR ? (errno = EINTR, -1)
+				: readlinkat(dirfd, name, buf->data, buf->size - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -vmon__errno_class(errno);
+		if ((size_t)n < buf->size - 1)
+			break;
+		/* possibly truncated: readlink() does not say, so grow and retry */
+		if (buf_reserve(buf, buf->size * 2) < 0)
+			return -ENOMEM;
+	}
+	buf->data[n] = '\0';
+	return n;
+}
+
+/* the value of an all-digit name, or -1 */
+static int name_to_id(const char *s)
+{
+	long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 100000000)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return (int)v;
+}
+
+int vmon__read_ids(int fd, int **ids, size_t *alloc)
+{
+	char dents[8192] __attribute__((aligned(8)));
+	ssize_t n;
+	int nr = 0, f;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -vmon__errno_class(errno);
+	for (;;) {
+		f = vmon__fault(VMON__FAULT_READDIR);
+		if (f < 0 && f != -EINTR)
+			return -vmon__errno_class(-f);
+		n = f == -EINTR ? (errno = EINTR, -1) : getdents64(fd, dents, sizeof(dents));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -vmon__errno_class(errno);
+		if (n == 0)
+			return nr;
+		for (ssize_t off = 0; off < n;) {
+			struct dirent64 *d = (struct dirent64 *)(dents + off);
+			int id = name_to_id(d->d_name);
+
+			off += d->d_reclen;
+			if (id < 0)
+				continue;
+			if (vmon__grow((void **)ids, alloc, nr + 1, sizeof(**ids)) < 0)
+				return -ENOMEM;
+			(*ids)[nr++] = id;
+		}
+	}
+}

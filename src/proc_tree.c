@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * proc_tree.c - the nodes of the monitored tree and their lifecycle.
+ *
+ * A node is held by references: one per vmon_proc_monitor() of the caller,
+ * one while it is a followed child or thread (held_by_follow), one while
+ * VMON_FLAG_PROC_ALL holds it (held_by_all).  When the process is gone the
+ * node is staled (is_stale, out of the pid hash so a reused pid becomes a
+ * new node); at the start of the next sample the library drops its own
+ * holds, which frees the node unless the caller still holds it.
+ *
+ * Nothing is freed while vmon_sample() iterates: a node whose last
+ * reference goes inside a sample (a callback unmonitoring) is "doomed" and
+ * freed when the sample settles, and adoptions (a top-level node found as a
+ * followed child) are applied then too, so no iterator is ever broken.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_thread)
+{
+	struct vmon__node *node;
+	char path[48];
+	int fd;
+
+	if (pid <= 0) {
+		errno = ESRCH;
+		return NULL;
+	}
+	if (is_thread)
+		snprintf(path, sizeof(path), "%d/task/%d", tgid, pid);
+	else
+		snprintf(path, sizeof(path), "%d", pid);
+	node = vmon__calloc(1, sizeof(*node));
+	if (!node)
+		return NULL;
+	fd = vmon__openat(vmon->internal->proc_fd, path, O_PATH | O_DIRECTORY);
+	if (fd < 0) {
+		vmon__free(node);
+		errno = (fd == -ENOENT || fd == -ENOTDIR) ? ESRCH : -fd;
+		return NULL;
+	}
+	INIT_LIST_HEAD(&node->proc.bucket);
+	INIT_LIST_HEAD(&node->proc.children);
+	INIT_LIST_HEAD(&node->proc.siblings);
+	INIT_LIST_HEAD(&node->proc.threads);
+	INIT_LIST_HEAD(&node->proc.sample_callbacks);
+	INIT_LIST_HEAD(&node->stale_node);
+	INIT_LIST_HEAD(&node->move_node);
+	node->proc.pid = pid;
+	node->proc.is_thread = is_thread;
+	node->proc.array_hint_pos = -1;
+	node->dirfd = fd;
+	node->tgid = tgid;
+	node->task_fd = -1;
+	return node;
+}
+
+/* free what vmon__node_new() made, for a node never attached */
+static void node_destroy(struct vmon__node *node)
+{
+	close(node->dirfd);
+	vmon__free(node);
+}
+
+void vmon__note_children_changed(vmon_t *vmon, vmon_proc_t *parent, bool threads)
+{
+	if (!parent) {
+		vmon->processes_changed = 1;
+		if (!vmon->internal->in_sample)
+			vmon->internal->top_pending = true;
+		return;
+	}
+	if (threads)
+		parent->threads_changed = 1;
+	else
+		parent->children_changed = 1;
+	vmon__node(parent)->flags_gen = vmon->generation;
+}
+
+int vmon__node_attach(vmon_t *vmon, struct vmon__node *node,
+		      struct vmon__node *parent, enum vmon__hold hold)
+{
+	struct vmon_internal *in = vmon->internal;
+	vmon_proc_t *proc = &node->proc;
+
+	if ((vmon->flags & VMON_FLAG_PROC_ARRAY) && vmon__array_add(vmon, proc) < 0) {
+		node_destroy(node);
+		return -ENOMEM;
+	}
+	vmon__pidhash_add(proc->is_thread ? &in->threads : &in->procs, proc);
+	node->in_hash = 1;
+	proc->refcnt = 1;
+	proc->is_new = 1;
+	node->held_by_follow = hold == VMON__HOLD_FOLLOW;
+	node->held_by_all = hold == VMON__HOLD_ALL;
+	if (parent) {
+		proc->parent = &parent->proc;
+		if (proc->is_thread) {
+			list_add_tail(&proc->threads, &parent->proc.threads);
+			parent->proc.is_threaded = 1;
+		} else {
+			list_add_tail(&proc->siblings, &parent->proc.children);
+		}
+	} else {
+		list_add_tail(&proc->siblings, &vmon->processes);
+	}
+	vmon__note_children_changed(vmon, proc->parent, proc->is_thread);
+	if (vmon->proc_ctor_cb)
+		vmon->proc_ctor_cb(vmon, proc);
+	return 0;
+}
+
+void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
+{
+	struct vmon_internal *in = vmon->internal;
+	vmon_proc_t *proc = &node->proc, *child;
+
+	if (proc->is_stale)
+		return;
+	proc->is_stale = 1;
+	if (node->in_hash) {
+		vmon__pidhash_del(proc->is_thread ? &in->threads : &in->procs, proc);
+		node->in_hash = 0;
+	}
+	vmon__note_children_changed(vmon, proc->parent, proc->is_thread);
+	/* a gone process takes its threads with it, and its followed children
+	 * leave the tree with it (the kernel reparents them elsewhere) */
+	if (!proc->is_thread) {
+		list_for_each_entry(child, &proc->threads, threads)
+			vmon__node_stale(vmon, vmon__node(child));
+		list_for_each_entry(child, &proc->children, siblings)
+			if (vmon__node(child)->held_by_follow)
+				vmon__node_stale(vmon, vmon__node(child));
+	}
+	if ((node->held_by_follow || node->held_by_all) && !node->doomed)
+		list_move_tail(&node->stale_node, &in->stale);
+}
+
+static void free_stores(vmon_t *vmon, struct vmon__node *node)
+{
+	vmon_proc_t *proc = &node->proc;
+
+	for (int i = 0; i < VMON_STORE_PROC_NR; i++) {
+		if (!proc->stores[i])
+			continue;
+		vmon__proc_samplers[i]->close(vmon, proc, proc->stores[i]);
+		vmon__free(proc->stores[i]);
+		proc->stores[i] = NULL;
+	}
+}
+
+static void node_free(vmon_t *vmon, struct vmon__node *node);
+
+/* A parent is going: its followed children lose that hold; those the caller
+ * still holds become top-level (orphans), the rest go too. */
+static void release_children(vmon_t *vmon, vmon_proc_t *proc)
+{
+	while (!list_empty(&proc->children)) {
+		vmon_proc_t *child = list_first_entry(&proc->children, vmon_proc_t, siblings);
+		struct vmon__node *cn = vmon__node(child);
+
+		list_del(&child->siblings);
+		child->parent = NULL;
+		if (cn->held_by_follow) {
+			cn->held_by_follow = 0;
+			child->refcnt--;
+		}
+		if (child->refcnt > 0)
+			list_add_tail(&child->siblings, &vmon->orphans);
+		else
+			node_free(vmon, cn);
+	}
+	while (!list_empty(&proc->threads) && !proc->is_thread) {
+		vmon_proc_t *thread = list_first_entry(&proc->threads, vmon_proc_t, threads);
+
+		list_del(&thread->threads);
+		thread->parent = NULL;
+		node_free(vmon, vmon__node(thread));
+	}
+}
+
+static void node_free(vmon_t *vmon, struct vmon__node *node)
+{
+	struct vmon_internal *in = vmon->internal;
+	vmon_proc_t *proc = &node->proc;
+	vmon_proc_callback_t *cb, *tmp;
+
+	release_children(vmon, proc);
+	if (node->in_hash)
+		vmon__pidhash_del(proc->is_thread ? &in->threads : &in->procs, proc);
+	list_del(&node->stale_node);
+	list_del(&node->move_node);
+	if (proc->is_thread)
+		list_del(&proc->threads);
+	else
+		list_del(&proc->siblings);
+	vmon__array_del(vmon, proc);
+	/* the caller sees the node whole one last time */
+	if (vmon->proc_dtor_cb)
+		vmon->proc_dtor_cb(vmon, proc);
+	free_stores(vmon, node);
+	list_for_each_entry_safe(cb, tmp, &proc->sample_callbacks, callbacks)
+		vmon__free(cb);
+	if (node->task_fd >= 0)
+		close(node->task_fd);
+	vmon__free(node->tids);
+	node_destroy(node);
+}
+
+void vmon__node_unref(vmon_t *vmon, struct vmon__node *node)
+{
+	if (--node->proc.refcnt > 0)
+		return;
+	if (vmon->internal->in_sample) {
+		node->doomed = 1;
+		list_move_tail(&node->stale_node, &vmon->internal->doomed);
+		return;
+	}
+	node_free(vmon, node);
+	vmon__tree_settle(vmon);
+}
+
+void vmon__node_free_all(vmon_t *vmon)
+{
+	for (;;) {
+		list_splice_init(&vmon->orphans, vmon->processes.prev);
+		if (list_empty(&vmon->processes))
+			break;
+		node_free(vmon, vmon__node(list_first_entry(&vmon->processes,
+							    vmon_proc_t, siblings)));
+	}
+}
+
+void vmon__tree_reap(vmon_t *vmon)
+{
+	list_head_t *stale = &vmon->internal->stale;
+
+	/* pop one at a time: freeing a node frees its subtree, which may hold
+	 * the next entries of this list */
+	while (!list_empty(stale)) {
+		struct vmon__node *node = list_first_entry(stale, struct vmon__node, stale_node);
+		vmon_proc_t *proc = &node->proc;
+
+		list_del(&node->stale_node);
+		proc->refcnt -= node->held_by_follow + node->held_by_all;
+		node->held_by_all = 0;
+		if (proc->refcnt <= 0) {
+			node_free(vmon, node);
+			continue;
+		}
+		/* the caller still holds it: it stays, stale, at the top level */
+		node->held_by_follow = 0;
+		if (proc->parent && !proc->is_thread) {
+			list_move_tail(&proc->siblings, &vmon->processes);
+			proc->parent = NULL;
+		}
+	}
+}
+
+void vmon__node_adopt(vmon_t *vmon, struct vmon__node *node, struct vmon__node *parent)
+{
+	node->move_to = parent;
+	list_move_tail(&node->move_node, &vmon->internal->moves);
+}
+
+static bool is_ancestor(vmon_proc_t *a, vmon_proc_t *p)
+{
+	for (; p; p = p->parent)
+		if (p == a)
+			return true;
+	return false;
+}
+
+static void apply_move(vmon_t *vmon, struct vmon__node *node)
+{
+	struct vmon__node *parent = node->move_to;
+	vmon_proc_t *proc = &node->proc;
+
+	node->move_to = NULL;
+	if (node->doomed || proc->is_stale || parent->doomed || parent->proc.is_stale ||
+	    proc->parent == &parent->proc || is_ancestor(proc, &parent->proc))
+		return;
+	vmon__note_children_changed(vmon, proc->parent, false);
+	list_move_tail(&proc->siblings, &parent->proc.children);
+	proc->parent = &parent->proc;
+	if (!node->held_by_follow) {
+		node->held_by_follow = 1;
+		proc->refcnt++;
+	}
+	vmon__note_children_changed(vmon, proc->parent, false);
+}
+
+void vmon__tree_settle(vmon_t *vmon)
+{
+	struct vmon_internal *in = vmon->internal;
+
+	while (!list_empty(&in->moves)) {
+		struct vmon__node *node = list_first_entry(&in->moves, struct vmon__node, move_node);
+
+		list_del(&node->move_node);
+		apply_move(vmon, node);
+	}
+	while (!list_empty(&in->doomed))
+		node_free(vmon, list_first_entry(&in->doomed, struct vmon__node, stale_node));
+	if (!list_empty(&vmon->orphans)) {
+		list_splice_init(&vmon->orphans, vmon->processes.prev);
+		vmon__note_children_changed(vmon, NULL, false);
+	}
+}
+
+vmon_proc_wants_t vmon__node_wants(const vmon_t *vmon, const vmon_proc_t *proc)
+{
+	vmon_proc_wants_t wants = proc->wants ? proc->wants : vmon->proc_wants;
+
+	/* threads follow nothing, their process does it for all its tasks;
+	 * their descriptors are their process's */
+	if (proc->is_thread)
+		wants &= ~(VMON__PROC_FOLLOW_WANTS | VMON_WANT_PROC_FILES);
+	return wants;
+}

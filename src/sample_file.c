@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * sample_file.c - the common shape of a store filled from one file the
+ * kernel generates whole (/proc/stat, meminfo, statm, io): read it with one
+ * pread(), parse it, and say what changed.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+enum vmon__outcome vmon__sample_file(vmon_t *vmon, int dirfd, const char *name,
+				     struct vmon__file_store *fs,
+				     const vmon_store_info_t *info, void *store,
+				     int (*parse)(void *store, const char *buf, size_t len),
+				     bool *unavailable)
+{
+	char *changed = store, *unavail = (char *)store + BITNSLOTS(info->fields_nr);
+	ssize_t n = vmon__file_read(vmon, dirfd, name, &fs->file, &vmon->internal->buf);
+
+	if (n == -ENOMEM)
+		return VMON__NOMEM;
+	if (n == -ESRCH)
+		return VMON__GONE;
+	if (n < 0) {	/* not permitted, not in this kernel, or waiting to retry */
+		memset(changed, 0, BITNSLOTS(info->fields_nr));
+		vmon__bits_fill(unavail, info->fields_nr);
+		*unavailable = true;
+		return VMON__UNCHANGED;
+	}
+	if (parse(store, vmon->internal->buf.data, n) < 0)
+		return VMON__NOMEM;
+	if (!fs->sampled) {
+		vmon__bits_fill(changed, info->fields_nr);
+		fs->sampled = true;
+	}
+	*unavailable = vmon__bits_any(unavail, info->fields_nr);
+	return vmon__bits_any(changed, info->fields_nr) ? VMON__CHANGED : VMON__UNCHANGED;
+}

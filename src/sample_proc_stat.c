@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * sample_proc_stat.c - VMON_WANT_PROC_STAT: /proc/PID/stat
+ * (proc_pid_stat(5)) and its companions cmdline, exe and wchan.
+ *
+ * stat is read whole (one pread) before anything is parsed: comm is the
+ * bytes between the first '(' and the *last* ')' of the file, and the
+ * fields after it are counted from there.  Any user can name a process
+ * "x) Z 1 1" or put a newline in the name (reliability.md K1, K2), so no
+ * other split is safe; the seed's use of /proc/PID/comm's length was racy
+ * and spoofable.  comm comes from stat, so /proc/PID/comm is never read.
+ *
+ * Kernel threads (PF_KTHREAD in the flags word) have no cmdline and no exe
+ * (K3): they are not read for them, and exe is marked unavailable.  exe
+ * fails with ENOENT for zombies and EACCES for other users' processes:
+ * unavailable, and EACCES is retried after a back-off.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define VMON__PF_KTHREAD 0x00200000ULL
+#define VMON__STAT_FIELDS_MAX 64	/* proc(5) documents 52 */
+
+struct proc_stat_state {
+	vmon_proc_stat_t pub;
+	struct vmon__file stat, cmdline, wchan;
+	struct vmon__file exe;	/* only its back-off is used: exe is a link */
+	bool sampled;
+};
+
+/* field number of stat -> symbol of the scalar field it fills, or -1 */
+static int stat_pos_sym[VMON__STAT_FIELDS_MAX + 1];
+static pthread_once_t stat_pos_once = PTHREAD_ONCE_INIT;
+
+static void stat_pos_build(void)
+{
+	const vmon_store_info_t *info = &vmon__proc_stat_info;
+
+	for (int i = 0; i <= VMON__STAT_FIELDS_MAX; i++)
+		stat_pos_sym[i] = -1;
+	for (int i = 0; i < info->fields_nr; i++) {
+		const vmon_field_t *f = &info->fields[i];
+		int pos = atoi(f->source);
+
+		if (pos >= 3 && pos <= VMON__STAT_FIELDS_MAX &&
+		    f->type != VMON_FIELD_STR && f->type != VMON_FIELD_ARGV)
+			stat_pos_sym[pos] = f->sym;
+	}
+}
+
+/* mark every field that comes from the stat file unavailable */
+static void stat_fields_unavailable(vmon_proc_stat_t *st)
+{
+	for (int pos = 3; pos <= VMON__STAT_FIELDS_MAX; pos++)
+		if (stat_pos_sym[pos] >= 0)
+			BITSET(st->unavailable, stat_pos_sym[pos]);
+	BITSET(st->unavailable, VMON_PROC_STAT_PID);
+	BITSET(st->unavailable, VMON_PROC_STAT_COMM);
+}
+
+int vmon__parse_proc_stat(vmon_proc_stat_t *st, const char *buf, size_t len)
+{
+	const vmon_store_info_t *info = &vmon__proc_stat_info;
+	const char *end = buf + len, *open, *close, *p, *t, *t_end;
+	int pos;
+
+	pthread_once(&stat_pos_once, stat_pos_build);
+	stat_fields_unavailable(st);
+	open = memchr(buf, '(', len);
+	close = memrchr(buf, ')', len);
+	if (!open || !close || close < open)
+		return 0;	/* not a stat line: everything stays unavailable */
+	/* (1) pid, before the '(' */
+	p = buf;
+	t = vmon__next_token(&p, open, &t_end);
+	if (t)
+		vmon__field_parse(&info->fields[VMON_PROC_STAT_PID], st,
+				  st->changed, st->unavailable, t, t_end);
+	/* (2) comm */
+	if (vmon__chars_set(&st->comm, open + 1, close - open - 1,
+			    st->changed, VMON_PROC_STAT_COMM) < 0)
+		return -ENOMEM;
+	BITCLEAR(st->unavailable, VMON_PROC_STAT_COMM);
+	/* (3) state onwards, counted from the last ')' */
+	p = close + 1;
+	for (pos = 3; pos <= VMON__STAT_FIELDS_MAX; pos++) {
+		t = vmon__next_token(&p, end, &t_end);
+		if (!t)
+			break;
+		if (stat_pos_sym[pos] >= 0)
+			vmon__field_parse(&info->fields[stat_pos_sym[pos]], st,
+					  st->changed, st->unavailable, t, t_end);
+	}
+	return 0;
+}
+
+int vmon__parse_cmdline(vmon_proc_stat_t *st, const char *buf, size_t len)
+{
+	char **argv;
+	int argc = 0;
+
+	if (vmon__chars_set(&st->cmdline, buf, len, st->changed, VMON_PROC_STAT_CMDLINE) < 0)
+		return -ENOMEM;
+	BITCLEAR(st->unavailable, VMON_PROC_STAT_CMDLINE);
+	BITCLEAR(st->unavailable, VMON_PROC_STAT_ARGC);
+	BITCLEAR(st->unavailable, VMON_PROC_STAT_ARGV);
+	if (!BITTEST(st->changed, VMON_PROC_STAT_CMDLINE) && st->argv)
+		return 0;
+	/* arguments are NUL-terminated; bytes after the last NUL (a title
+	 * rewritten without one, K11) are one more argument */
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\0')
+			argc++;
+	if (len && buf[len - 1] != '\0')
+		argc++;
+	argv = vmon__realloc(st->argv, (size_t)(argc + 1) * sizeof(char *));
+	if (!argv)
+		return -ENOMEM;
+	st->argv = argv;
+	argc = 0;
+	for (size_t i = 0; i < len; i += strlen(st->cmdline.array + i) + 1)
+		st->argv[argc++] = st->cmdline.array + i;
+	st->argv[argc] = NULL;
+	if (st->argc != argc)
+		BITSET(st->changed, VMON_PROC_STAT_ARGC);
+	st->argc = argc;
+	BITSET(st->changed, VMON_PROC_STAT_ARGV);
+	return 0;
+}
+
+void vmon__proc_stat_free(vmon_proc_stat_t *st)
+{
+	vmon__chars_free(&st->comm);
+	vmon__chars_free(&st->cmdline);
+	vmon__chars_free(&st->exe);
+	vmon__chars_free(&st->wchan);
+	vmon__free(st->argv);
+	st->argv = NULL;
+	st->argc = 0;
+}
+
+/* Read a companion file of text (wchan) into field sym. */
+static enum vmon__outcome read_text(vmon_t *vmon, int dirfd, const char *name,
+				    struct vmon__file *f, vmon_proc_stat_t *st, int sym)
+{
+	ssize_t n = vmon__file_read(vmon, dirfd, name, f, &vmon->internal->buf);
+
+	if (n == -ESRCH)
+		return VMON__GONE;
+	if (n < 0) {
+		BITSET(st->unavailable, sym);
+		return n == -ENOMEM ? VMON__NOMEM : VMON__UNCHANGED;
+	}
+	if (vmon__chars_set((vmon_char_array_t *)((char *)st + vmon__proc_stat_info.fields[sym].offset),
+			    vmon->internal->buf.data, n, st->changed, sym) < 0)
+		return VMON__NOMEM;
+	BITCLEAR(st->unavailable, sym);
+	return VMON__UNCHANGED;
+}
+
+static enum vmon__outcome read_cmdline(vmon_t *vmon, int dirfd, struct proc_stat_state *s)
+{
+	vmon_proc_stat_t *st = &s->pub;
+	ssize_t n = vmon__file_read(vmon, dirfd, "cmdline", &s->cmdline, &vmon->internal->buf);
+
+	if (n == -ESRCH)
+		return VMON__GONE;
+	if (n < 0) {
+		BITSET(st->unavailable, VMON_PROC_STAT_CMDLINE);
+		BITSET(st->unavailable, VMON_PROC_STAT_ARGC);
+		BITSET(st->unavailable, VMON_PROC_STAT_ARGV);
+		return n == -ENOMEM ? VMON__NOMEM : VMON__UNCHANGED;
+	}
+	return vmon__parse_cmdline(st, vmon->internal->buf.data, n) < 0 ?
+	       VMON__NOMEM : VMON__UNCHANGED;
+}
+
+static enum vmon__outcome read_exe(vmon_t *vmon, int dirfd, struct proc_stat_state *s)
+{
+	vmon_proc_stat_t *st = &s->pub;
+	ssize_t n;
+
+	if (!vmon__file_may_retry(vmon, &s->exe)) {
+		BITSET(st->unavailable, VMON_PROC_STAT_EXE);
+		return VMON__UNCHANGED;
+	}
+	n = vmon__readlink(dirfd, "exe", &vmon->internal->link);
+	if (n == -ESRCH)
+		return VMON__GONE;
+	if (n < 0) {
+		if (n == -EACCES)
+			vmon__file_refused(vmon, &s->exe);
+		BITSET(st->unavailable, VMON_PROC_STAT_EXE);
+		return n == -ENOMEM ? VMON__NOMEM : VMON__UNCHANGED;
+	}
+	if (vmon__chars_set(&st->exe, vmon->internal->link.data, n, st->changed,
+			    VMON_PROC_STAT_EXE) < 0)
+		return VMON__NOMEM;
+	s->exe.backoff = 0;
+	s->exe.retry_gen = 0;
+	BITCLEAR(st->unavailable, VMON_PROC_STAT_EXE);
+	return VMON__UNCHANGED;
+}
+
+/* A kernel thread has neither cmdline nor exe: say so without asking. */
+static enum vmon__outcome kthread_companions(vmon_proc_stat_t *st)
+{
+	if (vmon__parse_cmdline(st, "", 0) < 0)
+		return VMON__NOMEM;
+	BITSET(st->unavailable, VMON_PROC_STAT_EXE);
+	return VMON__UNCHANGED;
+}
+
+static void proc_stat_init(void *state)
+{
+	struct proc_stat_state *s = state;
+
+	vmon__file_init(&s->stat);
+	vmon__file_init(&s->cmdline);
+	vmon__file_init(&s->wchan);
+	vmon__file_init(&s->exe);
+}
+
+static enum vmon__outcome proc_stat_sample(vmon_t *vmon, vmon_proc_t *proc, void *state)
+{
+	struct proc_stat_state *s = state;
+	vmon_proc_stat_t *st = &s->pub;
+	int dirfd = vmon__node(proc)->dirfd;
+	enum vmon__outcome o = VMON__UNCHANGED, c;
+	ssize_t n;
+
+	memset(st->changed, 0, sizeof(st->changed));
+	n = vmon__file_read(vmon, dirfd, "stat", &s->stat, &vmon->internal->buf);
+	if (n == -ESRCH)
+		return VMON__GONE;
+	if (n == -ENOMEM)
+		return VMON__NOMEM;
+	if (n < 0) {
+		pthread_once(&stat_pos_once, stat_pos_build);
+		stat_fields_unavailable(st);
+	} else if (vmon__parse_proc_stat(st, vmon->internal->buf.data, n) < 0) {
+		return VMON__NOMEM;
+	}
+	if (n >= 0 && !BITTEST(st->unavailable, VMON_PROC_STAT_FLAGS) &&
+	    (st->flags & VMON__PF_KTHREAD))
+		c = kthread_companions(st);
+	else if ((c = read_cmdline(vmon, dirfd, s)) == VMON__UNCHANGED)
+		c = read_exe(vmon, dirfd, s);
+	if (c == VMON__UNCHANGED)
+		c = read_text(vmon, dirfd, "wchan", &s->wchan, st, VMON_PROC_STAT_WCHAN);
+	if (c == VMON__GONE)
+		return VMON__GONE;
+	if (c == VMON__NOMEM)
+		o = VMON__NOMEM;
+	if (!s->sampled) {
+		vmon__bits_fill(st->changed, VMON_PROC_STAT_NR);
+		s->sampled = true;
+	}
+	if (vmon__bits_any(st->unavailable, VMON_PROC_STAT_NR))
+		proc->unavailable |= VMON_WANT_PROC_STAT;
+	if (o == VMON__UNCHANGED && vmon__bits_any(st->changed, VMON_PROC_STAT_NR))
+		o = VMON__CHANGED;
+	return o;
+}
+
+static void proc_stat_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
+{
+	struct proc_stat_state *s = state;
+
+	(void)vmon;
+	(void)proc;
+	vmon__file_close(&s->stat);
+	vmon__file_close(&s->cmdline);
+	vmon__file_close(&s->wchan);
+	vmon__proc_stat_free(&s->pub);
+}
+
+const struct vmon__proc_sampler vmon__sampler_proc_stat = {
+	.state_size = sizeof(struct proc_stat_state),
+	.init = proc_stat_init,
+	.sample = proc_stat_sample,
+	.close = proc_stat_close,
+};

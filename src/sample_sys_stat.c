@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * sample_sys_stat.c - VMON_WANT_SYS_STAT: /proc/stat (proc_stat(5)).
+ *
+ * Lines are recognised by their first word, never by position: "cpu" (the
+ * aggregate, first occurrence only), "cpuN" (one row per online CPU, kept
+ * by id in cpus[] so a hot-unplugged CPU leaves a gap instead of shifting
+ * the others), "intr" (its first number, the total), "softirq" (the total
+ * and each kind), and the single-number lines ctxt, btime, processes,
+ * procs_running and procs_blocked.  Rows with fewer columns (old kernels)
+ * leave the missing ones unavailable; unknown lines are skipped.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* CPU ids above this are taken as garbage, not as a reason to allocate */
+#define VMON__CPU_ID_MAX 65535
+
+struct sys_stat_state {
+	vmon_sys_stat_t pub;
+	struct vmon__file_store fs;
+};
+
+static bool word_is(const char *w, const char *w_end, const char *s)
+{
+	size_t n = strlen(s);
+
+	return (size_t)(w_end - w) == n && !memcmp(w, s, n);
+}
+
+/* the row of CPU id, growing cpus[] (new rows zeroed); NULL on ENOMEM */
+static vmon_sys_cpu_t *cpu_row(vmon_sys_stat_t *st, int id)
+{
+	if (id >= st->cpus_nr) {
+		vmon_sys_cpu_t *p = vmon__realloc(st->cpus, (size_t)(id + 1) * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		memset(p + st->cpus_nr, 0, (size_t)(id + 1 - st->cpus_nr) * sizeof(*p));
+		for (int i = st->cpus_nr; i <= id; i++) {
+			/* a row seen for the first time has changed everywhere */
+			vmon__bits_fill(p[i].changed, VMON_SYS_CPU_NR);
+			vmon__bits_fill(p[i].unavailable, VMON_SYS_CPU_NR);
+		}
+		st->cpus = p;
+		st->cpus_nr = id + 1;
+	}
+	return &st->cpus[id];
+}
+
+/* "cpuN ..." with N all digits: N, else -1 */
+static int cpu_id(const char *w, const char *w_end)
+{
+	const char *p = w + 3;
+	unsigned long long id;
+
+	if (w_end - w < 4 || memcmp(w, "cpu", 3) ||
+	    vmon__parse_ull(&p, w_end, &id) < 0 || p != w_end || id > VMON__CPU_ID_MAX)
+		return -1;
+	return (int)id;
+}
+
+static int parse_cpu_line(vmon_sys_stat_t *st, int id, const char *p, const char *eol)
+{
+	vmon_sys_cpu_t *row = cpu_row(st, id);
+
+	if (!row)
+		return -ENOMEM;
+	if (row->online)	/* a duplicated row: the first one counts */
+		return 0;
+	row->online = 1;
+	vmon__parse_columns(&vmon__sys_cpu_info, 0, VMON_SYS_CPU_NR, row,
+			    row->changed, row->unavailable, p, eol);
+	return 0;
+}
+
+/* the field whose source is the word, among the single-number lines */
+static const vmon_field_t *keyed_field(const char *w, const char *w_end)
+{
+	for (int i = VMON_SYS_STAT_CTXT; i <= VMON_SYS_STAT_N_BLOCKED; i++)
+		if (word_is(w, w_end, vmon__sys_stat_info.fields[i].source))
+			return &vmon__sys_stat_info.fields[i];
+	return NULL;
+}
+
+static int parse_line(vmon_sys_stat_t *st, const char *p, const char *eol, bool *seen_cpu)
+{
+	const vmon_store_info_t *info = &vmon__sys_stat_info;
+	const char *w_end, *w = vmon__next_token(&p, eol, &w_end);
+	const vmon_field_t *f;
+	int id;
+
+	if (!w)
+		return 0;
+	if (word_is(w, w_end, "cpu")) {
+		if (!*seen_cpu)
+			vmon__parse_columns(info, VMON_SYS_STAT_CPU_USER, VMON_SYS_CPU_NR, st,
+					    st->changed, st->unavailable, p, eol);
+		*seen_cpu = true;
+	} else if ((id = cpu_id(w, w_end)) >= 0) {
+		return parse_cpu_line(st, id, p, eol);
+	} else if (word_is(w, w_end, "intr")) {
+		vmon__parse_columns(info, VMON_SYS_STAT_INTR, 1, st,
+				    st->changed, st->unavailable, p, eol);
+	} else if (word_is(w, w_end, "softirq")) {
+		vmon__parse_columns(info, VMON_SYS_STAT_SOFTIRQ_TOTAL,
+				    VMON_SYS_STAT_SOFTIRQ_RCU - VMON_SYS_STAT_SOFTIRQ_TOTAL + 1,
+				    st, st->changed, st->unavailable, p, eol);
+	} else if ((f = keyed_field(w, w_end))) {
+		vmon__parse_columns(info, f->sym, 1, st, st->changed, st->unavailable, p, eol);
+	}
+	return 0;
+}
+
+int vmon__parse_sys_stat(vmon_sys_stat_t *st, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	bool seen_cpu = false;
+	int err = 0;
+
+	memset(st->changed, 0, sizeof(st->changed));
+	/* what no line sets stays unavailable */
+	vmon__bits_fill(st->unavailable, VMON_SYS_STAT_NR);
+	for (int i = 0; i < st->cpus_nr; i++) {
+		memset(st->cpus[i].changed, 0, sizeof(st->cpus[i].changed));
+		st->cpus[i].online = 0;
+	}
+	while (p < end && !err) {
+		const char *eol = memchr(p, '\n', end - p);
+
+		if (!eol)
+			eol = end;
+		err = parse_line(st, p, eol, &seen_cpu);
+		p = eol + 1;
+	}
+	for (int i = 0; i < st->cpus_nr; i++)
+		if (!st->cpus[i].online)
+			vmon__bits_fill(st->cpus[i].unavailable, VMON_SYS_CPU_NR);
+	return err;
+}
+
+static int parse(void *store, const char *buf, size_t len)
+{
+	return vmon__parse_sys_stat(store, buf, len);
+}
+
+static void sys_stat_init(void *state)
+{
+	vmon__file_init(&((struct sys_stat_state *)state)->fs.file);
+}
+
+static bool cpus_changed(const vmon_sys_stat_t *st)
+{
+	for (int i = 0; i < st->cpus_nr; i++)
+		if (vmon__bits_any(st->cpus[i].changed, VMON_SYS_CPU_NR))
+			return true;
+	return false;
+}
+
+static enum vmon__outcome sys_stat_sample(vmon_t *vmon, void *state)
+{
+	struct sys_stat_state *s = state;
+	bool unavailable = false;
+	enum vmon__outcome o = vmon__sample_file(vmon, vmon->internal->proc_fd, "stat",
+						 &s->fs, &vmon__sys_stat_info, &s->pub,
+						 parse, &unavailable);
+
+	if (unavailable)
+		vmon->unavailable |= VMON_WANT_SYS_STAT;
+	if (o == VMON__UNCHANGED && cpus_changed(&s->pub))
+		o = VMON__CHANGED;
+	return o;
+}
+
+static void sys_stat_close(vmon_t *vmon, void *state)
+{
+	struct sys_stat_state *s = state;
+
+	(void)vmon;
+	vmon__file_close(&s->fs.file);
+	vmon__free(s->pub.cpus);
+	s->pub.cpus = NULL;
+	s->pub.cpus_nr = 0;
+}
+
+const struct vmon__sys_sampler vmon__sampler_sys_stat = {
+	.state_size = sizeof(struct sys_stat_state),
+	.init = sys_stat_init,
+	.sample = sys_stat_sample,
+	.close = sys_stat_close,
+};

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * vmon.c - an instance's life: vmon_init(), vmon_sample() and
+ * vmon_destroy().  This file only orchestrates; the tree lives in
+ * proc_tree.c, the samplers in sample_*.c and follow_*.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define VMON__FLAGS_ALL (VMON_FLAG_PROC_ARRAY | VMON_FLAG_PROC_ALL | VMON_FLAG_2PASS)
+
+static int check_args(vmon_t *vmon, const char *root, vmon_flags_t flags,
+		      vmon_sys_wants_t sys_wants, vmon_proc_wants_t proc_wants)
+{
+	if (!vmon || !root || (flags & ~VMON__FLAGS_ALL) ||
+	    (sys_wants & ~((1u << VMON_STORE_SYS_NR) - 1)) ||
+	    (proc_wants & ~((1u << VMON_STORE_PROC_NR) - 1)))
+		return -EINVAL;
+	/* every process is already top-level: following children would need
+	 * a node to be in two places */
+	if ((flags & VMON_FLAG_PROC_ALL) && (proc_wants & VMON_WANT_PROC_FOLLOW_CHILDREN))
+		return -EINVAL;
+	return 0;
+}
+
+VMON_EXPORT int vmon_init_root(vmon_t *vmon, const char *root, vmon_flags_t flags,
+			       vmon_sys_wants_t sys_wants, vmon_proc_wants_t proc_wants)
+{
+	struct vmon_internal *in;
+	int err = check_args(vmon, root, flags, sys_wants, proc_wants);
+
+	if (err < 0) {
+		errno = -err;
+		return 0;
+	}
+	memset(vmon, 0, sizeof(*vmon));
+	in = vmon__calloc(1, sizeof(*in));
+	if (!in)
+		return 0;
+	if (vmon__pidhash_init(&in->procs) < 0 || vmon__pidhash_init(&in->threads) < 0) {
+		err = ENOMEM;
+		goto out_free;
+	}
+	vmon->proc_dir = opendir(root);
+	if (!vmon->proc_dir) {
+		err = errno;
+		goto out_free;
+	}
+	in->proc_fd = dirfd(vmon->proc_dir);
+	in->page_size = sysconf(_SC_PAGESIZE);
+	INIT_LIST_HEAD(&in->stale);
+	INIT_LIST_HEAD(&in->doomed);
+	INIT_LIST_HEAD(&in->moves);
+	INIT_LIST_HEAD(&vmon->processes);
+	INIT_LIST_HEAD(&vmon->orphans);
+	INIT_LIST_HEAD(&vmon->fobjects);
+	vmon->internal = in;
+	vmon->flags = flags;
+	vmon->sys_wants = sys_wants;
+	vmon->proc_wants = proc_wants;
+	vmon->array_hint_free = -1;
+	vmon->ticks_per_sec = sysconf(_SC_CLK_TCK);
+	vmon->num_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return 1;
+
+out_free:
+	vmon__pidhash_destroy(&in->procs);
+	vmon__pidhash_destroy(&in->threads);
+	vmon__free(in);
+	errno = err;
+	return 0;
+}
+
+VMON_EXPORT int vmon_init(vmon_t *vmon, vmon_flags_t flags,
+			  vmon_sys_wants_t sys_wants, vmon_proc_wants_t proc_wants)
+{
+	return vmon_init_root(vmon, "/proc", flags, sys_wants, proc_wants);
+}
+
+static void sample_sys(vmon_t *vmon)
+{
+	vmon->activity = 0;
+	vmon->unavailable = 0;
+	for (int i = 0; i < VMON_STORE_SYS_NR; i++) {
+		const struct vmon__sys_sampler *s = vmon__sys_samplers[i];
+
+		if (!(vmon->sys_wants & (1u << i)))
+			continue;
+		if (!vmon->stores[i]) {
+			vmon->stores[i] = vmon__calloc(1, s->state_size);
+			if (!vmon->stores[i]) {
+				vmon__sample_error(vmon, -ENOMEM);
+				continue;
+			}
+			if (s->init)
+				s->init(vmon->stores[i]);
+		}
+		switch (s->sample(vmon, vmon->stores[i])) {
+		case VMON__CHANGED:
+			vmon->activity |= 1u << i;
+			break;
+		case VMON__NOMEM:
+			vmon__sample_error(vmon, -ENOMEM);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+VMON_EXPORT int vmon_sample(vmon_t *vmon)
+{
+	struct vmon_internal *in;
+	int err;
+
+	if (!vmon || !(in = vmon->internal) || in->in_sample) {
+		errno = EINVAL;
+		return 0;
+	}
+	in->in_sample = true;
+	in->error = 0;
+	vmon->generation++;
+	vmon->processes_changed = in->top_pending;
+	in->top_pending = false;
+	vmon__tree_reap(vmon);
+	sample_sys(vmon);
+	if (vmon->sample_cb)
+		vmon->sample_cb(vmon, vmon->sample_cb_arg);
+	if (vmon->flags & VMON_FLAG_PROC_ALL) {
+		err = vmon__proc_all_scan(vmon);
+		if (err < 0)
+			vmon__sample_error(vmon, err);
+	}
+	vmon__sample_procs(vmon);
+	in->in_sample = false;
+	vmon__tree_settle(vmon);
+	if (in->error) {
+		errno = -in->error;
+		return 0;
+	}
+	return 1;
+}
+
+VMON_EXPORT void vmon_destroy(vmon_t *vmon)
+{
+	struct vmon_internal *in;
+
+	if (!vmon || !(in = vmon->internal))
+		return;
+	in->in_sample = false;
+	vmon__node_free_all(vmon);
+	for (int i = 0; i < VMON_STORE_SYS_NR; i++) {
+		if (!vmon->stores[i])
+			continue;
+		vmon__sys_samplers[i]->close(vmon, vmon->stores[i]);
+		vmon__free(vmon->stores[i]);
+		vmon->stores[i] = NULL;
+	}
+	vmon__array_destroy(vmon);
+	vmon__fobject_table_destroy(vmon);
+	vmon__pidhash_destroy(&in->procs);
+	vmon__pidhash_destroy(&in->threads);
+	vmon__free(in->buf.data);
+	vmon__free(in->link.data);
+	vmon__free(in->ids);
+	vmon__free(in->sorted);
+	closedir(vmon->proc_dir);
+	vmon__free(in);
+	vmon->proc_dir = NULL;
+	vmon->internal = NULL;
+}
