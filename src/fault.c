@@ -13,6 +13,7 @@
 
 static struct vmon_fault_plan plans[VMON__FAULT_READDIR + 1];
 static unsigned long fired;
+static unsigned long calls[VMON__FAULT_READDIR + 1];
 
 void vmon_test_fault_set(enum vmon__fault_site site, const struct vmon_fault_plan *plan)
 {
@@ -31,10 +32,16 @@ unsigned long vmon_test_fault_fired(void)
 	return fired;
 }
 
+unsigned long vmon_test_fault_calls(enum vmon__fault_site site)
+{
+	return calls[site];
+}
+
 int vmon__fault(enum vmon__fault_site site)
 {
 	struct vmon_fault_plan *p = &plans[site];
 
+	calls[site]++;
 	if (!p->armed)
 		return 0;
 	if (p->countdown > 1) {

@@ -23,5 +23,7 @@ struct vmon_fault_plan {
 void vmon_test_fault_set(enum vmon__fault_site site, const struct vmon_fault_plan *plan);
 void vmon_test_fault_clear(void);
 unsigned long vmon_test_fault_fired(void);
+/* calls made at a site since the process started, faulted or not */
+unsigned long vmon_test_fault_calls(enum vmon__fault_site site);
 
 #endif

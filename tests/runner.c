@@ -77,11 +77,12 @@ void vmon_test_fail(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "    FAIL %s:%d: ", file, line);
+	fprintf(stdout, "    FAIL %s:%d: ", file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stdout, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', stdout);
+	fflush(stdout);
 	reap_descendants();
 	_exit(1);
 }
@@ -90,11 +91,12 @@ void vmon_test_skip(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "    SKIP: ");
+	fprintf(stdout, "    SKIP: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stdout, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', stdout);
+	fflush(stdout);
 	reap_descendants();
 	_exit(EXIT_SKIP);
 }
@@ -135,7 +137,7 @@ static int run(const struct test *t)
 		if (r == pid)
 			break;
 		if (waited >= secs * 100) {
-			fprintf(stderr, "    FAIL: timed out after %d s\n", secs);
+			fprintf(stdout, "    FAIL: timed out after %d s\n", secs);
 			kill(-pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			status = -1;
@@ -147,7 +149,7 @@ static int run(const struct test *t)
 	kill(-pid, SIGKILL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (status != -1 && WIFSIGNALED(status))
-		fprintf(stderr, "    FAIL: killed by signal %d\n", WTERMSIG(status));
+		fprintf(stdout, "    FAIL: killed by signal %d\n", WTERMSIG(status));
 	printf("%s %s (%s, %.2f s)\n",
 	       status == 0 ? "ok  " :
 	       (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_SKIP) ? "SKIP" : "FAIL",

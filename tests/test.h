@@ -116,6 +116,11 @@ int t_list_ids(const char *dir, int *ids, int max);
 /* Count the descriptors open in this process. */
 int t_count_fds(void);
 
+/* ---- invariants (invariants.c) ---- */
+struct _vmon_t;
+/* Walk the whole instance and fail the test on any broken invariant. */
+void t_check_tree(struct _vmon_t *vmon);
+
 /* Path of a built program (examples, helpers) under the build directory. */
 const char *t_build_path(const char *rel, char *buf, size_t size);
 /* The fixture proc root tests/fixtures/proc/NAME. */
