@@ -48,13 +48,14 @@ static int buf_reserve(struct vmon__buf *buf, size_t need)
 
 int vmon__openat(int dirfd, const char *name, int flags)
 {
-	int fd, err = vmon__fault(VMON__FAULT_OPEN);
+	int fd, f;
 
-	if (err < 0)
-		return -vmon__errno_class(-err);
-	do
-		fd = openat(dirfd, name, flags | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
+	do {
+		f = vmon__fault(VMON__FAULT_OPEN);
+		if (f < 0 && f != -EINTR)
+			return -vmon__errno_class(-f);
+		fd = f == -EINTR ? (errno = EINTR, -1) : openat(dirfd, name, flags | O_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
 	return fd < 0 ? -vmon__errno_class(errno) : fd;
 }
 

@@ -22,6 +22,17 @@
 
 #include "test.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define VMON_TEST_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VMON_TEST_LSAN 1
+#endif
+#endif
+#ifdef VMON_TEST_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #define MAX_TESTS 1024
 #define EXIT_SKIP 77
 
@@ -128,6 +139,14 @@ static int run(const struct test *t)
 		t->fn();
 		reap_descendants();
 		fflush(NULL);
+#ifdef VMON_TEST_LSAN
+		/* _exit() skips LeakSanitizer's exit check: run it here */
+		if (__lsan_do_recoverable_leak_check()) {
+			printf("    FAIL: LeakSanitizer found leaks\n");
+			fflush(NULL);
+			_exit(1);
+		}
+#endif
 		_exit(0);
 	}
 	setpgid(pid, pid);
