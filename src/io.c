@@ -95,6 +95,8 @@ bool vmon__file_may_retry(const vmon_t *vmon, const struct vmon__file *f)
 	return !f->retry_gen || vmon->generation >= f->retry_gen;
 }
 
+/* An open (or read) refused: close, and wait 1, 2, 4 ... 64 samples before
+ * trying again, so a permanent refusal costs almost nothing. */
 int vmon__file_refused(vmon_t *vmon, struct vmon__file *f)
 {
 	vmon__file_close(f);
@@ -116,6 +118,11 @@ static int file_open(vmon_t *vmon, int dirfd, const char *name, struct vmon__fil
 	fd = vmon__openat(dirfd, name, O_RDONLY);
 	if (fd == -EACCES)
 		return vmon__file_refused(vmon, f);
+	if (fd < 0 && fd != -ESRCH && fd != -ENOMEM) {
+		/* not in this kernel or out of descriptors: back off too */
+		vmon__file_refused(vmon, f);
+		return fd;
+	}
 	if (fd < 0)
 		return fd;
 	f->fd = fd;

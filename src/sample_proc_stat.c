@@ -235,7 +235,9 @@ static enum vmon__outcome proc_stat_sample(vmon_t *vmon, vmon_proc_t *proc, void
 
 	memset(st->changed, 0, sizeof(st->changed));
 	n = vmon__file_read(vmon, dirfd, "stat", &s->stat, &vmon->internal->buf);
-	if (n == -ESRCH)
+	/* every task has a stat: opening it in a task/TID directory whose
+	 * thread has exited gives ENOENT (a process directory says ESRCH) */
+	if (n == -ESRCH || n == -ENOENT)
 		return VMON__GONE;
 	if (n == -ENOMEM)
 		return VMON__NOMEM;
