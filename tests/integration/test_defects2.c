@@ -282,7 +282,8 @@ TEST(defect_11_errno_num_cpus_is_threaded_dump)
 	f = open_memstream(&out, &len);
 	vmon_dump_procs(&v, f);
 	fclose(f);
-	snprintf(line, sizeof(line), "\n%d S (", p.pid);
+	snprintf(line, sizeof(line), "\n%d %c (", p.pid,
+		 ((vmon_proc_stat_t *)n->stores[VMON_STORE_PROC_STAT])->state);
 	ASSERT_MSG(strstr(out, line), "dump:\n%s", out);
 	snprintf(line, sizeof(line), "\n  %d T ", p.pid);
 	ASSERT_MSG(strstr(out, line), "dump:\n%s", out);
