@@ -11,12 +11,15 @@
 
 #include "internal.h"
 
-#define VMON__FLAGS_ALL (VMON_FLAG_PROC_ARRAY | VMON_FLAG_PROC_ALL | VMON_FLAG_2PASS)
+static const unsigned flags_known = 0
+#define vmon_flag(_sym, _bit, _desc) | VMON_FLAG_ ## _sym
+#include "vmon/defs/flags.def"
+	;
 
 static int check_args(vmon_t *vmon, const char *root, vmon_flags_t flags,
 		      vmon_sys_wants_t sys_wants, vmon_proc_wants_t proc_wants)
 {
-	if (!vmon || !root || (flags & ~VMON__FLAGS_ALL) ||
+	if (!vmon || !root || (flags & ~flags_known) ||
 	    (sys_wants & ~((1u << VMON_STORE_SYS_NR) - 1)) ||
 	    (proc_wants & ~((1u << VMON_STORE_PROC_NR) - 1)))
 		return -EINVAL;

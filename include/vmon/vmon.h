@@ -43,14 +43,8 @@ extern "C" {
 
 typedef enum _vmon_flags_t {
 	VMON_FLAG_NONE = 0,
-	/* keep vmon_t.array[], a flat array of every monitored node (processes
-	 * and threads; NULL entries are free slots), and sample flat over it */
-	VMON_FLAG_PROC_ARRAY = 1L,
-	/* monitor every process of the proc root: the top-level list mirrors
-	 * the numeric entries of /proc (not combinable with following children) */
-	VMON_FLAG_PROC_ALL = 1L << 1,
-	/* run every sampler first, then every callback (leaves first) */
-	VMON_FLAG_2PASS = 1L << 2,
+#define vmon_flag(_sym, _bit, _desc) VMON_FLAG_ ## _sym = 1L << (_bit),
+#include "defs/flags.def"
 } vmon_flags_t;
 
 /* store ids (indices into stores[]) and want bits, from the want tables */
