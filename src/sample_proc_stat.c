@@ -98,29 +98,40 @@ int vmon__parse_proc_stat(vmon_proc_stat_t *st, const char *buf, size_t len)
 	return 0;
 }
 
-int vmon__parse_cmdline(vmon_proc_stat_t *st, const char *buf, size_t len)
+/* Arguments are NUL-terminated; bytes after the last NUL (a title rewritten
+ * without one, reliability.md K11) are one more argument. */
+static int count_args(const char *buf, size_t len)
 {
-	char **argv;
 	int argc = 0;
 
-	if (vmon__chars_set(&st->cmdline, buf, len, st->changed, VMON_PROC_STAT_CMDLINE) < 0)
-		return -ENOMEM;
-	BITCLEAR(st->unavailable, VMON_PROC_STAT_CMDLINE);
-	BITCLEAR(st->unavailable, VMON_PROC_STAT_ARGC);
-	BITCLEAR(st->unavailable, VMON_PROC_STAT_ARGV);
-	if (!BITTEST(st->changed, VMON_PROC_STAT_CMDLINE) && st->argv)
-		return 0;
-	/* arguments are NUL-terminated; bytes after the last NUL (a title
-	 * rewritten without one, K11) are one more argument */
 	for (size_t i = 0; i < len; i++)
 		if (buf[i] == '\0')
 			argc++;
 	if (len && buf[len - 1] != '\0')
 		argc++;
-	argv = vmon__realloc(st->argv, (size_t)(argc + 1) * sizeof(char *));
+	return argc;
+}
+
+int vmon__parse_cmdline(vmon_proc_stat_t *st, const char *buf, size_t len)
+{
+	char **argv;
+	int argc;
+
+	if (st->argv && st->cmdline.array && st->cmdline.len == len &&
+	    !memcmp(st->cmdline.array, buf, len))
+		goto out_available;
+	/* allocate everything before changing anything: on ENOMEM the store
+	 * keeps its old, consistent cmdline, argc and argv */
+	argc = count_args(buf, len);
+	/* room for the old argv too, which must stay whole if the cmdline
+	 * copy below fails */
+	argv = vmon__realloc(st->argv, (size_t)((argc > st->argc ? argc : st->argc) + 1) *
+			     sizeof(char *));
 	if (!argv)
 		return -ENOMEM;
 	st->argv = argv;
+	if (vmon__chars_set(&st->cmdline, buf, len, st->changed, VMON_PROC_STAT_CMDLINE) < 0)
+		return -ENOMEM;
 	argc = 0;
 	for (size_t i = 0; i < len; i += strlen(st->cmdline.array + i) + 1)
 		st->argv[argc++] = st->cmdline.array + i;
@@ -128,7 +139,12 @@ int vmon__parse_cmdline(vmon_proc_stat_t *st, const char *buf, size_t len)
 	if (st->argc != argc)
 		BITSET(st->changed, VMON_PROC_STAT_ARGC);
 	st->argc = argc;
+	BITSET(st->changed, VMON_PROC_STAT_CMDLINE);
 	BITSET(st->changed, VMON_PROC_STAT_ARGV);
+out_available:
+	BITCLEAR(st->unavailable, VMON_PROC_STAT_CMDLINE);
+	BITCLEAR(st->unavailable, VMON_PROC_STAT_ARGC);
+	BITCLEAR(st->unavailable, VMON_PROC_STAT_ARGV);
 	return 0;
 }
 

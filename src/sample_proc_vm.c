@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * sample_proc_vm.c - VMON_WANT_PROC_VM: /proc/PID/statm (proc_pid_statm(5)):
- * seven numbers in pages, of which the first five mean something (lib and
- * dt are 0 since Linux 2.6).  A zombie reads all zeros (reliability.md K5).
+ * seven numbers in pages: size resident shared text lib data dt, of which
+ * lib (5) and dt (7) are 0 since Linux 2.6 and are skipped.  A zombie reads all zeros (reliability.md K5).
  */
 #include <string.h>
 
@@ -15,9 +15,21 @@ struct proc_vm_state {
 
 int vmon__parse_proc_vm(vmon_proc_vm_t *vm, const char *buf, size_t len)
 {
+	const char *p = buf, *end = buf + len, *tok[7] = { 0 }, *tok_end[7];
+
 	memset(vm->changed, 0, sizeof(vm->changed));
-	vmon__parse_columns(&vmon__proc_vm_info, 0, VMON_PROC_VM_NR, vm,
-			    vm->changed, vm->unavailable, buf, buf + len);
+	for (int i = 0; i < 7 && (tok[i] = vmon__next_token(&p, end, &tok_end[i])); i++)
+		;
+	for (int i = 0; i < VMON_PROC_VM_NR; i++) {
+		const vmon_field_t *f = &vmon__proc_vm_info.fields[i];
+		int col = f->source[0] - '1';	/* the column, 1 to 7 */
+
+		if (tok[col])
+			vmon__field_parse(f, vm, vm->changed, vm->unavailable,
+					  tok[col], tok_end[col]);
+		else
+			BITSET(vm->unavailable, i);
+	}
 	return 0;
 }
 

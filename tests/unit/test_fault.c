@@ -149,8 +149,8 @@ static void snapshot(pid_t root, char *out, size_t size)
 		list_for_each_entry(t, &p->threads, threads)
 			fprintf(f, " t%d\n", t->pid);
 		list_for_each_entry(c, &p->children, siblings)
-			fprintf(f, " c%d %c\n", c->pid,
-				((vmon_proc_stat_t *)c->stores[VMON_STORE_PROC_STAT])->state);
+			fprintf(f, " c%d ppid=%lld\n", c->pid,
+				((vmon_proc_stat_t *)c->stores[VMON_STORE_PROC_STAT])->ppid);
 	}
 	fclose(f);
 	vmon_destroy(&v);
