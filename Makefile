@@ -19,6 +19,7 @@ MANDIR     ?= $(PREFIX)/share/man
 DESTDIR    ?=
 
 CC      ?= cc
+CLANG   ?= $(shell command -v clang || command -v clang-14)
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 SAN     ?=
@@ -29,7 +30,9 @@ LIB_SRC  := $(wildcard src/*.c)
 HEADERS  := $(wildcard include/vmon/*.h include/vmon/defs/*.def src/*.h)
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/lib/%.o)
 TLIB_OBJ := $(LIB_SRC:src/%.c=$(B)/tlib/%.o)
-TEST_SRC := $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
+# tests/seed_prog.c is a program of its own (tests/check-install.sh)
+TEST_SRC := $(filter-out tests/seed_prog.c,\
+	    $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c))
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 HELPERS  := $(patsubst tests/helpers/%.c,$(B)/helpers/%,$(wildcard tests/helpers/*.c))
@@ -41,8 +44,8 @@ LIB_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude 
 TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -Wno-missing-prototypes $(CFLAGS) $(SANFLAGS) \
 	-Iinclude -Isrc -Itests -DVMON_TESTING
 
-.PHONY: all clean install check check-suite check-asan check-valgrind \
-	check-clang check-symbols check-install examples fuzz-replay
+.PHONY: all clean install check check-build check-suite check-asan check-valgrind \
+	check-clang check-symbols check-install examples
 .DELETE_ON_ERROR:
 
 all: $(B)/libvmon.a $(B)/libvmon.so examples
@@ -82,6 +85,11 @@ $(B)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -pthread -o $@ $<
 
+# the one helper that uses the library (public header only, like examples)
+$(B)/helpers/valgrind_cycle: tests/helpers/valgrind_cycle.c $(B)/libvmon.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -pthread -o $@ $< $(B)/libvmon.a
+
 $(B)/tests/%.o: tests/%.c $(HEADERS) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -c -o $@ $<
@@ -94,25 +102,33 @@ $(B)/vmon-tests: $(TEST_OBJ) $(B)/libvmon-test.a
 check: check-suite check-asan check-valgrind check-clang check-symbols check-install
 	@echo "make check: every stage passed"
 
-check-suite: $(B)/vmon-tests examples $(HELPERS)
+# everything the suite runs, built
+check-build: $(B)/vmon-tests examples $(HELPERS)
+
+check-suite: check-build
 	VMON_BUILD=$(B) ./$(B)/vmon-tests
 
 check-asan:
 	$(MAKE) --no-print-directory B=build/asan SAN=address,undefined CFLAGS="-O1 -g" check-suite
 
-check-valgrind: $(B)/vmon-tests
+check-valgrind: $(B)/helpers/valgrind_cycle
 	tests/valgrind-cycle.sh $(B)
 
+# the library, examples, tests and helpers with clang -Werror (built, not run)
 check-clang:
-	$(MAKE) --no-print-directory B=build/clang CC=clang $(B:%=build/clang)/vmon-tests all
+	@test -n "$(CLANG)" || { echo "check-clang: no clang or clang-14 in PATH"; exit 1; }
+	$(MAKE) --no-print-directory B=build/clang CC=$(CLANG) all check-build
 
 check-symbols: $(B)/libvmon.so
 	tests/check-symbols.sh $(B)/libvmon.so
 
 check-install: all
-	tests/check-install.sh
+	tests/check-install.sh $(B)
 
 # ---- install ----
+
+# remade on every install, so that it always says the PREFIX asked for
+.PHONY: $(B)/libvmon.pc
 
 $(B)/libvmon.pc: libvmon.pc.in Makefile
 	@mkdir -p $(@D)

@@ -115,10 +115,31 @@ int vmon__node_attach(vmon_t *vmon, struct vmon__node *node,
 	return 0;
 }
 
+/* A followed child whose parent is gone: stale it with its parent, unless
+ * the caller holds it too, in which case it goes on alone as an orphan
+ * (top-level when the sample settles). */
+static void leave_parent(vmon_t *vmon, struct vmon__node *child)
+{
+	vmon_proc_t *proc = &child->proc;
+
+	if (!child->held_by_follow)
+		return;
+	if (proc->refcnt <= 1 || proc->is_stale) {
+		vmon__node_stale(vmon, child);
+		return;
+	}
+	child->held_by_follow = 0;
+	proc->refcnt--;
+	proc->parent = NULL;
+	list_move_tail(&proc->siblings, &vmon->orphans);
+	if (!vmon->internal->in_sample)
+		vmon__tree_settle(vmon);
+}
+
 void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
 {
 	struct vmon_internal *in = vmon->internal;
-	vmon_proc_t *proc = &node->proc, *child;
+	vmon_proc_t *proc = &node->proc, *child, *tmp;
 
 	if (proc->is_stale)
 		return;
@@ -129,13 +150,13 @@ void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
 	}
 	vmon__note_children_changed(vmon, proc->parent, proc->is_thread);
 	/* a gone process takes its threads with it, and its followed children
-	 * leave the tree with it (the kernel reparents them elsewhere) */
+	 * leave the tree with it (the kernel reparents them elsewhere); a child
+	 * the caller also monitors is alive: it becomes top-level instead */
 	if (!proc->is_thread) {
 		list_for_each_entry(child, &proc->threads, threads)
 			vmon__node_stale(vmon, vmon__node(child));
-		list_for_each_entry(child, &proc->children, siblings)
-			if (vmon__node(child)->held_by_follow)
-				vmon__node_stale(vmon, vmon__node(child));
+		list_for_each_entry_safe(child, tmp, &proc->children, siblings)
+			leave_parent(vmon, vmon__node(child));
 	}
 	if ((node->held_by_follow || node->held_by_all) && !node->doomed)
 		list_move_tail(&node->stale_node, &in->stale);

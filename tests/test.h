@@ -83,6 +83,10 @@ void vmon_test_skip(const char *fmt, ...) __attribute__((noreturn, format(printf
 /* Fork a child that runs fn(arg) and exits 0 (or exits 1 if fn returns
  * false).  The child dies with the test. */
 pid_t t_fork(bool (*fn)(void *arg), void *arg);
+/* A process (or thread) body that posts the struct t_sync *arg, if not
+ * NULL, then sleeps until killed. */
+bool t_sleeper(void *arg);
+void *t_sleeper_thread(void *arg);
 /* SIGKILL pid and reap it (if it is our child). */
 void t_kill(pid_t pid);
 /* Reap a child that exits by itself; its exit status. */
@@ -120,6 +124,17 @@ int t_count_fds(void);
 struct _vmon_t;
 /* Walk the whole instance and fail the test on any broken invariant. */
 void t_check_tree(struct _vmon_t *vmon);
+
+/* ---- tree lookups (tree_util.c) ---- */
+struct _vmon_proc_t;
+struct _vmon_proc_t *t_child_node(struct _vmon_proc_t *parent, int pid);
+struct _vmon_proc_t *t_thread_node(struct _vmon_proc_t *proc, int tid);
+struct _vmon_proc_t *t_top_node(struct _vmon_t *vmon, int pid);
+int t_children_nr(struct _vmon_proc_t *parent);
+int t_top_nr(struct _vmon_t *vmon);
+/* Wait (bounded, 10 s) for pid to be asleep: the kernel signals no such
+ * thing, so this polls its state. */
+void t_wait_sleeping(pid_t pid);
 
 /* Path of a built program (examples, helpers) under the build directory. */
 const char *t_build_path(const char *rel, char *buf, size_t size);

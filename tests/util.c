@@ -28,6 +28,21 @@ pid_t t_fork(bool (*fn)(void *arg), void *arg)
 	return pid;
 }
 
+bool t_sleeper(void *arg)
+{
+	if (arg)
+		t_sync_post(arg);
+	for (;;)
+		pause();
+	return true;
+}
+
+void *t_sleeper_thread(void *arg)
+{
+	t_sleeper(arg);
+	return NULL;
+}
+
 void t_kill(pid_t pid)
 {
 	if (pid <= 0)

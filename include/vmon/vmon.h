@@ -41,6 +41,11 @@ extern "C" {
 #define VMON_VERSION_MINOR 1
 #define VMON_VERSION_PATCH 0
 
+/* Kept for source compatibility with the original header; the library no
+ * longer uses them: its pid hash and its process array grow by doubling. */
+#define VMON_HTAB_SIZE 1024
+#define VMON_ARRAY_GROWBY 5
+
 typedef enum _vmon_flags_t {
 	VMON_FLAG_NONE = 0,
 #define vmon_flag(_sym, _bit, _desc) VMON_FLAG_ ## _sym = 1L << (_bit),

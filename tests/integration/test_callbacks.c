@@ -200,16 +200,6 @@ static void dtor_cb(vmon_t *vmon, vmon_proc_t *proc)
 		   (void *)proc, proc->pid);
 }
 
-static vmon_proc_t *child_node(vmon_proc_t *parent, int pid)
-{
-	vmon_proc_t *c;
-
-	list_for_each_entry(c, &parent->children, siblings)
-		if (c->pid == pid)
-			return c;
-	return NULL;
-}
-
 /* Build the tree, put order_cb on all four processes, take samples, and
  * return the tree's nodes; the log holds the last sample's callbacks. */
 static void run(vmon_t *v, struct tree *t, vmon_flags_t flags, vmon_proc_t **np,
@@ -228,10 +218,10 @@ static void run(vmon_t *v, struct tree *t, vmon_flags_t flags, vmon_proc_t **np,
 	ASSERT(vmon_sample(v));
 	ASSERT_EQ(g.sample_cbs, 1);
 	ASSERT_EQ(g.sample_cb_gen, 1);
-	*nc1 = child_node(*np, t->c1);
-	*nc2 = child_node(*np, t->c2);
+	*nc1 = t_child_node(*np, t->c1);
+	*nc2 = t_child_node(*np, t->c2);
 	ASSERT(*nc1 && *nc2);
-	*ng = child_node(*nc1, t->g);
+	*ng = t_child_node(*nc1, t->g);
 	ASSERT(*ng);
 	/* a followed child monitored by the caller: same node, callback added */
 	ASSERT(vmon_proc_monitor(v, t->c1, 0, order_cb, &g) == *nc1);

@@ -73,23 +73,6 @@ static bool exec_sleeper(void *arg)
 	return false;
 }
 
-/* Wait (bounded) for pid to be asleep: the kernel signals no such thing. */
-static void wait_sleeping(pid_t pid)
-{
-	struct timespec t0, t;
-	char state[8];
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		ASSERT(t_stat_field(pid, 0, 3, state, sizeof(state)));
-		if (state[0] == 'S')
-			return;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		ASSERT_MSG(t.tv_sec - t0.tv_sec < 10, "%d not asleep after 10 s", pid);
-		sched_yield();
-	}
-}
-
 struct subjects {
 	pid_t pid[3];
 	struct t_sync busy_ready;
@@ -115,7 +98,7 @@ static void subjects_start(struct subjects *s)
 	close(exec_pipe[1]);
 	ASSERT_EQ(read(exec_pipe[0], &c, 1), 0);
 	close(exec_pipe[0]);
-	wait_sleeping(s->pid[SLEEPER]);
+	t_wait_sleeping(s->pid[SLEEPER]);
 }
 
 /* Let the busy child run until it has some user time (so utime and stime

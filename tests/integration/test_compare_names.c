@@ -17,23 +17,6 @@
 #include "test.h"
 #include "vmon/vmon.h"
 
-/* Wait (bounded) for pid to be asleep: the kernel signals no such thing. */
-static void wait_sleeping(pid_t pid)
-{
-	struct timespec t0, t;
-	char state[8];
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		ASSERT(t_stat_field(pid, 0, 3, state, sizeof(state)));
-		if (state[0] == 'S')
-			return;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		ASSERT_MSG(t.tv_sec - t0.tv_sec < 10, "%d not asleep after 10 s", pid);
-		sched_yield();
-	}
-}
-
 struct named {
 	const char *name;
 	struct t_sync ready;
@@ -88,7 +71,7 @@ TEST(compare_spoofing_comm)
 		t_sync_init(&kids[i].ready);
 		pids[i] = t_fork(rename_self, &kids[i]);
 		t_sync_wait(&kids[i].ready);
-		wait_sleeping(pids[i]);
+		t_wait_sleeping(pids[i]);
 	}
 	ASSERT(vmon_init(&v, VMON_FLAG_NONE, VMON_WANT_SYS_NONE, VMON_WANT_PROC_STAT));
 	for (int i = 0; i < N; i++) {

@@ -22,24 +22,13 @@
 #include "internal.h"
 #include "test.h"
 
-static bool wait_forever(void *arg)
-{
-	struct t_sync *ready = arg;
-
-	if (ready)
-		t_sync_post(ready);
-	for (;;)
-		pause();
-	return true;
-}
-
 static pid_t spawn_idle(void)
 {
 	struct t_sync ready;
 	pid_t pid;
 
 	t_sync_init(&ready);
-	pid = t_fork(wait_forever, &ready);
+	pid = t_fork(t_sleeper, &ready);
 	t_sync_wait(&ready);
 	t_sync_close(&ready);
 	return pid;
@@ -149,7 +138,7 @@ TEST(defect_03_proc_stat_per_cpu_and_counters)
 static bool rename_and_wait(void *arg)
 {
 	prctl(PR_SET_NAME, "x) Z 1 1");
-	return wait_forever(arg);
+	return t_sleeper(arg);
 }
 
 /* 4: comm's end was found with /proc/PID/comm's length (racy, spoofable). */

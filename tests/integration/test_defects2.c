@@ -25,14 +25,6 @@ struct puppet {
 	pid_t pid;
 };
 
-static void *idle_thread(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return NULL;
-}
-
 static void *forking_thread(void *arg)
 {
 	pid_t *out = arg;
@@ -57,7 +49,7 @@ static bool puppet_main(void *arg)
 			return false;
 		switch (c) {
 		case 'n': prctl(PR_SET_NAME, "renamed"); break;
-		case 't': pthread_create(&t, NULL, idle_thread, NULL); break;
+		case 't': pthread_create(&t, NULL, t_sleeper_thread, NULL); break;
 		case 'f': if (fork() == 0) for (;;) pause(); break;
 		case 'o': if (pipe(fds)) return false; break;
 		case 'T':	/* fork from a thread that is not the main one */
@@ -86,14 +78,6 @@ static void puppet_do(struct puppet *p, char c)
 	t_sync_wait(&p->ack);
 }
 
-static bool wait_forever(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return true;
-}
-
 /* 7: lists were searched linearly and the array grew by 5 slots; every
  * per-process operation must be O(1) amortised. */
 TEST(defect_07_constant_time_per_process)
@@ -107,7 +91,7 @@ TEST(defect_07_constant_time_per_process)
 	vmon_t v;
 
 	for (int i = 0; i < N; i++)
-		kids[i] = t_fork(wait_forever, NULL);
+		kids[i] = t_fork(t_sleeper, NULL);
 	ASSERT(vmon_init(&v, VMON_FLAG_PROC_ARRAY, 0, VMON_WANT_PROC_FOLLOW_CHILDREN));
 	self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL);
 	ASSERT(self && vmon_sample(&v));

@@ -18,14 +18,6 @@
 
 #define PF_KTHREAD 0x00200000ULL
 
-static bool sleeper(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return true;
-}
-
 static int dtor_pids[64], dtor_pids_nr;
 
 static void dtor_cb(vmon_t *vmon, vmon_proc_t *proc)
@@ -68,7 +60,7 @@ TEST(errors_init_proc_all_with_follow_children)
 TEST(errors_monitor_nonexistent_pid)
 {
 	int fds = t_count_fds();
-	pid_t gone = t_fork(sleeper, NULL);
+	pid_t gone = t_fork(t_sleeper, NULL);
 	vmon_t v;
 
 	t_kill(gone);
@@ -131,7 +123,7 @@ TEST(errors_zombie_child)
 	const vmon_store_info_t *info = vmon_proc_store_info(VMON_STORE_PROC_STAT);
 	const vmon_proc_stat_t *st;
 	const vmon_proc_vm_t *vm;
-	pid_t z = t_fork(sleeper, NULL);
+	pid_t z = t_fork(t_sleeper, NULL);
 	vmon_proc_t *n;
 	siginfo_t si;
 	vmon_t v;

@@ -33,32 +33,16 @@ static pid_t recv_pid(int fd)
 	return pid;
 }
 
-static bool sleeper(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return true;
-}
-
-static void *thread_sleeper(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return NULL;
-}
-
 /* a process with one more thread and two children; reports the children */
 static bool family(void *arg)
 {
 	struct t_sync *report = arg;
 	pthread_t t;
 
-	if (pthread_create(&t, NULL, thread_sleeper, NULL))
+	if (pthread_create(&t, NULL, t_sleeper_thread, NULL))
 		return false;
-	send_pid(report->fd[1], t_fork(sleeper, NULL));
-	send_pid(report->fd[1], t_fork(sleeper, NULL));
+	send_pid(report->fd[1], t_fork(t_sleeper, NULL));
+	send_pid(report->fd[1], t_fork(t_sleeper, NULL));
 	for (;;)
 		pause();
 	return true;
@@ -107,39 +91,9 @@ static void count_cb(vmon_t *vmon, void *sample_arg, vmon_proc_t *proc, void *ar
 	(*(int *)arg)++;
 }
 
-static vmon_proc_t *child_node(vmon_proc_t *parent, int pid)
-{
-	vmon_proc_t *c;
-
-	list_for_each_entry(c, &parent->children, siblings)
-		if (c->pid == pid)
-			return c;
-	return NULL;
-}
-
-static vmon_proc_t *top_node(vmon_t *vmon, int pid)
-{
-	vmon_proc_t *p;
-
-	list_for_each_entry(p, &vmon->processes, siblings)
-		if (p->pid == pid)
-			return p;
-	return NULL;
-}
-
-static int top_nr(vmon_t *vmon)
-{
-	vmon_proc_t *p;
-	int n = 0;
-
-	list_for_each_entry(p, &vmon->processes, siblings)
-		n++;
-	return n;
-}
-
 TEST(lifecycle_refcount_and_callbacks)
 {
-	pid_t c = t_fork(sleeper, NULL);
+	pid_t c = t_fork(t_sleeper, NULL);
 	vmon_proc_t *n, *n2;
 	int a = 0, b = 0;
 	vmon_t v;
@@ -154,7 +108,7 @@ TEST(lifecycle_refcount_and_callbacks)
 	ASSERT(n2 == n);
 	ASSERT_EQ(n->refcnt, 2);
 	ASSERT_EQ(ctor_procs, 1);
-	ASSERT_EQ(top_nr(&v), 1);
+	ASSERT_EQ(t_top_nr(&v), 1);
 	ASSERT(vmon_sample(&v));
 	ASSERT_EQ(a, 1);	/* the same (func, arg) is installed once */
 
@@ -178,7 +132,7 @@ TEST(lifecycle_refcount_and_callbacks)
 	ASSERT(vmon_sample(&v));
 	ASSERT_EQ(a, 3);
 	ASSERT_EQ(dtor_procs, 0);
-	ASSERT(top_node(&v, c) == n && !n->is_stale);
+	ASSERT(t_top_node(&v, c) == n && !n->is_stale);
 
 	/* the last one frees it */
 	vmon_proc_unmonitor(&v, n, NULL, NULL);
@@ -212,8 +166,8 @@ TEST(lifecycle_unmonitor_frees_followed_subtree)
 	np = vmon_proc_monitor(&v, p, 0, NULL, NULL);
 	ASSERT(np);
 	ASSERT(vmon_sample(&v));
-	nc = child_node(np, c);
-	nd = child_node(np, d);
+	nc = t_child_node(np, c);
+	nd = t_child_node(np, d);
 	ASSERT(nc && nd);
 	/* p, c, d; p's two threads, c's and d's main threads */
 	ASSERT_EQ(ctor_procs, 3);
@@ -234,8 +188,8 @@ TEST(lifecycle_unmonitor_frees_followed_subtree)
 	ASSERT_EQ(dtors_of(c), 1);
 	ASSERT_EQ(dtors_of(d), 0);
 	ASSERT_EQ(dtor_threads, 3);	/* p's two, c's one */
-	ASSERT_EQ(top_nr(&v), 1);
-	ASSERT(top_node(&v, d) == nd);
+	ASSERT_EQ(t_top_nr(&v), 1);
+	ASSERT(t_top_node(&v, d) == nd);
 	ASSERT(nd->parent == NULL);
 	ASSERT_EQ(nd->refcnt, 1);
 	ASSERT(!list_empty(&nd->threads));
@@ -278,18 +232,18 @@ TEST(lifecycle_top_level_adopted_by_followed_parent)
 	ASSERT(nc);
 	ASSERT(vmon_sample(&v));
 	ASSERT(v.processes_changed);
-	ASSERT(nc->parent == NULL && top_node(&v, c) == nc);
+	ASSERT(nc->parent == NULL && t_top_node(&v, c) == nc);
 
 	/* then its parent, followed: once the sample settles c is under it */
 	np = vmon_proc_monitor(&v, p, 0, NULL, NULL);
 	ASSERT(np);
 	ASSERT(vmon_sample(&v));
 	ASSERT_MSG(nc->parent == np, "top-level %d not moved under its followed parent %d", c, p);
-	ASSERT(child_node(np, c) == nc);
-	ASSERT(child_node(np, d) != NULL);
-	ASSERT(top_node(&v, c) == NULL);
-	ASSERT_EQ(top_nr(&v), 1);
-	ASSERT(top_node(&v, p) == np);
+	ASSERT(t_child_node(np, c) == nc);
+	ASSERT(t_child_node(np, d) != NULL);
+	ASSERT(t_top_node(&v, c) == NULL);
+	ASSERT_EQ(t_top_nr(&v), 1);
+	ASSERT(t_top_node(&v, p) == np);
 	ASSERT_EQ(nc->refcnt, 2);
 	ASSERT_EQ(ctor_procs, 3);	/* the same node moved, no new one */
 	ASSERT(np->children_changed);
@@ -306,7 +260,7 @@ TEST(lifecycle_top_level_adopted_by_followed_parent)
 	ASSERT_EQ(dtors_of(p), 1);
 	ASSERT_EQ(dtors_of(d), 1);
 	ASSERT_EQ(dtors_of(c), 0);
-	ASSERT(top_node(&v, c) == nc && nc->parent == NULL);
+	ASSERT(t_top_node(&v, c) == nc && nc->parent == NULL);
 	ASSERT_EQ(nc->refcnt, 1);
 	ASSERT(vmon_sample(&v));
 	ASSERT(!nc->is_stale);

@@ -20,14 +20,6 @@
 #include "test.h"
 #include "vmon/vmon.h"
 
-static bool sleeper(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return true;
-}
-
 /* A child with pid `want`, or -1 with errno (EEXIST: the pid is taken).
  * The child only pauses: it runs on a copy of this process without any
  * library call that could depend on the copied thread's identity. */
@@ -140,7 +132,7 @@ static void run_reuse(enum mode mode)
 	need_root();
 	for (int attempt = 0; attempt < 5; attempt++) {
 		ctors_of_pid = dtors_of_pid = 0;
-		a = watched = t_fork(sleeper, NULL);
+		a = watched = t_fork(t_sleeper, NULL);
 		ASSERT(vmon_init(&v, flags, VMON_WANT_SYS_NONE,
 				 VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM));
 		v.proc_ctor_cb = ctor_cb;

@@ -21,14 +21,6 @@
 
 #define MAX_IDS 65536
 
-static bool sleeper(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return true;
-}
-
 static int ctor_nr, dtor_nr;
 static int dtor_pids[4096];
 
@@ -77,16 +69,6 @@ static int cmp_int(const void *a, const void *b)
 	int x = *(const int *)a, y = *(const int *)b;
 
 	return (x > y) - (x < y);
-}
-
-static vmon_proc_t *top_node(vmon_t *vmon, int pid)
-{
-	vmon_proc_t *p;
-
-	list_for_each_entry(p, &vmon->processes, siblings)
-		if (p->pid == pid && !p->is_stale)
-			return p;
-	return NULL;
 }
 
 /* now, in clock ticks since boot (the unit of stat's start field) */
@@ -161,7 +143,7 @@ static void sample_and_check_mirror(vmon_t *v)
 
 TEST(proc_all_mirrors_proc)
 {
-	pid_t k = t_fork(sleeper, NULL), k2;
+	pid_t k = t_fork(t_sleeper, NULL), k2;
 	vmon_proc_t *nk, *nk2, *p;
 	vmon_t v;
 
@@ -172,13 +154,13 @@ TEST(proc_all_mirrors_proc)
 	ASSERT(v.processes_changed);
 	list_for_each_entry(p, &v.processes, siblings)
 		ASSERT(p->is_new);
-	nk = top_node(&v, k);
-	ASSERT(nk && top_node(&v, getpid()) && top_node(&v, 1));
+	nk = t_top_node(&v, k);
+	ASSERT(nk && t_top_node(&v, getpid()) && t_top_node(&v, 1));
 	ASSERT_EQ(((vmon_proc_stat_t *)nk->stores[VMON_STORE_PROC_STAT])->ppid, getpid());
 	ASSERT_EQ(nk->refcnt, 1);
 
 	sample_and_check_mirror(&v);
-	ASSERT(!nk->is_new && !top_node(&v, 1)->is_new);
+	ASSERT(!nk->is_new && !t_top_node(&v, 1)->is_new);
 
 	/* an exit: stale for one sample, then freed */
 	t_kill(k);
@@ -190,9 +172,9 @@ TEST(proc_all_mirrors_proc)
 	ASSERT_EQ(dtors_of(k), 1);
 
 	/* a start: a new node */
-	k2 = t_fork(sleeper, NULL);
+	k2 = t_fork(t_sleeper, NULL);
 	sample_and_check_mirror(&v);
-	nk2 = top_node(&v, k2);
+	nk2 = t_top_node(&v, k2);
 	ASSERT(nk2 && nk2->is_new);
 	ASSERT(v.processes_changed);
 	ASSERT_EQ(nk2->generation, v.generation);
@@ -206,14 +188,14 @@ TEST(proc_all_mirrors_proc)
  * listing of /proc can tell that a process is gone */
 TEST(proc_all_without_proc_wants)
 {
-	pid_t k = t_fork(sleeper, NULL);
+	pid_t k = t_fork(t_sleeper, NULL);
 	vmon_proc_t *nk;
 	vmon_t v;
 
 	ASSERT(vmon_init(&v, VMON_FLAG_PROC_ALL, VMON_WANT_SYS_NONE, VMON_WANT_PROC_INHERIT));
 	v.proc_dtor_cb = dtor_cb;
 	sample_and_check_mirror(&v);
-	nk = top_node(&v, k);
+	nk = t_top_node(&v, k);
 	ASSERT(nk && !nk->stores[VMON_STORE_PROC_STAT]);
 	t_kill(k);
 	sample_and_check_mirror(&v);
@@ -221,34 +203,34 @@ TEST(proc_all_without_proc_wants)
 	ASSERT(v.processes_changed);
 	sample_and_check_mirror(&v);
 	ASSERT_EQ(dtors_of(k), 1);
-	ASSERT(top_node(&v, k) == NULL);
+	ASSERT(t_top_node(&v, k) == NULL);
 	vmon_destroy(&v);
 }
 
 /* the caller's own reference on a PROC_ALL node */
 TEST(proc_all_explicit_monitor_shares_node)
 {
-	pid_t k = t_fork(sleeper, NULL);
+	pid_t k = t_fork(t_sleeper, NULL);
 	vmon_proc_t *n, *mine;
 	vmon_t v;
 
 	ASSERT(vmon_init(&v, VMON_FLAG_PROC_ALL, VMON_WANT_SYS_NONE, VMON_WANT_PROC_STAT));
 	v.proc_dtor_cb = dtor_cb;
 	ASSERT(vmon_sample(&v));
-	n = top_node(&v, k);
+	n = t_top_node(&v, k);
 	ASSERT(n);
 	mine = vmon_proc_monitor(&v, k, 0, NULL, NULL);
 	ASSERT(mine == n);
 	ASSERT_EQ(n->refcnt, 2);
 	ASSERT(vmon_sample(&v));
-	ASSERT(top_node(&v, k) == n);
+	ASSERT(t_top_node(&v, k) == n);
 	vmon_proc_unmonitor(&v, n, NULL, NULL);
 	ASSERT_EQ(n->refcnt, 1);
 	/* PROC_ALL's own reference cannot be dropped by the caller */
 	vmon_proc_unmonitor(&v, n, NULL, NULL);
 	ASSERT_EQ(dtors_of(k), 0);
 	ASSERT(vmon_sample(&v));
-	ASSERT(top_node(&v, k) == n && n->refcnt == 1);
+	ASSERT(t_top_node(&v, k) == n && n->refcnt == 1);
 	vmon_destroy(&v);
 	t_kill(k);
 }
@@ -310,11 +292,11 @@ TEST(proc_all_array_holds_every_node)
 			 VMON_WANT_PROC_STAT | VMON_WANT_PROC_FOLLOW_THREADS));
 	v.proc_dtor_cb = dtor_cb;
 	for (int i = 0; i < 3; i++)
-		kids[i] = t_fork(sleeper, NULL);
+		kids[i] = t_fork(t_sleeper, NULL);
 	ASSERT(vmon_sample(&v));
 	check_array(&v);
 	for (int i = 0; i < 3; i++) {
-		p = top_node(&v, kids[i]);
+		p = t_top_node(&v, kids[i]);
 		ASSERT(p);
 		slots[i] = p->array_hint_pos;
 		ASSERT(v.array[slots[i]] == p);
@@ -341,7 +323,7 @@ TEST(proc_all_array_holds_every_node)
 	allocated = v.array_allocated_nr;
 	free_slots = allocated - v.array_active_nr;
 	for (int i = 0; i < 3; i++)
-		more[i] = t_fork(sleeper, NULL);
+		more[i] = t_fork(t_sleeper, NULL);
 	ASSERT(vmon_sample(&v));
 	check_array(&v);
 	new_nr = 0;
@@ -351,7 +333,7 @@ TEST(proc_all_array_holds_every_node)
 	if (new_nr <= free_slots) {
 		ASSERT_EQ(v.array_allocated_nr, allocated);
 		for (int i = 0; i < 3; i++)
-			ASSERT(top_node(&v, more[i])->array_hint_pos < allocated);
+			ASSERT(t_top_node(&v, more[i])->array_hint_pos < allocated);
 	}
 	vmon_destroy(&v);
 	for (int i = 0; i < 3; i++)
@@ -368,7 +350,7 @@ TEST(proc_array_slot_reuse)
 
 	ASSERT(vmon_init(&v, VMON_FLAG_PROC_ARRAY, VMON_WANT_SYS_NONE, VMON_WANT_PROC_STAT));
 	for (int i = 0; i < 6; i++)
-		kids[i] = t_fork(sleeper, NULL);
+		kids[i] = t_fork(t_sleeper, NULL);
 	for (int i = 0; i < 4; i++) {
 		n[i] = vmon_proc_monitor(&v, kids[i], 0, NULL, NULL);
 		ASSERT(n[i]);

@@ -187,16 +187,6 @@ static int thread_ids(vmon_proc_t *proc, int *ids, bool with_stale)
 	return n;
 }
 
-static vmon_proc_t *thread_node(vmon_proc_t *proc, int tid)
-{
-	vmon_proc_t *t;
-
-	list_for_each_entry(t, &proc->threads, threads)
-		if (t->pid == tid)
-			return t;
-	return NULL;
-}
-
 /* The live thread nodes equal /proc/PID/task, listed before and after the
  * sample (the process starts no thread by itself, so both are equal). */
 static void check_threads_match_task(vmon_t *v, vmon_proc_t *proc)
@@ -255,10 +245,10 @@ static void run_thread_lifecycle(vmon_proc_wants_t wants)
 	/* first sample: every task is a new thread node */
 	check_threads_match_task(&v, proc);
 	check_thread_nodes(&v, proc);
-	main_thread = thread_node(proc, p);
+	main_thread = t_thread_node(proc, p);
 	ASSERT_MSG(main_thread, "the main thread %d is not a thread node", p);
-	ASSERT(main_thread->is_new && thread_node(proc, tid1)->is_new);
-	ASSERT(thread_node(proc, tid2)->is_new);
+	ASSERT(main_thread->is_new && t_thread_node(proc, tid1)->is_new);
+	ASSERT(t_thread_node(proc, tid2)->is_new);
 	ASSERT(proc->threads_changed);
 	ASSERT(!proc->children_changed);
 	ASSERT_EQ(((vmon_proc_follow_threads_t *)proc->stores[VMON_STORE_PROC_FOLLOW_THREADS])->threads_nr, 3);
@@ -268,13 +258,13 @@ static void run_thread_lifecycle(vmon_proc_wants_t wants)
 	/* nothing happened */
 	check_threads_match_task(&v, proc);
 	ASSERT(!proc->threads_changed);
-	ASSERT(!main_thread->is_new && !thread_node(proc, tid1)->is_new);
+	ASSERT(!main_thread->is_new && !t_thread_node(proc, tid1)->is_new);
 
 	/* a thread appears */
 	tid3 = server_cmd(&srv, 'c');
 	check_threads_match_task(&v, proc);
 	check_thread_nodes(&v, proc);
-	t3 = thread_node(proc, tid3);
+	t3 = t_thread_node(proc, tid3);
 	ASSERT(t3 && t3->is_new && !t3->is_stale);
 	ASSERT(proc->threads_changed);
 	ASSERT(!main_thread->is_new);
@@ -283,14 +273,14 @@ static void run_thread_lifecycle(vmon_proc_wants_t wants)
 	ASSERT_EQ(server_cmd(&srv, 'x'), tid3);
 	wait_task_gone(p, tid3);
 	check_threads_match_task(&v, proc);
-	ASSERT(thread_node(proc, tid3) == t3);
+	ASSERT(t_thread_node(proc, tid3) == t3);
 	ASSERT(t3->is_stale);
 	ASSERT(proc->threads_changed);
 	ASSERT(!main_thread->is_stale && !proc->is_stale);
 	ASSERT_EQ(tseen[tslot(tid3)].dtor, 0);
 	check_threads_match_task(&v, proc);
 	ASSERT_EQ(tseen[tslot(tid3)].dtor, 1);
-	ASSERT(thread_node(proc, tid3) == NULL);
+	ASSERT(t_thread_node(proc, tid3) == NULL);
 	ASSERT(!proc->threads_changed);
 	ASSERT_EQ(((vmon_proc_follow_threads_t *)proc->stores[VMON_STORE_PROC_FOLLOW_THREADS])->threads_nr, 3);
 
@@ -381,7 +371,7 @@ TEST(threads_stat_per_task)
 		char name[32];
 
 		snprintf(name, sizeof(name), "vthr-%d", i);
-		t = thread_node(proc, tids[i]);
+		t = t_thread_node(proc, tids[i]);
 		ASSERT(t);
 		ASSERT_STREQ(((vmon_proc_stat_t *)t->stores[VMON_STORE_PROC_STAT])->comm.array, name);
 	}

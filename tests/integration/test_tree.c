@@ -85,36 +85,6 @@ static int dtors(int pid)
 
 /* ---- tree walking ---- */
 
-static vmon_proc_t *child_node(vmon_proc_t *parent, int pid)
-{
-	vmon_proc_t *c;
-
-	list_for_each_entry(c, &parent->children, siblings)
-		if (c->pid == pid)
-			return c;
-	return NULL;
-}
-
-static int children_nr(vmon_proc_t *parent)
-{
-	vmon_proc_t *c;
-	int n = 0;
-
-	list_for_each_entry(c, &parent->children, siblings)
-		n++;
-	return n;
-}
-
-static int top_nr(vmon_t *vmon)
-{
-	vmon_proc_t *p;
-	int n = 0;
-
-	list_for_each_entry(p, &vmon->processes, siblings)
-		n++;
-	return n;
-}
-
 /* every child of every node points back at it, recursively */
 static void check_parents(vmon_proc_t *proc)
 {
@@ -138,14 +108,6 @@ struct tree_ctx {
 	struct t_sync ready;	/* grandchildren report their pid */
 	struct t_sync reaped;	/* the middle child reports each child it reaps */
 };
-
-static bool sleeper(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return true;
-}
 
 static bool grandchild(void *arg)
 {
@@ -186,7 +148,7 @@ TEST(tree_follow_children_lifecycle)
 	t_sync_init(&ctx.ready);
 	t_sync_init(&ctx.reaped);
 	c1 = t_fork(middle, &ctx);
-	c2 = t_fork(sleeper, NULL);
+	c2 = t_fork(t_sleeper, NULL);
 	gp1 = recv_pid(ctx.ready.fd[0]);
 	gp2 = recv_pid(ctx.ready.fd[0]);
 
@@ -199,23 +161,23 @@ TEST(tree_follow_children_lifecycle)
 
 	/* sample 1: the whole tree appears, new, with its parents changed */
 	ASSERT(vmon_sample(&v));
-	ASSERT_EQ(top_nr(&v), 1);
+	ASSERT_EQ(t_top_nr(&v), 1);
 	ASSERT(root->parent == NULL);
 	ASSERT(root->is_new);
 	ASSERT(root->children_changed);
-	ASSERT_EQ(children_nr(root), 2);
-	n1 = child_node(root, c1);
-	n2 = child_node(root, c2);
+	ASSERT_EQ(t_children_nr(root), 2);
+	n1 = t_child_node(root, c1);
+	n2 = t_child_node(root, c2);
 	ASSERT(n1 && n2);
 	/* fork order is the kernel's children order */
 	ASSERT(list_first_entry(&root->children, vmon_proc_t, siblings) == n1);
 	ASSERT(n1->siblings.next == &n2->siblings);
-	ASSERT_EQ(children_nr(n1), 2);
-	ASSERT_EQ(children_nr(n2), 0);
-	g1 = child_node(n1, gp1);
-	g2 = child_node(n1, gp2);
+	ASSERT_EQ(t_children_nr(n1), 2);
+	ASSERT_EQ(t_children_nr(n2), 0);
+	g1 = t_child_node(n1, gp1);
+	g2 = t_child_node(n1, gp2);
 	ASSERT(g1 && g2);
-	ASSERT_EQ(children_nr(g1), 0);
+	ASSERT_EQ(t_children_nr(g1), 0);
 	check_parents(root);
 	ASSERT(n1->is_new && n2->is_new && g1->is_new && g2->is_new);
 	ASSERT(n1->children_changed);
@@ -234,35 +196,35 @@ TEST(tree_follow_children_lifecycle)
 	ASSERT(!n1->is_stale && !g1->is_stale);
 
 	/* a new child appears */
-	c3 = t_fork(sleeper, NULL);
+	c3 = t_fork(t_sleeper, NULL);
 	ASSERT(vmon_sample(&v));
-	n3 = child_node(root, c3);
+	n3 = t_child_node(root, c3);
 	ASSERT(n3 && n3->is_new && n3->parent == root);
 	ASSERT(root->children_changed);
 	ASSERT(!n1->children_changed);
-	ASSERT_EQ(children_nr(root), 3);
+	ASSERT_EQ(t_children_nr(root), 3);
 
 	/* a grandchild exits and its parent reaps it: stale, then freed */
 	kill(gp1, SIGKILL);
 	ASSERT_EQ(recv_pid(ctx.reaped.fd[0]), gp1);
 	ASSERT(vmon_sample(&v));
 	ASSERT(g1->is_stale);
-	ASSERT(child_node(n1, gp1) == g1);
+	ASSERT(t_child_node(n1, gp1) == g1);
 	ASSERT(n1->children_changed);
 	ASSERT(!root->children_changed);
 	ASSERT(!g2->is_stale && !n1->is_stale);
 	ASSERT_EQ(dtors(gp1), 0);
 	ASSERT(vmon_sample(&v));
 	ASSERT_EQ(dtors(gp1), 1);
-	ASSERT(child_node(n1, gp1) == NULL);
-	ASSERT_EQ(children_nr(n1), 1);
+	ASSERT(t_child_node(n1, gp1) == NULL);
+	ASSERT_EQ(t_children_nr(n1), 1);
 	ASSERT(!n1->is_stale && !g2->is_stale);
 
 	/* a child turns zombie: still there, state Z; reaped: stale, freed */
 	kill(c3, SIGKILL);
 	ASSERT(waitid(P_PID, c3, &si, WEXITED | WNOWAIT) == 0);
 	ASSERT(vmon_sample(&v));
-	ASSERT(child_node(root, c3) == n3);
+	ASSERT(t_child_node(root, c3) == n3);
 	ASSERT(!n3->is_stale);
 	ASSERT_EQ(stat_of(n3)->state, 'Z');
 	t_wait(c3);
@@ -272,8 +234,8 @@ TEST(tree_follow_children_lifecycle)
 	ASSERT_EQ(dtors(c3), 0);
 	ASSERT(vmon_sample(&v));
 	ASSERT_EQ(dtors(c3), 1);
-	ASSERT(child_node(root, c3) == NULL);
-	ASSERT_EQ(children_nr(root), 2);
+	ASSERT(t_child_node(root, c3) == NULL);
+	ASSERT_EQ(t_children_nr(root), 2);
 
 	/* the middle child dies: it goes with its subtree, and its orphan
 	 * (reparented to the test, a child subreaper) shows up under the root */
@@ -281,13 +243,13 @@ TEST(tree_follow_children_lifecycle)
 	ASSERT(vmon_sample(&v));
 	ASSERT(n1->is_stale);
 	ASSERT(root->children_changed);
-	for (int i = 0; i < 3 && !(g2 = child_node(root, gp2)); i++)
+	for (int i = 0; i < 3 && !(g2 = t_child_node(root, gp2)); i++)
 		ASSERT(vmon_sample(&v));
 	ASSERT_MSG(g2, "the reparented grandchild %d never appeared under the root", gp2);
 	ASSERT(!g2->is_stale && g2->parent == root);
 	ASSERT_EQ(stat_of(g2)->ppid, me);
 	ASSERT_EQ(dtors(c1), 1);
-	ASSERT(child_node(root, c1) == NULL);
+	ASSERT(t_child_node(root, c1) == NULL);
 	/* it was followed under c1 first: one node then, one now */
 	ASSERT_EQ(ctors(gp2), 2);
 	ASSERT_EQ(dtors(gp2), 1);
@@ -381,15 +343,15 @@ TEST(tree_child_of_non_main_thread)
 	proc = vmon_proc_monitor(&v, p, 0, NULL, NULL);
 	ASSERT(proc);
 	ASSERT(vmon_sample(&v));
-	child = child_node(proc, x);
+	child = t_child_node(proc, x);
 	ASSERT_MSG(child, "child %d forked by thread %d of %d is missing", x, tid, p);
 	ASSERT(child->parent == proc && child->is_new && !child->is_stale);
 	ASSERT(proc->children_changed);
-	ASSERT_EQ(children_nr(proc), 1);
+	ASSERT_EQ(t_children_nr(proc), 1);
 	ASSERT_EQ(stat_of(child)->ppid, p);
 	/* and it stays: the next sample neither loses nor renews it */
 	ASSERT(vmon_sample(&v));
-	ASSERT(child_node(proc, x) == child);
+	ASSERT(t_child_node(proc, x) == child);
 	ASSERT(!child->is_new && !child->is_stale);
 	ASSERT(!proc->children_changed);
 
@@ -400,8 +362,8 @@ TEST(tree_child_of_non_main_thread)
 	proc = vmon_proc_monitor(&v, p, 0, NULL, NULL);
 	ASSERT(proc);
 	ASSERT(vmon_sample(&v));
-	ASSERT(child_node(proc, x));
-	ASSERT_EQ(children_nr(proc), 1);
+	ASSERT(t_child_node(proc, x));
+	ASSERT_EQ(t_children_nr(proc), 1);
 	vmon_destroy(&v);
 
 	t_kill(x);

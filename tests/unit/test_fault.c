@@ -24,32 +24,16 @@
 			VMON_WANT_PROC_FILES | VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM | \
 			VMON_WANT_PROC_IO)
 
-static void *idle_thread(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return NULL;
-}
-
-static bool idle(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return true;
-}
-
 /* a process with a thread and two children, ready when it posts */
 static bool tree_root(void *arg)
 {
 	pthread_t t;
 
-	pthread_create(&t, NULL, idle_thread, NULL);
-	t_fork(idle, NULL);
-	t_fork(idle, NULL);
+	pthread_create(&t, NULL, t_sleeper_thread, NULL);
+	t_fork(t_sleeper, NULL);
+	t_fork(t_sleeper, NULL);
 	t_sync_post(arg);
-	return idle(NULL);
+	return t_sleeper(NULL);
 }
 
 static pid_t start_tree(void)
@@ -139,7 +123,7 @@ static void snapshot(pid_t root, char *out, size_t size)
 			 VMON_WANT_PROC_FOLLOW_THREADS | VMON_WANT_PROC_STAT));
 	ASSERT(vmon_proc_monitor(&v, root, 0, NULL, NULL));
 	ASSERT(vmon_sample(&v));
-	/* the tree shape, comms and argv: fields that do not move while idle */
+	/* the tree shape, comms and argv: fields that do not move while t_sleeper */
 	for (vmon_proc_t *p = list_first_entry(&v.processes, vmon_proc_t, siblings);
 	     p; p = NULL) {
 		vmon_proc_t *c, *t;
@@ -187,7 +171,7 @@ TEST(defect_12_short_reads_of_record_files)
 	vmon_t v;
 
 	for (int i = 0; i < N; i++)
-		kids[i] = t_fork(idle, NULL);
+		kids[i] = t_fork(t_sleeper, NULL);
 	ASSERT(vmon_init(&v, VMON_FLAG_NONE, 0, VMON_WANT_PROC_FOLLOW_CHILDREN));
 	self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL);
 	ASSERT(self);
