@@ -225,7 +225,7 @@ int t_list_ids(const char *path, int *ids, int max)
 		char *end;
 		long v = strtol(e->d_name, &end, 10);
 
-		if (*e->d_name && !*end && v > 0)
+		if (*e->d_name >= '0' && *e->d_name <= '9' && !*end && v >= 0)
 			ids[n++] = (int)v;
 	}
 	closedir(d);
