@@ -99,7 +99,12 @@ $(B)/vmon-tests: $(TEST_OBJ) $(B)/libvmon-test.a
 
 # ---- tests ----
 
-check: check-suite check-asan check-valgrind check-clang check-symbols check-install
+# The stages of `make check`; fragments in mk/*.mk (one per subsystem: the
+# tool, the fuzzers, the benchmark...) add their own rules and stages.
+CHECKS := check-suite check-asan check-valgrind check-clang check-symbols check-install
+-include $(sort $(wildcard mk/*.mk))
+
+check: $(CHECKS)
 	@echo "make check: every stage passed"
 
 # everything the suite runs, built
