@@ -235,10 +235,15 @@ int t_list_ids(const char *path, int *ids, int max)
 
 int t_count_fds(void)
 {
-	int ids[4096];
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = -1;	/* the listing's own descriptor is among them */
 
-	/* the listing's own descriptor is among them */
-	return t_list_ids("/proc/self/fd", ids, 4096) - 1;
+	ASSERT(d);
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
 }
 
 const char *t_build_path(const char *rel, char *buf, size_t size)

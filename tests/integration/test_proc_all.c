@@ -22,7 +22,7 @@
 #define MAX_IDS 65536
 
 static int ctor_nr, dtor_nr;
-static int dtor_pids[4096];
+static int dtor_pids[MAX_IDS];
 
 /* process nodes only (a main thread's node has its process's pid) */
 static void ctor_cb(vmon_t *vmon, vmon_proc_t *proc)
@@ -34,7 +34,7 @@ static void ctor_cb(vmon_t *vmon, vmon_proc_t *proc)
 static void dtor_cb(vmon_t *vmon, vmon_proc_t *proc)
 {
 	(void)vmon;
-	if (!proc->is_thread && dtor_nr < 4096)
+	if (!proc->is_thread && dtor_nr < MAX_IDS)
 		dtor_pids[dtor_nr++] = proc->pid;
 }
 
