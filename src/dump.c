@@ -11,6 +11,8 @@
  * key=values are those of the stores present: stat (ppid utime stime
  * threads rss), vm (size resident pages) and io (rchar wchar read_bytes
  * write_bytes); the flags are [new], [stale] and [unavailable=stat,vm,io].
+ * vmon_dump_procs_ex() with VMON_DUMP_FILES adds each process's
+ * descriptors and the shared objects (dump_files.c).
  */
 #include <stdio.h>
 
@@ -63,19 +65,21 @@ static void dump_node(const vmon_proc_t *proc, int depth, FILE *out)
 	fputc('\n', out);
 }
 
-static void dump_siblings(const list_head_t *siblings, int depth, FILE *out)
+static void dump_siblings(const list_head_t *siblings, int depth, unsigned flags, FILE *out)
 {
 	const vmon_proc_t *proc, *thread;
 
 	list_for_each_entry(proc, siblings, siblings) {
 		dump_node(proc, depth, out);
+		if (flags & VMON_DUMP_FILES)	/* threads share it: once */
+			vmon__dump_fds(proc, depth + 1, out);
 		list_for_each_entry(thread, &proc->threads, threads)
 			dump_node(thread, depth + 1, out);
-		dump_siblings(&proc->children, depth + 1, out);
+		dump_siblings(&proc->children, depth + 1, flags, out);
 	}
 }
 
-VMON_EXPORT void vmon_dump_procs(vmon_t *vmon, FILE *out)
+VMON_EXPORT void vmon_dump_procs_ex(vmon_t *vmon, FILE *out, unsigned flags)
 {
 	int n = 0;
 	const list_head_t *pos;
@@ -85,5 +89,12 @@ VMON_EXPORT void vmon_dump_procs(vmon_t *vmon, FILE *out)
 	list_for_each(pos, &vmon->processes)
 		n++;
 	fprintf(out, "# vmon generation=%d processes=%d\n", vmon->generation, n);
-	dump_siblings(&vmon->processes, 0, out);
+	dump_siblings(&vmon->processes, 0, flags, out);
+	if (flags & VMON_DUMP_FILES)
+		vmon__dump_fobjects(vmon, out);
+}
+
+VMON_EXPORT void vmon_dump_procs(vmon_t *vmon, FILE *out)
+{
+	vmon_dump_procs_ex(vmon, out, 0);
 }

@@ -25,5 +25,8 @@ void vmon_test_fault_clear(void);
 unsigned long vmon_test_fault_fired(void);
 /* calls made at a site since the process started, faulted or not */
 unsigned long vmon_test_fault_calls(enum vmon__fault_site site);
+/* distinct code paths (the two callers above the allocator or I/O
+ * wrapper) a fault fired in at a site since the process started */
+unsigned long vmon_test_fault_sites(enum vmon__fault_site site);
 
 #endif

@@ -104,6 +104,12 @@ VMON_EXPORT const vmon_store_info_t *vmon_proc_store_info(vmon_proc_store_t stor
 	case VMON_STORE_PROC_STAT: return &vmon__proc_stat_info;
 	case VMON_STORE_PROC_VM: return &vmon__proc_vm_info;
 	case VMON_STORE_PROC_IO: return &vmon__proc_io_info;
+	case VMON_STORE_PROC_STATUS: return &vmon__proc_status_info;
+	case VMON_STORE_PROC_SMAPS_ROLLUP: return &vmon__proc_smaps_rollup_info;
+	case VMON_STORE_PROC_CGROUP: return &vmon__proc_cgroup_info;
+	case VMON_STORE_PROC_NS: return &vmon__proc_ns_info;
+	case VMON_STORE_PROC_OOM: return &vmon__proc_oom_info;
+	case VMON_STORE_PROC_SCHED: return &vmon__proc_sched_info;
 	default: break;
 	}
 	errno = EINVAL;
@@ -115,6 +121,15 @@ VMON_EXPORT const vmon_store_info_t *vmon_sys_store_info(vmon_sys_store_t store)
 	switch (store) {
 	case VMON_STORE_SYS_STAT: return &vmon__sys_stat_info;
 	case VMON_STORE_SYS_VM: return &vmon__sys_vm_info;
+	case VMON_STORE_SYS_LOADAVG: return &vmon__sys_loadavg_info;
+	case VMON_STORE_SYS_UPTIME: return &vmon__sys_uptime_info;
+	case VMON_STORE_SYS_VMSTAT: return &vmon__sys_vmstat_info;
+	case VMON_STORE_SYS_PRESSURE_CPU: return &vmon__sys_pressure_cpu_info;
+	case VMON_STORE_SYS_PRESSURE_MEMORY: return &vmon__sys_pressure_memory_info;
+	case VMON_STORE_SYS_PRESSURE_IO: return &vmon__sys_pressure_io_info;
+	case VMON_STORE_SYS_DISKSTATS: return &vmon__sys_diskstats_info;
+	case VMON_STORE_SYS_NET_DEV: return &vmon__sys_net_dev_info;
+	case VMON_STORE_SYS_SOCKETS: return &vmon__sys_sockets_info;
 	default: break;
 	}
 	errno = EINVAL;
@@ -228,4 +243,168 @@ VMON_EXPORT int vmon_field_format(const vmon_store_info_t *info, const void *sto
 	}
 	}
 	return (int)o.n;
+}
+
+/*
+ * The 0.2 stores.  The three pressure wants share one table; the per-row
+ * tables of diskstats and net/dev describe vmon_sys_disk_t and
+ * vmon_sys_netif_t, as sys_cpu's does vmon_sys_cpu_t.
+ */
+#define VMON__STORE_TYPE vmon_proc_status_t
+static const vmon_field_t proc_status_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_status.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_proc_smaps_rollup_t
+static const vmon_field_t proc_smaps_rollup_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_smaps_rollup.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_proc_cgroup_t
+static const vmon_field_t proc_cgroup_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_cgroup.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_proc_ns_t
+static const vmon_field_t proc_ns_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_ns.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_proc_oom_t
+static const vmon_field_t proc_oom_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_oom.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_proc_sched_t
+static const vmon_field_t proc_sched_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_sched.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_sys_loadavg_t
+static const vmon_field_t sys_loadavg_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_loadavg.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_sys_uptime_t
+static const vmon_field_t sys_uptime_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_uptime.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_sys_vmstat_t
+static const vmon_field_t sys_vmstat_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_vmstat.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_sys_pressure_t
+static const vmon_field_t sys_pressure_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_pressure.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_sys_diskstats_t
+static const vmon_field_t sys_diskstats_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_diskstats.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_sys_disk_t
+static const vmon_field_t sys_disk_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_disk.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_sys_net_dev_t
+static const vmon_field_t sys_net_dev_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_net_dev.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_sys_netif_t
+static const vmon_field_t sys_netif_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_netif.def"
+};
+#undef VMON__STORE_TYPE
+
+_Static_assert(VMON__ARRAY_SIZE(proc_status_fields) == VMON_PROC_STATUS_NR, "proc_status.def");
+_Static_assert(VMON__ARRAY_SIZE(proc_smaps_rollup_fields) == VMON_PROC_SMAPS_ROLLUP_NR,
+	       "proc_smaps_rollup.def");
+_Static_assert(VMON__ARRAY_SIZE(proc_cgroup_fields) == VMON_PROC_CGROUP_NR, "proc_cgroup.def");
+_Static_assert(VMON__ARRAY_SIZE(proc_ns_fields) == VMON_PROC_NS_NR, "proc_ns.def");
+_Static_assert(VMON__ARRAY_SIZE(proc_oom_fields) == VMON_PROC_OOM_NR, "proc_oom.def");
+_Static_assert(VMON__ARRAY_SIZE(proc_sched_fields) == VMON_PROC_SCHED_NR, "proc_sched.def");
+_Static_assert(VMON__ARRAY_SIZE(sys_loadavg_fields) == VMON_SYS_LOADAVG_NR, "sys_loadavg.def");
+_Static_assert(VMON__ARRAY_SIZE(sys_uptime_fields) == VMON_SYS_UPTIME_NR, "sys_uptime.def");
+_Static_assert(VMON__ARRAY_SIZE(sys_vmstat_fields) == VMON_SYS_VMSTAT_NR, "sys_vmstat.def");
+_Static_assert(VMON__ARRAY_SIZE(sys_pressure_fields) == VMON_SYS_PRESSURE_NR, "sys_pressure.def");
+_Static_assert(VMON__ARRAY_SIZE(sys_diskstats_fields) == VMON_SYS_DISKSTATS_NR,
+	       "sys_diskstats.def");
+_Static_assert(VMON__ARRAY_SIZE(sys_disk_fields) == VMON_SYS_DISK_NR, "sys_disk.def");
+_Static_assert(VMON__ARRAY_SIZE(sys_net_dev_fields) == VMON_SYS_NET_DEV_NR, "sys_net_dev.def");
+_Static_assert(VMON__ARRAY_SIZE(sys_netif_fields) == VMON_SYS_NETIF_NR, "sys_netif.def");
+/* vmon__parse_keyed()'s "seen" bitmap, and parse_more.c's status one */
+_Static_assert(VMON_PROC_SMAPS_ROLLUP_NR <= 512, "keyed stores");
+
+VMON__INFO(vmon__proc_status_info, "proc_status", "/proc/PID/status", vmon_proc_status_t,
+	   proc_status_fields);
+VMON__INFO(vmon__proc_smaps_rollup_info, "proc_smaps_rollup", "/proc/PID/smaps_rollup",
+	   vmon_proc_smaps_rollup_t, proc_smaps_rollup_fields);
+VMON__INFO(vmon__proc_cgroup_info, "proc_cgroup", "/proc/PID/cgroup", vmon_proc_cgroup_t,
+	   proc_cgroup_fields);
+VMON__INFO(vmon__proc_ns_info, "proc_ns", "/proc/PID/ns/*", vmon_proc_ns_t, proc_ns_fields);
+VMON__INFO(vmon__proc_oom_info, "proc_oom", "/proc/PID/{oom_score,oom_score_adj}",
+	   vmon_proc_oom_t, proc_oom_fields);
+VMON__INFO(vmon__proc_sched_info, "proc_sched", "/proc/PID/{schedstat,stat}",
+	   vmon_proc_sched_t, proc_sched_fields);
+VMON__INFO(vmon__sys_loadavg_info, "sys_loadavg", "/proc/loadavg", vmon_sys_loadavg_t,
+	   sys_loadavg_fields);
+VMON__INFO(vmon__sys_uptime_info, "sys_uptime", "/proc/uptime", vmon_sys_uptime_t,
+	   sys_uptime_fields);
+VMON__INFO(vmon__sys_vmstat_info, "sys_vmstat", "/proc/vmstat", vmon_sys_vmstat_t,
+	   sys_vmstat_fields);
+VMON__INFO(vmon__sys_pressure_cpu_info, "sys_pressure_cpu", "/proc/pressure/cpu",
+	   vmon_sys_pressure_t, sys_pressure_fields);
+VMON__INFO(vmon__sys_pressure_memory_info, "sys_pressure_memory", "/proc/pressure/memory",
+	   vmon_sys_pressure_t, sys_pressure_fields);
+VMON__INFO(vmon__sys_pressure_io_info, "sys_pressure_io", "/proc/pressure/io",
+	   vmon_sys_pressure_t, sys_pressure_fields);
+VMON__INFO(vmon__sys_diskstats_info, "sys_diskstats", "/proc/diskstats", vmon_sys_diskstats_t,
+	   sys_diskstats_fields);
+VMON__INFO(vmon__sys_disk_info, "sys_disk", "/proc/diskstats row", vmon_sys_disk_t,
+	   sys_disk_fields);
+VMON__INFO(vmon__sys_net_dev_info, "sys_net_dev", "/proc/net/dev", vmon_sys_net_dev_t,
+	   sys_net_dev_fields);
+VMON__INFO(vmon__sys_netif_info, "sys_netif", "/proc/net/dev row", vmon_sys_netif_t,
+	   sys_netif_fields);
+
+VMON_EXPORT const vmon_store_info_t *vmon_sys_disk_info(void)
+{
+	return &vmon__sys_disk_info;
+}
+
+VMON_EXPORT const vmon_store_info_t *vmon_sys_netif_info(void)
+{
+	return &vmon__sys_netif_info;
 }

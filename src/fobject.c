@@ -7,7 +7,9 @@
  * Found by (type, key) in a hash table that doubles when full, so taking
  * or dropping a reference is O(1) amortised.  An object lives while some
  * descriptor refers to it: fobject_ctor_cb fires on the first reference and
- * fobject_dtor_cb after the last.
+ * fobject_dtor_cb after the last.  A socket object is joined to its row of
+ * the sockets store (VMON_WANT_SYS_SOCKETS) when it is made; the sockets
+ * sampler joins them all again after each read of its tables.
  */
 #include <errno.h>
 #include <string.h>
@@ -51,9 +53,8 @@ static int table_resize(struct vmon__fobj_hash *t, size_t n)
 	return 0;
 }
 
-/* Classify a descriptor's link target; false for plain files. */
-static bool parse_target(const char *target, size_t len, vmon_fobject_type_t *type,
-			 uint64_t *inum)
+bool vmon__fobject_parse_target(const char *target, size_t len, vmon_fobject_type_t *type,
+				uint64_t *inum)
 {
 	static const struct { const char *prefix; vmon_fobject_type_t type; } kinds[] = {
 		{ "pipe:[", VMON_FOBJECT_TYPE_PIPE },
@@ -82,35 +83,33 @@ static bool parse_target(const char *target, size_t len, vmon_fobject_type_t *ty
 	return false;
 }
 
-vmon_fobject_t *vmon__fobject_get(vmon_t *vmon, const char *target, size_t len)
+/* The object of (type, inum[, name]) in its chain, or NULL; name NULL
+ * matches any name (pipes and sockets are known by inode alone). */
+static struct vmon__fobject *lookup(const struct vmon__fobj_hash *t, size_t h,
+				    vmon_fobject_type_t type, uint64_t inum,
+				    const char *name, size_t len)
 {
-	struct vmon__fobj_hash *t = &vmon->internal->fobjects;
-	vmon_fobject_type_t type;
 	struct vmon__fobject *o;
-	uint64_t inum;
-	size_t h;
 
-	if (!parse_target(target, len, &type, &inum)) {
-		errno = 0;	/* a plain file: no shared object */
+	if (!t->buckets)
 		return NULL;
-	}
-	h = hash_key(type, inum, type == VMON_FOBJECT_TYPE_ANON ? target : NULL,
-		     type == VMON_FOBJECT_TYPE_ANON ? len : 0);
-	if (!t->buckets && table_resize(t, VMON__FOBJ_HASH_MIN) < 0) {
-		errno = ENOMEM;
-		return NULL;
-	}
 	list_for_each_entry(o, &t->buckets[h & (t->nbuckets - 1)], chain) {
 		if (o->hash == h && o->pub.type == type && o->pub.inum == inum &&
-		    o->pub.name.len == len && !memcmp(o->pub.name.array, target, len)) {
-			o->pub.refcnt++;
-			return &o->pub;
-		}
+		    (!name || (o->pub.name.len == len && !memcmp(o->pub.name.array, name, len))))
+			return o;
 	}
-	o = vmon__calloc(1, sizeof(*o));
+	return NULL;
+}
+
+/* A new object named target, with one reference; NULL on ENOMEM. */
+static struct vmon__fobject *create(vmon_t *vmon, size_t h, vmon_fobject_type_t type,
+				    uint64_t inum, const char *target, size_t len)
+{
+	struct vmon__fobj_hash *t = &vmon->internal->fobjects;
+	struct vmon__fobject *o = vmon__calloc(1, sizeof(*o));
+
 	if (!o || !(o->pub.name.array = vmon__malloc(len + 1))) {
 		vmon__free(o);
-		errno = ENOMEM;
 		return NULL;
 	}
 	memcpy(o->pub.name.array, target, len);
@@ -122,12 +121,45 @@ vmon_fobject_t *vmon__fobject_get(vmon_t *vmon, const char *target, size_t len)
 	o->pub.refcnt = 1;
 	o->hash = h;
 	INIT_LIST_HEAD(&o->pub.ref_fds);
+	if (type == VMON_FOBJECT_TYPE_SOCKET)
+		o->pub.socket = vmon__socket_find(vmon, inum);
 	if (t->count >= t->nbuckets)
 		(void)table_resize(t, t->nbuckets * 2);	/* best effort */
 	list_add_tail(&o->chain, &t->buckets[h & (t->nbuckets - 1)]);
 	list_add_tail(&o->pub.bucket, &vmon->fobjects);
 	t->count++;
 	vmon->fobjects_nr++;
+	return o;
+}
+
+vmon_fobject_t *vmon__fobject_get(vmon_t *vmon, const char *target, size_t len)
+{
+	struct vmon__fobj_hash *t = &vmon->internal->fobjects;
+	vmon_fobject_type_t type;
+	struct vmon__fobject *o;
+	uint64_t inum;
+	size_t h;
+
+	if (!vmon__fobject_parse_target(target, len, &type, &inum)) {
+		errno = 0;	/* a plain file: no shared object */
+		return NULL;
+	}
+	h = hash_key(type, inum, type == VMON_FOBJECT_TYPE_ANON ? target : NULL,
+		     type == VMON_FOBJECT_TYPE_ANON ? len : 0);
+	if (!t->buckets && table_resize(t, VMON__FOBJ_HASH_MIN) < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	o = lookup(t, h, type, inum, target, len);
+	if (o) {
+		o->pub.refcnt++;
+		return &o->pub;
+	}
+	o = create(vmon, h, type, inum, target, len);
+	if (!o) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	if (vmon->fobject_ctor_cb)
 		vmon->fobject_ctor_cb(vmon, &o->pub);
 	return &o->pub;
@@ -154,4 +186,23 @@ void vmon__fobject_table_destroy(vmon_t *vmon)
 	vmon__free(vmon->internal->fobjects.buckets);
 	vmon->internal->fobjects.buckets = NULL;
 	vmon->internal->fobjects.nbuckets = 0;
+}
+
+VMON_EXPORT vmon_fobject_t *vmon_fobject_find(vmon_t *vmon, vmon_fobject_type_t type,
+					      uint64_t inum)
+{
+	struct vmon__fobject *o;
+
+	if (!vmon || !vmon->internal ||
+	    (type != VMON_FOBJECT_TYPE_PIPE && type != VMON_FOBJECT_TYPE_SOCKET)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	o = lookup(&vmon->internal->fobjects, hash_key(type, inum, NULL, 0), type, inum,
+		   NULL, 0);
+	if (!o) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return &o->pub;
 }

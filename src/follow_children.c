@@ -106,12 +106,16 @@ static int keep_child(void *ctx, int pid)
 	return 0;
 }
 
+/* Read every task's children file.  *complete is false when a file could
+ * not be read although its task is there (EACCES, EIO, EAGAIN...): then
+ * the children it lists are unknown, not gone. */
 static enum vmon__outcome read_children(vmon_t *vmon, struct vmon__node *node,
-					struct follow_children_state *s)
+					struct follow_children_state *s, bool *complete)
 {
 	struct child_ctx ctx = { vmon, node, s };
 	char name[40];
 
+	*complete = true;
 	for (int i = 0; i < s->tasks_nr; i++) {
 		struct child_task *t = &s->tasks[i];
 		ssize_t n;
@@ -121,8 +125,12 @@ static enum vmon__outcome read_children(vmon_t *vmon, struct vmon__node *node,
 					    &vmon->internal->buf);
 		if (n == -ENOMEM)
 			return VMON__NOMEM;
-		if (n < 0)	/* that thread exited since the listing */
+		if (n == -ESRCH || n == -ENOENT)	/* that thread exited since the listing */
 			continue;
+		if (n < 0) {
+			*complete = false;
+			continue;
+		}
 		vmon__parse_pids(vmon->internal->buf.data, n, keep_child, &ctx);
 	}
 	return VMON__UNCHANGED;
@@ -134,13 +142,17 @@ static enum vmon__outcome follow_children_sample(vmon_t *vmon, vmon_proc_t *proc
 	struct vmon__node *node = vmon__node(proc);
 	int n = vmon__node_tasks(vmon, node), nr = 0;
 	vmon_proc_t *child;
+	bool complete;
 	int *tids;
 
 	if (n == -ESRCH)
 		return VMON__GONE;
 	if (n == -ENOMEM)
 		return VMON__NOMEM;
-	if (n < 0) {
+	/* An empty listing: every task exited while the directory was read.
+	 * Its children were not listed, so none is staled on it; the process
+	 * itself is found gone by the next listing or read. */
+	if (n <= 0) {
 		proc->unavailable |= VMON_WANT_PROC_FOLLOW_CHILDREN;
 		return VMON__UNCHANGED;
 	}
@@ -154,13 +166,15 @@ static enum vmon__outcome follow_children_sample(vmon_t *vmon, vmon_proc_t *proc
 	if (sync_tasks(s, tids, n) < 0)
 		return VMON__NOMEM;
 	s->changed = false;
-	if (read_children(vmon, node, s) == VMON__NOMEM)
+	if (read_children(vmon, node, s, &complete) == VMON__NOMEM)
 		return VMON__NOMEM;	/* nothing staled on a partial listing */
+	if (!complete)		/* nor on one missing a task's children */
+		proc->unavailable |= VMON_WANT_PROC_FOLLOW_CHILDREN;
 	list_for_each_entry(child, &proc->children, siblings) {
 		struct vmon__node *cn = vmon__node(child);
 
-		if (cn->held_by_follow && !child->is_stale && cn->seen != vmon->generation &&
-		    !cn->move_to) {
+		if (complete && cn->held_by_follow && !child->is_stale &&
+		    cn->seen != vmon->generation && !cn->move_to) {
 			vmon__node_stale(vmon, cn);
 			s->changed = true;
 		}

@@ -64,11 +64,17 @@ struct vmon__buf {
 
 /* A file of a /proc directory, opened once and re-read with pread() at 0.
  * When it cannot be opened for want of permission the open is retried after
- * a back-off (1, 2, 4 ... 64 samples), never on every sample. */
+ * a back-off (1, 2, 4 ... 64 samples), never on every sample.  When the
+ * instance's descriptor budget is spent it is opened for the read and
+ * closed again (open-per-sample), and held again once there is room. */
 struct vmon__file {
 	int fd;			/* -1 when not open */
 	int retry_gen;		/* generation at which to try opening again */
 	int backoff;		/* samples to wait after the next refusal */
+	int *held;		/* the instance's count of held descriptors,
+				 * while fd is held between samples */
+	char *last;		/* the content parsed last (vmon__file_same()) */
+	size_t last_len, last_alloc;
 };
 
 void vmon__file_init(struct vmon__file *f);
@@ -77,7 +83,18 @@ bool vmon__file_may_retry(const vmon_t *vmon, const struct vmon__file *f);
 /* Permission refused: close f and start (or double) its back-off.
  * Returns -EACCES. */
 int vmon__file_refused(vmon_t *vmon, struct vmon__file *f);
+/* Close f for good: its descriptor and its copy of the last content. */
 void vmon__file_close(struct vmon__file *f);
+
+/* Is buf[0 .. len) what f's store parsed last time?  Most /proc files of an
+ * idle process read the same from one sample to the next, and comparing is
+ * far cheaper than parsing: an unchanged file is not parsed again. */
+bool vmon__file_same(const struct vmon__file *f, const char *buf, size_t len);
+/* Remember buf[0 .. len) as parsed (best effort: on ENOMEM it forgets). */
+void vmon__file_keep(struct vmon__file *f, const char *buf, size_t len);
+/* Forget it: the store no longer reflects it (a failed read marked its
+ * fields unavailable), so the next content must be parsed whatever it is. */
+void vmon__file_forget(struct vmon__file *f);
 
 /* Read the whole of a file the kernel generates in one go (stat, statm, io,
  * cmdline, meminfo, /proc/stat) into buf: one pread() at offset 0 that does
@@ -108,6 +125,27 @@ int vmon__read_ids(int fd, int **ids, size_t *alloc);
 
 /* Map errno values of /proc reads to the few that mean something here. */
 int vmon__errno_class(int err);
+
+/* The system calls of a sample are counted into these (vmon_sample_cost()). */
+struct vmon__io_counters {
+	unsigned long reads;
+	unsigned long long bytes;
+	unsigned long opens;
+	int fallback_files;		/* files opened for one read */
+	int fallback_nodes;		/* directories opened for one sample */
+};
+
+/* Count this thread's I/O into c until vmon__io_count(NULL); the counters
+ * in force, or NULL. */
+void vmon__io_count(struct vmon__io_counters *c);
+struct vmon__io_counters *vmon__io_counting(void);
+
+/* The descriptor budget (budget.c).  May one more descriptor be held? */
+bool vmon__fd_room(const vmon_t *vmon);
+/* Account for a descriptor held (+1) or released (-1). */
+void vmon__fd_held(vmon_t *vmon, int delta);
+/* Recompute the budget in force (the default follows RLIMIT_NOFILE). */
+void vmon__fd_budget_update(vmon_t *vmon);
 
 /* ---- parsing primitives (parse.c): pure functions of bytes ---- */
 
@@ -149,9 +187,21 @@ void vmon__parse_columns(const vmon_store_info_t *info, int first, int nr,
 			 void *store, char *changed, char *unavailable,
 			 const char *p, const char *end);
 
+/* Parse the blank-separated columns at p (up to a newline or end) as the
+ * fields syms[0 .. nr - 1] name (-1: skip the column), in one pass;
+ * missing or malformed columns leave their field unavailable. */
+void vmon__parse_positions(const vmon_store_info_t *info, const signed char *syms,
+			   int nr, void *store, char *changed, char *unavailable,
+			   const char *p, const char *end);
+/* Fill syms[0 .. nr - 1]: the symbol of the scalar field whose source is
+ * column first + i, or -1.  Returns how many columns reach the last field
+ * (parsing can stop there). */
+int vmon__positions_build(const vmon_store_info_t *info, int first, signed char *syms, int nr);
+
 /* Parse "Key: value [kB]" lines by key against the fields' sources: order
  * never matters, unknown keys are skipped, missing keys leave their field
- * unavailable.  Used for meminfo and io. */
+ * unavailable, a repeated key is ignored (the first one counts).  Used for
+ * meminfo and io. */
 void vmon__parse_keyed(const vmon_store_info_t *info, void *store,
 		       char *changed, char *unavailable,
 		       const char *buf, size_t len);
@@ -230,7 +280,9 @@ enum vmon__outcome vmon__sample_file(vmon_t *vmon, int dirfd, const char *name,
 /* The library's side of a vmon_proc_t. */
 struct vmon__node {
 	vmon_proc_t proc;	/* first: a vmon_proc_t * is a struct vmon__node * */
-	int dirfd;		/* /proc/PID or /proc/PID/task/TID (O_PATH) */
+	int dirfd;		/* /proc/PID or /proc/PID/task/TID (O_PATH), or -1
+				 * between samples when the budget could not hold it */
+	unsigned dir_held:1;	/* dirfd is held between samples */
 	int tgid;		/* the process's pid (threads: their process's) */
 	int seen;		/* generation its holder last saw it in /proc */
 	unsigned held_by_follow:1;	/* a followed child or thread */
@@ -263,7 +315,14 @@ struct vmon_internal {
 	long page_size;
 	bool in_sample;			/* inside vmon_sample() */
 	bool top_pending;		/* processes_changed for the next sample */
+	int fd_budget_set;		/* vmon_set_fd_budget(); < 0: the default */
+	int fd_budget;			/* the budget in force */
+	int fds_held;			/* descriptors held between samples */
+	unsigned refresh[VMON_REFRESH_NR];	/* vmon_set_refresh() */
+	struct vmon__io_counters io;	/* this sample's system calls */
+	vmon_sample_cost_t cost;	/* the last sample's, for vmon_sample_cost() */
 	int error;			/* first -errno of this sample (ENOMEM) */
+	unsigned want_every[VMON_STORE_PROC_NR];	/* vmon_set_want_interval() */
 	struct vmon__pidhash {
 		list_head_t *buckets;
 		size_t nbuckets;
@@ -292,6 +351,13 @@ struct vmon_internal {
  * its /proc directory.  NULL with errno: ESRCH (no such process), ENOMEM,
  * EMFILE... */
 struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_thread);
+
+/* Open the node's directory, held if the budget has room: 0 or -errno
+ * (-ESRCH: gone); close it. */
+int vmon__node_dir_open(vmon_t *vmon, struct vmon__node *node);
+void vmon__node_dir_close(vmon_t *vmon, struct vmon__node *node);
+/* Close the node's task directory. */
+void vmon__node_task_close(vmon_t *vmon, struct vmon__node *node);
 
 /* Who holds a node attached to the tree. */
 enum vmon__hold {
@@ -332,6 +398,9 @@ void vmon__node_adopt(vmon_t *vmon, struct vmon__node *node, struct vmon__node *
 
 /* Run the wanted samplers of one node. */
 void vmon__node_sample(vmon_t *vmon, struct vmon__node *node);
+/* Release the node's store of want i (a files store shared by a process
+ * and its threads is closed by its last holder). */
+void vmon__node_store_release(vmon_t *vmon, struct vmon__node *node, int i);
 
 /* The wants in force at a node. */
 vmon_proc_wants_t vmon__node_wants(const vmon_t *vmon, const vmon_proc_t *proc);
@@ -349,6 +418,12 @@ vmon_proc_t *vmon__pidhash_find(const struct vmon__pidhash *h, int pid);
 
 /* ---- shared file objects (fobject.c) ---- */
 
+/* Classify a descriptor's link target (pure): "pipe:[INODE]" and
+ * "socket:[INODE]" with their inode number, "anon_inode:NAME" (inum 0);
+ * false for anything else (plain files, malformed targets). */
+bool vmon__fobject_parse_target(const char *target, size_t len, vmon_fobject_type_t *type,
+				uint64_t *inum);
+
 /* Take a reference on the object a descriptor's link target names (pipe,
  * socket, anon inode), creating it (fobject_ctor_cb) on first use.  NULL
  * for other targets, or on ENOMEM (errno says which). */
@@ -356,6 +431,63 @@ vmon_fobject_t *vmon__fobject_get(vmon_t *vmon, const char *target, size_t len);
 /* Drop a reference; the last frees it after fobject_dtor_cb. */
 void vmon__fobject_put(vmon_t *vmon, vmon_fobject_t *obj);
 void vmon__fobject_table_destroy(vmon_t *vmon);
+
+/* What a descriptor is (fd_kind.c), from its link target target[0 .. len) and, for
+ * targets that do not say (paths and the like), the fstat() of it (st
+ * NULL when that failed) (pure).  path_len: the length of its path (the
+ * target without " (deleted)"), 0 when the target is not a path. */
+struct vmon__fd_desc {
+	vmon_fd_kind_t kind;
+	bool deleted;
+	size_t path_len;
+	uint64_t ino;
+};
+struct stat;
+void vmon__fd_describe(const char *target, size_t len, const struct stat *st,
+		       struct vmon__fd_desc *d);
+/* Describe fd, now naming target[0 .. len), from its fd entry (fstatat()
+ * relative to fd_dir, /proc/PID/fd) and fdinfo (relative to dirfd,
+ * /proc/PID): kind, inode, path, deleted, flags.  0 or -ENOMEM (fd
+ * unchanged) (fd_kind.c). */
+int vmon__fd_read_desc(int fd_dir, int dirfd, vmon_proc_fd_t *fd, const char *target,
+		       size_t len);
+
+/* ---- sockets (parse_net.c: pure parsers; sample_sys_sockets.c) ---- */
+
+/* Append the rows of /proc/net/{tcp,tcp6,udp,udp6} (family AF_INET or
+ * AF_INET6, protocol IPPROTO_TCP or IPPROTO_UDP) to ss->sockets, finding
+ * the columns by the header line's names.  Rows with a missing or
+ * malformed column are skipped and counted in *malformed.  Returns the
+ * rows added, -EINVAL when the header lacks a needed column, -ENOMEM (the
+ * rows added so far stay). */
+int vmon__parse_net_inet(vmon_sys_sockets_t *ss, int family, int protocol,
+			 const char *buf, size_t len, int *malformed);
+/* Append the rows of /proc/net/unix; their paths are copied into names,
+ * which is first reserved to len bytes so that the rows' path pointers
+ * stay valid until names is next used.  Same returns. */
+int vmon__parse_net_unix(vmon_sys_sockets_t *ss, struct vmon__buf *names,
+			 const char *buf, size_t len, int *malformed);
+/* Walk a NETLINK_SOCK_DIAG answer to a UNIX dump with UDIAG_SHOW_PEER,
+ * calling fn for each socket with its inode, sk_state and peer inode (0
+ * without one).  1 at the dump's end (NLMSG_DONE), 0 when more messages
+ * are to come, -errno for an error message or a malformed one. */
+int vmon__parse_unix_diag(const char *buf, size_t len,
+			  void (*fn)(void *ctx, uint64_t inum, int state, uint64_t peer),
+			  void *ctx);
+/* The row of socket inode inum in the instance's sockets store, if
+ * VMON_WANT_SYS_SOCKETS is on and its last sample listed it; else NULL. */
+const vmon_socket_t *vmon__socket_find(vmon_t *vmon, uint64_t inum);
+extern const vmon_store_info_t vmon__sys_sockets_info;
+
+/* A process is gone (vmon__node_stale()): its descriptors are closed, so
+ * they let go of their shared objects at once, even while the caller keeps
+ * the stale node; they stay listed, is_stale, as last seen.  Nothing for a
+ * thread or a node without a files store (sample_proc_files.c). */
+void vmon__proc_files_gone(vmon_t *vmon, vmon_proc_t *proc);
+
+/* ---- the files part of vmon_dump_procs_ex() (dump_files.c) ---- */
+void vmon__dump_fds(const vmon_proc_t *proc, int depth, FILE *out);
+void vmon__dump_fobjects(vmon_t *vmon, FILE *out);
 
 /* ---- VMON_FLAG_PROC_ARRAY (proc_array.c) ---- */
 int vmon__array_add(vmon_t *vmon, vmon_proc_t *proc);
@@ -374,5 +506,156 @@ static inline void vmon__sample_error(vmon_t *vmon, int err)
 	if (!vmon->internal->error)
 		vmon->internal->error = err;
 }
+
+/* ---- the invariant checker (check.c) ---- */
+
+/* Walk the whole instance (tree, pid hashes, stale list, array, descriptor
+ * lists, shared objects) and check every invariant that holds between two
+ * public calls.  0, or -EUCLEAN after printing the first violation to
+ * stderr.  Only tests call it; VMON_TESTING builds call it after every
+ * vmon_sample() and abort() on a violation. */
+int vmon__check(vmon_t *vmon);
+#ifdef VMON_TESTING
+/* How many vmon__check() calls passed in this process. */
+unsigned long vmon_test_checks_passed(void);
+#endif
+
+/* ---- the 0.2 wants: status, smaps_rollup, cgroup, ns, oom, sched,
+ * loadavg, uptime, vmstat, pressure, diskstats, net/dev (sample_*.c),
+ * their helpers (want_common.c, parse_more.c, rows.c), on-demand extras
+ * (proc_extras.c) and rates (rates_proc.c, rates_sys.c) ---- */
+
+extern const vmon_store_info_t vmon__proc_status_info, vmon__proc_smaps_rollup_info,
+	vmon__proc_cgroup_info, vmon__proc_ns_info, vmon__proc_oom_info,
+	vmon__proc_sched_info, vmon__sys_loadavg_info, vmon__sys_uptime_info,
+	vmon__sys_vmstat_info, vmon__sys_pressure_cpu_info,
+	vmon__sys_pressure_memory_info, vmon__sys_pressure_io_info,
+	vmon__sys_diskstats_info, vmon__sys_disk_info, vmon__sys_net_dev_info,
+	vmon__sys_netif_info;
+
+/* The pure parsers, one per store: 0, or -ENOMEM (the store then keeps a
+ * consistent state, the field that needed memory unavailable). */
+int vmon__parse_proc_status(vmon_proc_status_t *st, const char *buf, size_t len);
+void vmon__proc_status_free(vmon_proc_status_t *st);
+int vmon__parse_proc_smaps_rollup(vmon_proc_smaps_rollup_t *sr, const char *buf, size_t len);
+int vmon__parse_proc_cgroup(vmon_proc_cgroup_t *cg, const char *buf, size_t len);
+void vmon__proc_cgroup_free(vmon_proc_cgroup_t *cg);
+/* the ns links' targets, "TYPE:[INODE]" one per line */
+int vmon__parse_proc_ns(vmon_proc_ns_t *ns, const char *buf, size_t len);
+/* oom_score's bytes then oom_score_adj's, one number per line */
+int vmon__parse_proc_oom(vmon_proc_oom_t *oom, const char *buf, size_t len);
+/* schedstat (clears the changed bits), then the stat line (fields 40-42) */
+int vmon__parse_proc_sched(vmon_proc_sched_t *sc, const char *buf, size_t len);
+int vmon__parse_proc_sched_stat(vmon_proc_sched_t *sc, const char *buf, size_t len);
+int vmon__parse_sys_loadavg(vmon_sys_loadavg_t *la, const char *buf, size_t len);
+int vmon__parse_sys_uptime(vmon_sys_uptime_t *up, const char *buf, size_t len);
+int vmon__parse_sys_vmstat(vmon_sys_vmstat_t *vs, const char *buf, size_t len);
+void vmon__sys_vmstat_free(vmon_sys_vmstat_t *vs);
+int vmon__parse_sys_pressure(vmon_sys_pressure_t *ps, const char *buf, size_t len);
+int vmon__parse_sys_diskstats(vmon_sys_diskstats_t *ds, const char *buf, size_t len);
+void vmon__sys_diskstats_free(vmon_sys_diskstats_t *ds);
+int vmon__parse_sys_net_dev(vmon_sys_net_dev_t *nd, const char *buf, size_t len);
+void vmon__sys_net_dev_free(vmon_sys_net_dev_t *nd);
+
+/* Parse helpers (parse_more.c), pure.  The field whose source's key (the
+ * part before any '.') is key[0 .. len), trying *hint first as
+ * vmon__parse_keyed() does; NULL if none. */
+const vmon_field_t *vmon__field_by_key(const vmon_store_info_t *info, int *hint,
+				       const char *key, size_t len);
+/* hexadecimal digits (a mask of status); "12.34" as 1234, the two-decimal
+ * figures of loadavg, uptime and pressure.  0 with *p past the number, or
+ * -EINVAL (no digits, more than two decimals, overflow). */
+int vmon__parse_hex(const char **p, const char *end, unsigned long long *out);
+int vmon__parse_x100(const char **p, const char *end, unsigned long long *out);
+/* Field n (>= 3, proc(5) numbering) of a stat line, counted from the last
+ * ')': 0 with [*tok, *tok_end), or -EINVAL. */
+int vmon__stat_token(const char *buf, size_t len, int n, const char **tok,
+		     const char **tok_end);
+
+/* Rows found by name (rows.c): the devices of diskstats, the interfaces of
+ * net/dev, the keys of vmstat.  A row type says where a row keeps its name
+ * and its is_new and is_stale flags, and how many bits its bitmaps (at its
+ * start) have, 0 for none. */
+struct vmon__row_type {
+	size_t size;
+	size_t name_off, new_off, stale_off;
+	int fields_nr;
+};
+
+/* One parse of a set: the store's array, count and allocation. */
+struct vmon__rows {
+	const struct vmon__row_type *type;
+	void **rows;
+	int *nr;
+	size_t *alloc;
+	int hint;		/* the row after the last one found */
+	bool changed;		/* a row appeared or went */
+};
+
+/* Begin a parse: remove the rows stale since the last parse and mark the
+ * others unseen. */
+void vmon__rows_begin(struct vmon__rows *r);
+/* The row named name[0 .. len), added (is_new, all bits set) if new; NULL
+ * for a name already seen in this parse (*err 0) or on ENOMEM (*err
+ * -ENOMEM, nothing added).  Its changed bits are cleared. */
+void *vmon__rows_get(struct vmon__rows *r, const char *name, size_t len, int *err);
+/* End a parse: the rows not seen become is_stale, every field unavailable. */
+void vmon__rows_end(struct vmon__rows *r);
+void vmon__rows_free(struct vmon__rows *r);
+
+/* A system store that is one set of rows, a row per line of its file
+ * (row_store.c): diskstats, net/dev.  The store begins with its bitmaps
+ * and keeps its rows' array, count and allocation at the offsets given. */
+struct vmon__row_store {
+	struct vmon__row_type row;
+	const vmon_store_info_t *info;		/* the store's */
+	int nr_sym;				/* its field counting the rows */
+	size_t rows_off, nr_off, alloc_off;
+	const char *path;			/* relative to the proc root */
+	vmon_sys_wants_t want;			/* unavailable when it cannot be read */
+	/* One line: 0 (a row, or a line that is none), -ENOMEM when a new row
+	 * could not be added. */
+	int (*parse_line)(struct vmon__rows *r, const char *p, const char *eol);
+};
+
+/* Parse a whole file into store: -ENOMEM when a row could not be added
+ * (the others are kept). */
+int vmon__row_store_parse(const struct vmon__row_store *rs, void *store, const char *buf,
+			  size_t len);
+void vmon__row_store_free(const struct vmon__row_store *rs, void *store);
+/* Read and parse the file (parse calls vmon__row_store_parse()); a row's
+ * change is the store's, a live row with unavailable fields makes the want
+ * unavailable. */
+enum vmon__outcome vmon__row_store_sample(vmon_t *vmon, const struct vmon__row_store *rs,
+					  struct vmon__file_store *fs, void *store,
+					  int (*parse)(void *store, const char *buf, size_t len));
+
+/* Common steps of the new samplers (want_common.c). */
+
+/* Is want store due at this node (vmon_set_want_interval())?  *last_gen is
+ * the node's generation of the store's last read. */
+bool vmon__want_due(const vmon_t *vmon, int store, int *last_gen);
+/* A sample skipped for the interval: no changed bit, the store's
+ * unavailable state carried into proc->unavailable. */
+enum vmon__outcome vmon__want_skip(vmon_proc_t *proc, vmon_proc_wants_t want,
+				   char *changed, const char *unavailable, int nr);
+/* Has the node's process (thread) gone, as opposed to refusing one file
+ * (a kernel thread's or a zombie's memory files say ESRCH too)? */
+bool vmon__proc_gone(vmon_proc_t *proc);
+/* As vmon__sample_file(), for the files generated record by record
+ * (vmstat, diskstats, net/dev). */
+enum vmon__outcome vmon__sample_records(vmon_t *vmon, int dirfd, const char *name,
+					struct vmon__file_store *fs,
+					const vmon_store_info_t *info, void *store,
+					int (*parse)(void *store, const char *buf, size_t len),
+					bool *unavailable);
+/* The invariants of the 0.2 stores (check_wants.c), for vmon__check(): 0,
+ * or -EUCLEAN after printing the first violation to stderr. */
+int vmon__check_wants_proc(const vmon_proc_t *proc);
+int vmon__check_wants_sys(const vmon_t *vmon);
+/* The usual summary of a store after its sample: *unavailable when a field
+ * is unavailable; CHANGED when a changed bit is set. */
+enum vmon__outcome vmon__store_outcome(const vmon_store_info_t *info, const void *store,
+				       bool *unavailable);
 
 #endif

@@ -16,13 +16,38 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
 
 #define VMON__BUF_MIN 4096
 #define VMON__BACKOFF_MAX 64
+
+/* Where this thread's system calls are counted during a vmon_sample() (an
+ * instance is used by one thread at a time), or NULL. */
+static __thread struct vmon__io_counters *counting;
+
+void vmon__io_count(struct vmon__io_counters *c)
+{
+	counting = c;
+}
+
+struct vmon__io_counters *vmon__io_counting(void)
+{
+	return counting;
+}
+
+static void count_read(ssize_t n)
+{
+	if (!counting)
+		return;
+	counting->reads++;
+	if (n > 0)
+		counting->bytes += n;
+}
 
 int vmon__errno_class(int err)
 {
@@ -56,6 +81,8 @@ int vmon__openat(int dirfd, const char *name, int flags)
 			return -vmon__errno_class(-f);
 		fd = f == -EINTR ? (errno = EINTR, -1) : openat(dirfd, name, flags | O_CLOEXEC);
 	} while (fd < 0 && errno == EINTR);
+	if (counting)
+		counting->opens++;
 	return fd < 0 ? -vmon__errno_class(errno) : fd;
 }
 
@@ -72,6 +99,7 @@ static ssize_t pread_once(int fd, char *data, size_t len, off_t off)
 		if (f > 0 && (size_t)f < len)
 			len = f;
 		n = f == -EINTR ? (errno = EINTR, -1) : pread(fd, data, len, off);
+		count_read(n);
 	} while (n < 0 && errno == EINTR);
 	return n < 0 ? -vmon__errno_class(errno) : n;
 }
@@ -81,13 +109,56 @@ void vmon__file_init(struct vmon__file *f)
 	f->fd = -1;
 	f->retry_gen = 0;
 	f->backoff = 0;
+	f->held = NULL;
+	f->last = NULL;
+	f->last_len = f->last_alloc = 0;
 }
 
-void vmon__file_close(struct vmon__file *f)
+static void file_close_fd(struct vmon__file *f)
 {
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
+	if (f->held)
+		(*f->held)--;
+	f->held = NULL;
+}
+
+void vmon__file_close(struct vmon__file *f)
+{
+	file_close_fd(f);
+	vmon__free(f->last);
+	f->last = NULL;
+	f->last_len = f->last_alloc = 0;
+}
+
+bool vmon__file_same(const struct vmon__file *f, const char *buf, size_t len)
+{
+	return f->last && f->last_len == len && !memcmp(f->last, buf, len);
+}
+
+void vmon__file_forget(struct vmon__file *f)
+{
+	f->last_len = SIZE_MAX;
+}
+
+void vmon__file_keep(struct vmon__file *f, const char *buf, size_t len)
+{
+	if (vmon__grow((void **)&f->last, &f->last_alloc, len ? len : 1, 1) < 0) {
+		vmon__free(f->last);
+		f->last = NULL;
+		f->last_len = f->last_alloc = 0;
+		return;
+	}
+	memcpy(f->last, buf, len);
+	f->last_len = len;
+}
+
+/* After a read: a descriptor opened without budget is not kept. */
+static void file_done(struct vmon__file *f)
+{
+	if (f->fd >= 0 && !f->held)
+		file_close_fd(f);
 }
 
 bool vmon__file_may_retry(const vmon_t *vmon, const struct vmon__file *f)
@@ -99,7 +170,7 @@ bool vmon__file_may_retry(const vmon_t *vmon, const struct vmon__file *f)
  * trying again, so a permanent refusal costs almost nothing. */
 int vmon__file_refused(vmon_t *vmon, struct vmon__file *f)
 {
-	vmon__file_close(f);
+	file_close_fd(f);
 	f->backoff = f->backoff ? f->backoff * 2 : 1;
 	if (f->backoff > VMON__BACKOFF_MAX)
 		f->backoff = VMON__BACKOFF_MAX;
@@ -127,11 +198,17 @@ static int file_open(vmon_t *vmon, int dirfd, const char *name, struct vmon__fil
 		return fd;
 	f->fd = fd;
 	f->retry_gen = 0;
+	if (vmon__fd_room(vmon)) {
+		f->held = &vmon->internal->fds_held;
+		(*f->held)++;
+	} else if (counting) {
+		counting->fallback_files++;
+	}
 	return 0;
 }
 
-ssize_t vmon__file_read(vmon_t *vmon, int dirfd, const char *name,
-			struct vmon__file *f, struct vmon__buf *buf)
+static ssize_t file_read(vmon_t *vmon, int dirfd, const char *name,
+			 struct vmon__file *f, struct vmon__buf *buf)
 {
 	ssize_t n;
 	int err = file_open(vmon, dirfd, name, f);
@@ -157,8 +234,8 @@ ssize_t vmon__file_read(vmon_t *vmon, int dirfd, const char *name,
 	return n;
 }
 
-ssize_t vmon__file_read_records(vmon_t *vmon, int dirfd, const char *name,
-				struct vmon__file *f, struct vmon__buf *buf)
+static ssize_t file_read_records(vmon_t *vmon, int dirfd, const char *name,
+				 struct vmon__file *f, struct vmon__buf *buf)
 {
 	size_t total = 0;
 	ssize_t n;
@@ -183,6 +260,24 @@ ssize_t vmon__file_read_records(vmon_t *vmon, int dirfd, const char *name,
 	return total;
 }
 
+ssize_t vmon__file_read(vmon_t *vmon, int dirfd, const char *name,
+			struct vmon__file *f, struct vmon__buf *buf)
+{
+	ssize_t n = file_read(vmon, dirfd, name, f, buf);
+
+	file_done(f);
+	return n;
+}
+
+ssize_t vmon__file_read_records(vmon_t *vmon, int dirfd, const char *name,
+				struct vmon__file *f, struct vmon__buf *buf)
+{
+	ssize_t n = file_read_records(vmon, dirfd, name, f, buf);
+
+	file_done(f);
+	return n;
+}
+
 ssize_t vmon__readlink(int dirfd, const char *name, struct vmon__buf *buf)
 {
 	ssize_t n;
@@ -196,6 +291,7 @@ ssize_t vmon__readlink(int dirfd, const char *name, struct vmon__buf *buf)
 			return -vmon__errno_class(-f);
 		n = f == -EINTR ? (errno = EINTR, -1)
 				: readlinkat(dirfd, name, buf->data, buf->size - 1);
+		count_read(n);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -230,6 +326,7 @@ int vmon__read_ids(int fd, int **ids, size_t *alloc)
 	char dents[8192] __attribute__((aligned(8)));
 	ssize_t n;
 	int nr = 0, f;
+	bool done;
 
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return -vmon__errno_class(errno);
@@ -238,12 +335,16 @@ int vmon__read_ids(int fd, int **ids, size_t *alloc)
 		if (f < 0 && f != -EINTR)
 			return -vmon__errno_class(-f);
 		n = f == -EINTR ? (errno = EINTR, -1) : getdents64(fd, dents, sizeof(dents));
+		count_read(n);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -vmon__errno_class(errno);
 		if (n == 0)
 			return nr;
+		/* getdents stops early only when the next entry does not fit:
+		 * with room left for the longest name, this was the end */
+		done = (size_t)n + sizeof(struct dirent64) + 256 <= sizeof(dents);
 		for (ssize_t off = 0; off < n;) {
 			struct dirent64 *d = (struct dirent64 *)(dents + off);
 			int id = name_to_id(d->d_name);
@@ -255,5 +356,7 @@ int vmon__read_ids(int fd, int **ids, size_t *alloc)
 				return -ENOMEM;
 			(*ids)[nr++] = id;
 		}
+		if (done)
+			return nr;
 	}
 }

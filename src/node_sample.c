@@ -23,58 +23,80 @@ const struct vmon__proc_sampler *const vmon__proc_samplers[VMON_STORE_PROC_NR] =
 #include "vmon/defs/proc_wants.def"
 };
 
-/* The store of want i, allocated on first use; NULL on ENOMEM. */
-static void *node_store(vmon_t *vmon, struct vmon__node *node, int i)
+/* A new store for want i; NULL on ENOMEM. */
+static void *store_new(vmon_t *vmon, int i)
 {
 	const struct vmon__proc_sampler *s = vmon__proc_samplers[i];
-	void *store = node->proc.stores[i];
+	void *store = vmon__calloc(1, s->state_size);
 
-	if (store)
-		return store;
-	store = vmon__calloc(1, s->state_size);
 	if (!store) {
 		vmon__sample_error(vmon, -ENOMEM);
 		return NULL;
 	}
 	if (s->init)
 		s->init(store);
+	return store;
+}
+
+/* Threads share their process's files store (fields.md): the thread's
+ * stores[] points at it and holds one more of its references. */
+static bool store_shared(const struct vmon__node *node, int i)
+{
+	return i == VMON_STORE_PROC_FILES && node->proc.is_thread && node->proc.parent;
+}
+
+/* The store of want i, allocated on first use (a shared store on the
+ * process, should a thread come first: VMON_FLAG_PROC_ARRAY); NULL on
+ * ENOMEM. */
+static void *node_store(vmon_t *vmon, struct vmon__node *node, int i)
+{
+	void *store = node->proc.stores[i];
+
+	if (store)
+		return store;
+	if (store_shared(node, i)) {
+		store = node_store(vmon, vmon__node(node->proc.parent), i);
+		if (store)
+			((vmon_proc_files_t *)store)->refcnt++;
+	} else {
+		store = store_new(vmon, i);
+	}
+	if (!store)
+		return NULL;
 	node->proc.stores[i] = store;
 	node->stores_mask |= 1u << i;
 	return store;
 }
 
+void vmon__node_store_release(vmon_t *vmon, struct vmon__node *node, int i)
+{
+	vmon_proc_t *proc = &node->proc;
+	void *store = proc->stores[i];
+
+	if (!store)
+		return;
+	proc->stores[i] = NULL;
+	node->stores_mask &= ~(1u << i);
+	/* a files store shared with other nodes lives on */
+	if (i == VMON_STORE_PROC_FILES && --((vmon_proc_files_t *)store)->refcnt > 0)
+		return;
+	vmon__proc_samplers[i]->close(vmon, proc, store);
+	vmon__free(store);
+}
+
 /* Release the stores whose want the caller turned off. */
 static void drop_unwanted(vmon_t *vmon, struct vmon__node *node, vmon_proc_wants_t wants)
 {
-	vmon_proc_t *proc = &node->proc;
-
-	for (int i = 0; i < VMON_STORE_PROC_NR; i++) {
-		if (!(node->stores_mask & ~wants & (1u << i)))
-			continue;
-		vmon__proc_samplers[i]->close(vmon, proc, proc->stores[i]);
-		vmon__free(proc->stores[i]);
-		proc->stores[i] = NULL;
-		node->stores_mask &= ~(1u << i);
-	}
+	for (int i = 0; i < VMON_STORE_PROC_NR; i++)
+		if (node->stores_mask & ~wants & (1u << i))
+			vmon__node_store_release(vmon, node, i);
 }
 
-void vmon__node_sample(vmon_t *vmon, struct vmon__node *node)
+/* Run the wanted samplers in want order, until one finds the node gone. */
+static void run_samplers(vmon_t *vmon, struct vmon__node *node, vmon_proc_wants_t wants)
 {
 	vmon_proc_t *proc = &node->proc;
-	vmon_proc_wants_t wants;
 
-	if (proc->is_stale || node->doomed || proc->generation == vmon->generation)
-		return;
-	if (proc->generation)
-		proc->is_new = 0;
-	proc->generation = vmon->generation;
-	if (node->flags_gen != vmon->generation)
-		proc->children_changed = proc->threads_changed = 0;
-	proc->activity = 0;
-	proc->unavailable = 0;
-	wants = vmon__node_wants(vmon, proc);
-	if (node->stores_mask & ~wants)
-		drop_unwanted(vmon, node, wants);
 	for (int i = 0; i < VMON_STORE_PROC_NR; i++) {
 		void *store;
 
@@ -96,20 +118,81 @@ void vmon__node_sample(vmon_t *vmon, struct vmon__node *node)
 	}
 }
 
+/* A node whose directory the budget could not hold opens it for this
+ * sample (and keeps it if there is room now).  false: the node is done with
+ * for this sample (gone, or unreadable). */
+static bool dir_for_sample(vmon_t *vmon, struct vmon__node *node, vmon_proc_wants_t wants)
+{
+	struct vmon__io_counters *c = vmon__io_counting();
+	int err;
+
+	if (node->dirfd >= 0)
+		return true;
+	err = vmon__node_dir_open(vmon, node);
+	if (err == -ESRCH) {
+		vmon__node_stale(vmon, node);
+		return false;
+	}
+	if (err < 0) {	/* out of descriptors altogether: tried next sample */
+		node->proc.unavailable |= wants;
+		return false;
+	}
+	if (!node->dir_held && c)
+		c->fallback_nodes++;
+	return true;
+}
+
+void vmon__node_sample(vmon_t *vmon, struct vmon__node *node)
+{
+	vmon_proc_t *proc = &node->proc;
+	vmon_proc_wants_t wants;
+
+	if (proc->is_stale || node->doomed || proc->generation == vmon->generation)
+		return;
+	if (proc->generation)
+		proc->is_new = 0;
+	proc->generation = vmon->generation;
+	if (node->flags_gen != vmon->generation)
+		proc->children_changed = proc->threads_changed = 0;
+	proc->activity = 0;
+	proc->unavailable = 0;
+	wants = vmon__node_wants(vmon, proc);
+	if (node->stores_mask & ~wants)
+		drop_unwanted(vmon, node, wants);
+	if (!wants || !dir_for_sample(vmon, node, wants))
+		return;
+	run_samplers(vmon, node, wants);
+	if (!node->dir_held)
+		vmon__node_dir_close(vmon, node);
+}
+
+void vmon__node_task_close(vmon_t *vmon, struct vmon__node *node)
+{
+	if (node->task_fd < 0)
+		return;
+	close(node->task_fd);
+	node->task_fd = -1;
+	vmon__fd_held(vmon, -1);
+}
+
 int vmon__node_tasks(vmon_t *vmon, struct vmon__node *node)
 {
-	int n;
+	int n, fd = node->task_fd;
 
 	if (node->tids_gen == vmon->generation)
 		return node->tids_nr;
-	if (node->task_fd < 0) {
-		int fd = vmon__openat(node->dirfd, "task", O_RDONLY | O_DIRECTORY);
-
+	if (fd < 0) {
+		fd = vmon__openat(node->dirfd, "task", O_RDONLY | O_DIRECTORY);
 		if (fd < 0)
 			return fd;
-		node->task_fd = fd;
+		if (vmon__fd_room(vmon)) {	/* else read it now and close it */
+			node->task_fd = fd;
+			vmon__fd_held(vmon, 1);
+		}
 	}
-	n = vmon__read_ids(node->task_fd, &node->tids, &node->tids_alloc);
+	n = vmon__read_ids(fd, &node->tids, &node->tids_alloc);
+	if (fd != node->task_fd)
+		close(fd);
 	if (n < 0)
 		return n;
 	node->tids_nr = n;

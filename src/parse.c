@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -158,7 +159,9 @@ static const vmon_field_t *keyed_find(const vmon_store_info_t *info, int *hint,
 		int j = (*hint + i) % info->fields_nr;
 		const char *src = info->fields[j].source;
 
-		if (!strncmp(src, key, len) && src[len] == '\0') {
+		/* compare lengths first: a key may hold a NUL byte (strncmp()
+		 * would stop there and src[len] lie past the source's end) */
+		if (strnlen(src, len + 1) == len && !memcmp(src, key, len)) {
 			*hint = j + 1;
 			return &info->fields[j];
 		}
@@ -172,6 +175,7 @@ void vmon__parse_keyed(const vmon_store_info_t *info, void *store,
 {
 	const char *p = buf, *end = buf + len;
 	char seen[64] = { 0 };	/* BITNSLOTS of the largest keyed store */
+	char met[64] = { 0 };	/* keys met so far, valid or not */
 	int hint = 0;
 
 	while (p < end) {
@@ -181,7 +185,11 @@ void vmon__parse_keyed(const vmon_store_info_t *info, void *store,
 		if (!eol)
 			eol = end;
 		colon = memchr(p, ':', eol - p);
-		if (colon && (f = keyed_find(info, &hint, p, colon - p))) {
+		/* a repeated key is ignored, the first one counts (as for the
+		 * cpu rows of /proc/stat): the same bytes then always give the
+		 * same values, and no change is reported where there is none */
+		if (colon && (f = keyed_find(info, &hint, p, colon - p)) && !BITTEST(met, f->sym)) {
+			BITSET(met, f->sym);
 			for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
 				;
 			const char *t = v;
@@ -232,10 +240,12 @@ int vmon__parse_pids(const char *buf, size_t len,
 
 bool vmon__bits_any(const char *bits, int nr)
 {
-	for (int i = 0; i < nr; i++)
-		if (BITTEST(bits, i))
+	int full = nr / CHAR_BIT;
+
+	for (int i = 0; i < full; i++)	/* a byte at a time: this runs per store */
+		if (bits[i])
 			return true;
-	return false;
+	return nr % CHAR_BIT && (bits[full] & ((1 << nr % CHAR_BIT) - 1));
 }
 
 void vmon__bits_fill(char *bits, int nr)
@@ -270,4 +280,107 @@ void vmon__parse_columns(const vmon_store_info_t *info, int first, int nr,
 		}
 		vmon__field_parse(&info->fields[i], store, changed, unavailable, t, t_end);
 	}
+}
+
+/* The number at *p: digits with an optional '-', ending at a blank, a
+ * newline or end.  0 with *p past it, or -1 (then *p is past the token).
+ * This runs for every column of every process: up to 19 digits cannot
+ * overflow, so only a longer number takes the checked path. */
+static int scan_number(const char **p, const char *end, unsigned long long *v, bool *neg)
+{
+	const char *s = *p, *digits;
+	unsigned long long n = 0;
+	int ret = 0;
+
+	*neg = s < end && *s == '-';
+	s += *neg;
+	digits = s;
+	while (s < end && (unsigned)(*s - '0') < 10)
+		n = n * 10 + (unsigned)(*s++ - '0');
+	if (s == digits || (s < end && (unsigned char)*s > ' '))
+		ret = -1;
+	else if (s - digits > 19 && (vmon__parse_ull(&digits, s, &n) < 0))
+		ret = -1;	/* overflow */
+	while (s < end && (unsigned char)*s > ' ')
+		s++;
+	*p = s;
+	*v = n;
+	return ret;
+}
+
+/* Store a scanned number in field f (any scalar type but char). */
+static void store_number(const vmon_field_t *f, void *store, char *changed, char *unavailable,
+			 unsigned long long v, bool neg)
+{
+	if (f->type == VMON_FIELD_ULL) {
+		if (neg && v)
+			BITSET(unavailable, f->sym);
+		else
+			vmon__field_set_ull(f, store, changed, unavailable, v);
+	} else if (v <= (unsigned long long)LLONG_MAX + neg) {
+		vmon__field_set_ll(f, store, changed, unavailable,
+				   neg ? (long long)(0 - v) : (long long)v);
+	} else {
+		BITSET(unavailable, f->sym);
+	}
+}
+
+void vmon__parse_positions(const vmon_store_info_t *info, const signed char *syms,
+			   int nr, void *store, char *changed, char *unavailable,
+			   const char *p, const char *end)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		const vmon_field_t *f;
+		unsigned long long v;
+		bool neg;
+
+		if (p < end && *p == ' ')	/* the kernel's one blank */
+			p++;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p >= end || *p == '\n')
+			break;
+		if (syms[i] < 0) {	/* a column nobody wants: step over it */
+			while (p < end && (unsigned char)*p > ' ')
+				p++;
+			continue;
+		}
+		f = &info->fields[syms[i]];
+		if (f->type == VMON_FIELD_CHAR) {
+			const char *t = p;
+
+			while (p < end && (unsigned char)*p > ' ')
+				p++;
+			vmon__field_parse(f, store, changed, unavailable, t, p);
+		} else if (scan_number(&p, end, &v, &neg) == 0) {
+			store_number(f, store, changed, unavailable, v, neg);
+		} else {
+			BITSET(unavailable, f->sym);
+		}
+	}
+	for (; i < nr; i++)	/* an older kernel prints fewer columns */
+		if (syms[i] >= 0)
+			BITSET(unavailable, syms[i]);
+}
+
+int vmon__positions_build(const vmon_store_info_t *info, int first, signed char *syms, int nr)
+{
+	int used = 0;
+
+	for (int i = 0; i < nr; i++)
+		syms[i] = -1;
+	for (int i = 0; i < info->fields_nr; i++) {
+		const vmon_field_t *f = &info->fields[i];
+		int pos = atoi(f->source) - first;
+
+		if (pos >= 0 && pos < nr && f->type != VMON_FIELD_STR && f->type != VMON_FIELD_ARGV &&
+		    f->source[0] >= '0' && f->source[0] <= '9') {
+			syms[pos] = (signed char)f->sym;
+			if (pos + 1 > used)
+				used = pos + 1;
+		}
+	}
+	return used;
 }

@@ -21,29 +21,64 @@
 
 #include "internal.h"
 
+/* Open the node's /proc directory (O_PATH), holding it if the budget has
+ * room: 0 with node->dirfd set, or -errno (-ESRCH: no such process). */
+int vmon__node_dir_open(vmon_t *vmon, struct vmon__node *node)
+{
+	char path[48];
+	int fd;
+
+	if (node->proc.is_thread)
+		snprintf(path, sizeof(path), "%d/task/%d", node->tgid, node->proc.pid);
+	else
+		snprintf(path, sizeof(path), "%d", node->proc.pid);
+	fd = vmon__openat(vmon->internal->proc_fd, path, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return (fd == -ENOENT || fd == -ENOTDIR) ? -ESRCH : fd;
+	node->dirfd = fd;
+	node->dir_held = vmon__fd_room(vmon);
+	if (node->dir_held)
+		vmon__fd_held(vmon, 1);
+	return 0;
+}
+
+/* Close the node's directory descriptor, held or opened for a sample. */
+void vmon__node_dir_close(vmon_t *vmon, struct vmon__node *node)
+{
+	if (node->dirfd < 0)
+		return;
+	close(node->dirfd);
+	node->dirfd = -1;
+	if (node->dir_held)
+		vmon__fd_held(vmon, -1);
+	node->dir_held = 0;
+}
+
 struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_thread)
 {
 	struct vmon__node *node;
-	char path[48];
-	int fd;
+	int err;
 
 	if (pid <= 0) {
 		errno = ESRCH;
 		return NULL;
 	}
-	if (is_thread)
-		snprintf(path, sizeof(path), "%d/task/%d", tgid, pid);
-	else
-		snprintf(path, sizeof(path), "%d", pid);
 	node = vmon__calloc(1, sizeof(*node));
 	if (!node)
 		return NULL;
-	fd = vmon__openat(vmon->internal->proc_fd, path, O_PATH | O_DIRECTORY);
-	if (fd < 0) {
+	node->proc.pid = pid;
+	node->proc.is_thread = is_thread;
+	node->tgid = tgid;
+	/* opening the directory proves the process exists; without budget to
+	 * hold it, it is opened again for each sample */
+	err = vmon__node_dir_open(vmon, node);
+	if (err < 0) {
 		vmon__free(node);
-		errno = (fd == -ENOENT || fd == -ENOTDIR) ? ESRCH : -fd;
+		errno = -err;
 		return NULL;
 	}
+	if (!node->dir_held)
+		vmon__node_dir_close(vmon, node);
 	INIT_LIST_HEAD(&node->proc.bucket);
 	INIT_LIST_HEAD(&node->proc.children);
 	INIT_LIST_HEAD(&node->proc.siblings);
@@ -51,19 +86,15 @@ struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_threa
 	INIT_LIST_HEAD(&node->proc.sample_callbacks);
 	INIT_LIST_HEAD(&node->stale_node);
 	INIT_LIST_HEAD(&node->move_node);
-	node->proc.pid = pid;
-	node->proc.is_thread = is_thread;
 	node->proc.array_hint_pos = -1;
-	node->dirfd = fd;
-	node->tgid = tgid;
 	node->task_fd = -1;
 	return node;
 }
 
 /* free what vmon__node_new() made, for a node never attached */
-static void node_destroy(struct vmon__node *node)
+static void node_destroy(vmon_t *vmon, struct vmon__node *node)
 {
-	close(node->dirfd);
+	vmon__node_dir_close(vmon, node);
 	vmon__free(node);
 }
 
@@ -89,7 +120,7 @@ int vmon__node_attach(vmon_t *vmon, struct vmon__node *node,
 	vmon_proc_t *proc = &node->proc;
 
 	if ((vmon->flags & VMON_FLAG_PROC_ARRAY) && vmon__array_add(vmon, proc) < 0) {
-		node_destroy(node);
+		node_destroy(vmon, node);
 		return -ENOMEM;
 	}
 	vmon__pidhash_add(proc->is_thread ? &in->threads : &in->procs, proc);
@@ -116,8 +147,8 @@ int vmon__node_attach(vmon_t *vmon, struct vmon__node *node,
 }
 
 /* A followed child whose parent is gone: stale it with its parent, unless
- * the caller holds it too, in which case it goes on alone as an orphan
- * (top-level when the sample settles). */
+ * the caller holds it too, in which case it goes on alone at the top
+ * level. */
 static void leave_parent(vmon_t *vmon, struct vmon__node *child)
 {
 	vmon_proc_t *proc = &child->proc;
@@ -131,9 +162,16 @@ static void leave_parent(vmon_t *vmon, struct vmon__node *child)
 	child->held_by_follow = 0;
 	proc->refcnt--;
 	proc->parent = NULL;
-	list_move_tail(&proc->siblings, &vmon->orphans);
-	if (!vmon->internal->in_sample)
+	if (!vmon->internal->in_sample) {
+		list_move_tail(&proc->siblings, &vmon->orphans);
 		vmon__tree_settle(vmon);
+		return;
+	}
+	/* inside a sample its parent's subtree will not be walked any more:
+	 * append it to the top level, as a new node is, so that this sample
+	 * still reaches it and its data never lags a sample behind */
+	list_move_tail(&proc->siblings, &vmon->processes);
+	vmon__note_children_changed(vmon, NULL, false);
 }
 
 void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
@@ -149,6 +187,7 @@ void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
 		node->in_hash = 0;
 	}
 	vmon__note_children_changed(vmon, proc->parent, proc->is_thread);
+	vmon__proc_files_gone(vmon, proc);	/* its objects are let go now */
 	/* a gone process takes its threads with it, and its followed children
 	 * leave the tree with it (the kernel reparents them elsewhere); a child
 	 * the caller also monitors is alive: it becomes top-level instead */
@@ -164,15 +203,8 @@ void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
 
 static void free_stores(vmon_t *vmon, struct vmon__node *node)
 {
-	vmon_proc_t *proc = &node->proc;
-
-	for (int i = 0; i < VMON_STORE_PROC_NR; i++) {
-		if (!proc->stores[i])
-			continue;
-		vmon__proc_samplers[i]->close(vmon, proc, proc->stores[i]);
-		vmon__free(proc->stores[i]);
-		proc->stores[i] = NULL;
-	}
+	for (int i = 0; i < VMON_STORE_PROC_NR; i++)
+		vmon__node_store_release(vmon, node, i);	/* shared ones: a reference */
 }
 
 static void node_free(vmon_t *vmon, struct vmon__node *node);
@@ -227,10 +259,9 @@ static void node_free(vmon_t *vmon, struct vmon__node *node)
 	free_stores(vmon, node);
 	list_for_each_entry_safe(cb, tmp, &proc->sample_callbacks, callbacks)
 		vmon__free(cb);
-	if (node->task_fd >= 0)
-		close(node->task_fd);
+	vmon__node_task_close(vmon, node);
 	vmon__free(node->tids);
-	node_destroy(node);
+	node_destroy(vmon, node);
 }
 
 void vmon__node_unref(vmon_t *vmon, struct vmon__node *node)
@@ -339,8 +370,8 @@ vmon_proc_wants_t vmon__node_wants(const vmon_t *vmon, const vmon_proc_t *proc)
 	vmon_proc_wants_t wants = proc->wants ? proc->wants : vmon->proc_wants;
 
 	/* threads follow nothing, their process does it for all its tasks;
-	 * their descriptors are their process's */
+	 * their files store is their process's, shared (node_sample.c) */
 	if (proc->is_thread)
-		wants &= ~(VMON__PROC_FOLLOW_WANTS | VMON_WANT_PROC_FILES);
+		wants &= ~VMON__PROC_FOLLOW_WANTS;
 	return wants;
 }

@@ -23,13 +23,21 @@ enum vmon__outcome vmon__sample_file(vmon_t *vmon, int dirfd, const char *name,
 	if (n == -ESRCH)
 		return VMON__GONE;
 	if (n < 0) {	/* not permitted, not in this kernel, or waiting to retry */
+		vmon__file_forget(&fs->file);
 		memset(changed, 0, BITNSLOTS(info->fields_nr));
 		vmon__bits_fill(unavail, info->fields_nr);
 		*unavailable = true;
 		return VMON__UNCHANGED;
 	}
+	if (fs->sampled && vmon__file_same(&fs->file, vmon->internal->buf.data, n)) {
+		/* the same bytes: the same values, nothing changed */
+		memset(changed, 0, BITNSLOTS(info->fields_nr));
+		*unavailable = vmon__bits_any(unavail, info->fields_nr);
+		return VMON__UNCHANGED;
+	}
 	if (parse(store, vmon->internal->buf.data, n) < 0)
 		return VMON__NOMEM;
+	vmon__file_keep(&fs->file, vmon->internal->buf.data, n);
 	if (!fs->sampled) {
 		vmon__bits_fill(changed, info->fields_nr);
 		fs->sampled = true;

@@ -14,6 +14,12 @@
  * (K3): they are not read for them, and exe is marked unavailable.  exe
  * fails with ENOENT for zombies and EACCES for other users' processes:
  * unavailable, and EACCES is retried after a back-off.
+ *
+ * What rarely changes is not read every sample (performance.md): cmdline
+ * and exe on the first sample, when stat shows an exec (a new comm or
+ * memory layout), while a cmdline reads empty (mid-exec), and every Nth
+ * sample for processes that rewrite their title; wchan on the first sample
+ * and every Nth (vmon_set_refresh()).  A steady-state sample is one pread.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -30,34 +36,28 @@ struct proc_stat_state {
 	struct vmon__file stat, cmdline, wchan;
 	struct vmon__file exe;	/* only its back-off is used: exe is a link */
 	bool sampled;
+	bool recheck;		/* cmdline read empty: read it again next sample */
 };
 
-/* field number of stat -> symbol of the scalar field it fills, or -1 */
-static int stat_pos_sym[VMON__STAT_FIELDS_MAX + 1];
-static pthread_once_t stat_pos_once = PTHREAD_ONCE_INIT;
+/* field 3 + i of stat -> symbol of the scalar field it fills, or -1 */
+#define VMON__STAT_POSITIONS (VMON__STAT_FIELDS_MAX - 2)
+static signed char stat_syms[VMON__STAT_POSITIONS];
+static int stat_syms_used;	/* columns up to the last one wanted */
+static pthread_once_t stat_syms_once = PTHREAD_ONCE_INIT;
 
-static void stat_pos_build(void)
+static void stat_syms_build(void)
 {
-	const vmon_store_info_t *info = &vmon__proc_stat_info;
-
-	for (int i = 0; i <= VMON__STAT_FIELDS_MAX; i++)
-		stat_pos_sym[i] = -1;
-	for (int i = 0; i < info->fields_nr; i++) {
-		const vmon_field_t *f = &info->fields[i];
-		int pos = atoi(f->source);
-
-		if (pos >= 3 && pos <= VMON__STAT_FIELDS_MAX &&
-		    f->type != VMON_FIELD_STR && f->type != VMON_FIELD_ARGV)
-			stat_pos_sym[pos] = f->sym;
-	}
+	stat_syms_used = vmon__positions_build(&vmon__proc_stat_info, 3, stat_syms,
+					       VMON__STAT_POSITIONS);
 }
 
 /* mark every field that comes from the stat file unavailable */
 static void stat_fields_unavailable(vmon_proc_stat_t *st)
 {
-	for (int pos = 3; pos <= VMON__STAT_FIELDS_MAX; pos++)
-		if (stat_pos_sym[pos] >= 0)
-			BITSET(st->unavailable, stat_pos_sym[pos]);
+	pthread_once(&stat_syms_once, stat_syms_build);
+	for (int i = 0; i < VMON__STAT_POSITIONS; i++)
+		if (stat_syms[i] >= 0)
+			BITSET(st->unavailable, stat_syms[i]);
 	BITSET(st->unavailable, VMON_PROC_STAT_PID);
 	BITSET(st->unavailable, VMON_PROC_STAT_COMM);
 }
@@ -66,35 +66,30 @@ int vmon__parse_proc_stat(vmon_proc_stat_t *st, const char *buf, size_t len)
 {
 	const vmon_store_info_t *info = &vmon__proc_stat_info;
 	const char *end = buf + len, *open, *close, *p, *t, *t_end;
-	int pos;
 
-	pthread_once(&stat_pos_once, stat_pos_build);
-	stat_fields_unavailable(st);
+	pthread_once(&stat_syms_once, stat_syms_build);
 	open = memchr(buf, '(', len);
 	close = memrchr(buf, ')', len);
-	if (!open || !close || close < open)
-		return 0;	/* not a stat line: everything stays unavailable */
+	if (!open || !close || close < open) {
+		stat_fields_unavailable(st);	/* not a stat line */
+		return 0;
+	}
 	/* (1) pid, before the '(' */
 	p = buf;
 	t = vmon__next_token(&p, open, &t_end);
 	if (t)
 		vmon__field_parse(&info->fields[VMON_PROC_STAT_PID], st,
 				  st->changed, st->unavailable, t, t_end);
+	else
+		BITSET(st->unavailable, VMON_PROC_STAT_PID);
 	/* (2) comm */
 	if (vmon__chars_set(&st->comm, open + 1, close - open - 1,
 			    st->changed, VMON_PROC_STAT_COMM) < 0)
 		return -ENOMEM;
 	BITCLEAR(st->unavailable, VMON_PROC_STAT_COMM);
-	/* (3) state onwards, counted from the last ')' */
-	p = close + 1;
-	for (pos = 3; pos <= VMON__STAT_FIELDS_MAX; pos++) {
-		t = vmon__next_token(&p, end, &t_end);
-		if (!t)
-			break;
-		if (stat_pos_sym[pos] >= 0)
-			vmon__field_parse(&info->fields[stat_pos_sym[pos]], st,
-					  st->changed, st->unavailable, t, t_end);
-	}
+	/* (3) state onwards, counted from the last ')', in one pass */
+	vmon__parse_positions(info, stat_syms, stat_syms_used, st,
+			      st->changed, st->unavailable, close + 1, end);
 	return 0;
 }
 
@@ -129,6 +124,7 @@ int vmon__parse_cmdline(vmon_proc_stat_t *st, const char *buf, size_t len)
 			     sizeof(char *));
 	if (!argv)
 		return -ENOMEM;
+	argv[st->argc] = NULL;	/* a first allocation has no terminator yet */
 	st->argv = argv;
 	if (vmon__chars_set(&st->cmdline, buf, len, st->changed, VMON_PROC_STAT_CMDLINE) < 0)
 		return -ENOMEM;
@@ -241,16 +237,51 @@ static void proc_stat_init(void *state)
 	vmon__file_init(&s->exe);
 }
 
-static enum vmon__outcome proc_stat_sample(vmon_t *vmon, vmon_proc_t *proc, void *state)
+/* Is a refresh of `what` due for this node in this sample?  The pid spreads
+ * the refreshes of many processes over the interval. */
+static bool refresh_due(const vmon_t *vmon, const vmon_proc_t *proc, vmon_refresh_t what)
 {
-	struct proc_stat_state *s = state;
-	vmon_proc_stat_t *st = &s->pub;
-	int dirfd = vmon__node(proc)->dirfd;
-	enum vmon__outcome o = VMON__UNCHANGED, c;
-	ssize_t n;
+	unsigned every = vmon->internal->refresh[what];
 
-	memset(st->changed, 0, sizeof(st->changed));
-	n = vmon__file_read(vmon, dirfd, "stat", &s->stat, &vmon->internal->buf);
+	return every && (unsigned)(vmon->generation + proc->pid) % every == 0;
+}
+
+/* Did this stat show an exec: a new comm, or a new memory layout? */
+static bool exec_seen(const vmon_proc_stat_t *st)
+{
+	return BITTEST(st->changed, VMON_PROC_STAT_COMM) ||
+	       BITTEST(st->changed, VMON_PROC_STAT_STARTCODE) ||
+	       BITTEST(st->changed, VMON_PROC_STAT_ENDCODE) ||
+	       BITTEST(st->changed, VMON_PROC_STAT_STARTSTACK);
+}
+
+/* The start time (22) of a stat line, or 0 if it has none. */
+static unsigned long long stat_start(const char *buf, size_t len)
+{
+	const char *close = memrchr(buf, ')', len), *p, *t, *t_end, *end = buf + len;
+	unsigned long long v = 0;
+
+	if (!close)
+		return 0;
+	p = close + 1;
+	for (int pos = 3; pos <= 22; pos++) {
+		t = vmon__next_token(&p, end, &t_end);
+		if (!t)
+			return 0;
+		if (pos == 22 && vmon__parse_ull(&t, t_end, &v) < 0)
+			return 0;
+	}
+	return v;
+}
+
+/* Read stat: 0, or the outcome to return at once. */
+static int read_stat(vmon_t *vmon, struct vmon__node *node, struct proc_stat_state *s)
+{
+	int dirfd = node->dirfd;
+	vmon_proc_stat_t *st = &s->pub;
+	ssize_t n = vmon__file_read(vmon, dirfd, "stat", &s->stat, &vmon->internal->buf);
+	const char *buf = vmon->internal->buf.data;
+
 	/* every task has a stat: opening it in a task/TID directory whose
 	 * thread has exited gives ENOENT (a process directory says ESRCH) */
 	if (n == -ESRCH || n == -ENOENT)
@@ -258,18 +289,56 @@ static enum vmon__outcome proc_stat_sample(vmon_t *vmon, vmon_proc_t *proc, void
 	if (n == -ENOMEM)
 		return VMON__NOMEM;
 	if (n < 0) {
-		pthread_once(&stat_pos_once, stat_pos_build);
+		vmon__file_forget(&s->stat);
 		stat_fields_unavailable(st);
-	} else if (vmon__parse_proc_stat(st, vmon->internal->buf.data, n) < 0) {
-		return VMON__NOMEM;
+		return 0;
 	}
-	if (n >= 0 && !BITTEST(st->unavailable, VMON_PROC_STAT_FLAGS) &&
-	    (st->flags & VMON__PF_KTHREAD))
+	/* another start time is another process that got the pid: possible
+	 * only when the directory is not held but opened by path each sample
+	 * (a held one fails with ESRCH once its process is gone) */
+	if (!node->dir_held && s->sampled && st->start && stat_start(buf, n) != st->start)
+		return VMON__GONE;
+	if (s->sampled && vmon__file_same(&s->stat, buf, n))
+		return 0;	/* the same bytes: nothing to parse, nothing changed */
+	if (vmon__parse_proc_stat(st, buf, n) < 0)
+		return VMON__NOMEM;
+	vmon__file_keep(&s->stat, buf, n);
+	return 0;
+}
+
+/* cmdline, exe and wchan, each when due. */
+static enum vmon__outcome read_companions(vmon_t *vmon, vmon_proc_t *proc, int dirfd,
+					  struct proc_stat_state *s, bool first)
+{
+	vmon_proc_stat_t *st = &s->pub;
+	enum vmon__outcome c = VMON__UNCHANGED;
+
+	if (!BITTEST(st->unavailable, VMON_PROC_STAT_FLAGS) && (st->flags & VMON__PF_KTHREAD)) {
 		c = kthread_companions(st);
-	else if ((c = read_cmdline(vmon, dirfd, s)) == VMON__UNCHANGED)
-		c = read_exe(vmon, dirfd, s);
-	if (c == VMON__UNCHANGED)
+	} else if (first || s->recheck || exec_seen(st) ||
+		   refresh_due(vmon, proc, VMON_REFRESH_CMDLINE)) {
+		if ((c = read_cmdline(vmon, dirfd, s)) == VMON__UNCHANGED)
+			c = read_exe(vmon, dirfd, s);
+		/* mid-exec a cmdline reads empty: look again next sample */
+		s->recheck = !st->cmdline.len && st->state != 'Z';
+	}
+	if (c == VMON__UNCHANGED && (first || refresh_due(vmon, proc, VMON_REFRESH_WCHAN)))
 		c = read_text(vmon, dirfd, "wchan", &s->wchan, st, VMON_PROC_STAT_WCHAN);
+	return c;
+}
+
+static enum vmon__outcome proc_stat_sample(vmon_t *vmon, vmon_proc_t *proc, void *state)
+{
+	struct proc_stat_state *s = state;
+	vmon_proc_stat_t *st = &s->pub;
+	int dirfd = vmon__node(proc)->dirfd, ret;
+	enum vmon__outcome o = VMON__UNCHANGED, c;
+
+	memset(st->changed, 0, sizeof(st->changed));
+	ret = read_stat(vmon, vmon__node(proc), s);
+	if (ret)
+		return ret;
+	c = read_companions(vmon, proc, dirfd, s, !s->sampled);
 	if (c == VMON__GONE)
 		return VMON__GONE;
 	if (c == VMON__NOMEM)

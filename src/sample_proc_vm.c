@@ -4,6 +4,7 @@
  * seven numbers in pages: size resident shared text lib data dt, of which
  * lib (5) and dt (7) are 0 since Linux 2.6 and are skipped.  A zombie reads all zeros (reliability.md K5).
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "internal.h"
@@ -13,23 +14,21 @@ struct proc_vm_state {
 	struct vmon__file_store fs;
 };
 
+/* column 1 + i of statm -> symbol, or -1 (lib and dt) */
+static signed char statm_syms[7];
+static pthread_once_t statm_syms_once = PTHREAD_ONCE_INIT;
+
+static void statm_syms_build(void)
+{
+	vmon__positions_build(&vmon__proc_vm_info, 1, statm_syms, 7);
+}
+
 int vmon__parse_proc_vm(vmon_proc_vm_t *vm, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len, *tok[7] = { 0 }, *tok_end[7];
-
+	pthread_once(&statm_syms_once, statm_syms_build);
 	memset(vm->changed, 0, sizeof(vm->changed));
-	for (int i = 0; i < 7 && (tok[i] = vmon__next_token(&p, end, &tok_end[i])); i++)
-		;
-	for (int i = 0; i < VMON_PROC_VM_NR; i++) {
-		const vmon_field_t *f = &vmon__proc_vm_info.fields[i];
-		int col = f->source[0] - '1';	/* the column, 1 to 7 */
-
-		if (tok[col])
-			vmon__field_parse(f, vm, vm->changed, vm->unavailable,
-					  tok[col], tok_end[col]);
-		else
-			BITSET(vm->unavailable, i);
-	}
+	vmon__parse_positions(&vmon__proc_vm_info, statm_syms, 7, vm,
+			      vm->changed, vm->unavailable, buf, buf + len);
 	return 0;
 }
 

@@ -8,7 +8,8 @@
  * the others), "intr" (its first number, the total), "softirq" (the total
  * and each kind), and the single-number lines ctxt, btime, processes,
  * procs_running and procs_blocked.  Rows with fewer columns (old kernels)
- * leave the missing ones unavailable; unknown lines are skipped.
+ * leave the missing ones unavailable; unknown lines are skipped; of a line
+ * repeated (lxcfs has printed two "cpu" lines) the first one counts.
  */
 #include <errno.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 struct sys_stat_state {
 	vmon_sys_stat_t pub;
 	struct vmon__file_store fs;
+	bool parsed;		/* during a sample: the file was parsed */
 };
 
 static bool word_is(const char *w, const char *w_end, const char *s)
@@ -85,9 +87,21 @@ static const vmon_field_t *keyed_field(const char *w, const char *w_end)
 	return NULL;
 }
 
-static int parse_line(vmon_sys_stat_t *st, const char *p, const char *eol, bool *seen_cpu)
+/* Parse fields first .. first + nr - 1 from a line, unless a line of the
+ * same kind came before: a repeated line is ignored, the first one counts,
+ * so the same bytes always give the same values and no false change. */
+static void parse_once(vmon_sys_stat_t *st, char *met, int first, int nr,
+		       const char *p, const char *eol)
 {
-	const vmon_store_info_t *info = &vmon__sys_stat_info;
+	if (BITTEST(met, first))
+		return;
+	BITSET(met, first);
+	vmon__parse_columns(&vmon__sys_stat_info, first, nr, st, st->changed,
+			    st->unavailable, p, eol);
+}
+
+static int parse_line(vmon_sys_stat_t *st, const char *p, const char *eol, char *met)
+{
 	const char *w_end, *w = vmon__next_token(&p, eol, &w_end);
 	const vmon_field_t *f;
 	int id;
@@ -95,21 +109,16 @@ static int parse_line(vmon_sys_stat_t *st, const char *p, const char *eol, bool 
 	if (!w)
 		return 0;
 	if (word_is(w, w_end, "cpu")) {
-		if (!*seen_cpu)
-			vmon__parse_columns(info, VMON_SYS_STAT_CPU_USER, VMON_SYS_CPU_NR, st,
-					    st->changed, st->unavailable, p, eol);
-		*seen_cpu = true;
+		parse_once(st, met, VMON_SYS_STAT_CPU_USER, VMON_SYS_CPU_NR, p, eol);
 	} else if ((id = cpu_id(w, w_end)) >= 0) {
 		return parse_cpu_line(st, id, p, eol);
 	} else if (word_is(w, w_end, "intr")) {
-		vmon__parse_columns(info, VMON_SYS_STAT_INTR, 1, st,
-				    st->changed, st->unavailable, p, eol);
+		parse_once(st, met, VMON_SYS_STAT_INTR, 1, p, eol);
 	} else if (word_is(w, w_end, "softirq")) {
-		vmon__parse_columns(info, VMON_SYS_STAT_SOFTIRQ_TOTAL,
-				    VMON_SYS_STAT_SOFTIRQ_RCU - VMON_SYS_STAT_SOFTIRQ_TOTAL + 1,
-				    st, st->changed, st->unavailable, p, eol);
+		parse_once(st, met, VMON_SYS_STAT_SOFTIRQ_TOTAL,
+			   VMON_SYS_STAT_SOFTIRQ_RCU - VMON_SYS_STAT_SOFTIRQ_TOTAL + 1, p, eol);
 	} else if ((f = keyed_field(w, w_end))) {
-		vmon__parse_columns(info, f->sym, 1, st, st->changed, st->unavailable, p, eol);
+		parse_once(st, met, f->sym, 1, p, eol);
 	}
 	return 0;
 }
@@ -117,7 +126,7 @@ static int parse_line(vmon_sys_stat_t *st, const char *p, const char *eol, bool 
 int vmon__parse_sys_stat(vmon_sys_stat_t *st, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
-	bool seen_cpu = false;
+	char met[BITNSLOTS(VMON_SYS_STAT_NR)] = { 0 };	/* kinds of line met */
 	int err = 0;
 
 	memset(st->changed, 0, sizeof(st->changed));
@@ -132,7 +141,7 @@ int vmon__parse_sys_stat(vmon_sys_stat_t *st, const char *buf, size_t len)
 
 		if (!eol)
 			eol = end;
-		err = parse_line(st, p, eol, &seen_cpu);
+		err = parse_line(st, p, eol, met);
 		p = eol + 1;
 	}
 	for (int i = 0; i < st->cpus_nr; i++)
@@ -143,7 +152,32 @@ int vmon__parse_sys_stat(vmon_sys_stat_t *st, const char *buf, size_t len)
 
 static int parse(void *store, const char *buf, size_t len)
 {
+	((struct sys_stat_state *)store)->parsed = true;
 	return vmon__parse_sys_stat(store, buf, len);
+}
+
+/* The file could not be read: the per-CPU rows are as unknown as the rest
+ * (vmon__sample_file() marks the store's own fields only), so none may
+ * still say online with available fields. */
+static void rows_unavailable(vmon_sys_stat_t *st)
+{
+	for (int i = 0; i < st->cpus_nr; i++) {
+		st->cpus[i].online = 0;
+		memset(st->cpus[i].changed, 0, sizeof(st->cpus[i].changed));
+		vmon__bits_fill(st->cpus[i].unavailable, VMON_SYS_CPU_NR);
+	}
+}
+
+/* Not parsed and every field unavailable: the read failed (a file read the
+ * same as last time is not parsed either, but keeps its fields). */
+static bool read_failed(const struct sys_stat_state *s)
+{
+	if (s->parsed)
+		return false;
+	for (int i = 0; i < VMON_SYS_STAT_NR; i++)
+		if (!BITTEST(s->pub.unavailable, i))
+			return false;
+	return true;
 }
 
 static void sys_stat_init(void *state)
@@ -163,9 +197,16 @@ static enum vmon__outcome sys_stat_sample(vmon_t *vmon, void *state)
 {
 	struct sys_stat_state *s = state;
 	bool unavailable = false;
-	enum vmon__outcome o = vmon__sample_file(vmon, vmon->internal->proc_fd, "stat",
-						 &s->fs, &vmon__sys_stat_info, &s->pub,
-						 parse, &unavailable);
+	enum vmon__outcome o;
+
+	/* a file read the same is not parsed again: no row changed then */
+	for (int i = 0; i < s->pub.cpus_nr; i++)
+		memset(s->pub.cpus[i].changed, 0, sizeof(s->pub.cpus[i].changed));
+	s->parsed = false;
+	o = vmon__sample_file(vmon, vmon->internal->proc_fd, "stat", &s->fs,
+			      &vmon__sys_stat_info, &s->pub, parse, &unavailable);
+	if (read_failed(s))
+		rows_unavailable(&s->pub);
 
 	if (unavailable)
 		vmon->unavailable |= VMON_WANT_SYS_STAT;

@@ -7,9 +7,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
+
+/* samples between re-reads of cmdline/exe and wchan (vmon_set_refresh()) */
+#define VMON__REFRESH_DEFAULT 32
 
 static const unsigned flags_known = 0
 #define vmon_flag(_sym, _bit, _desc) | VMON_FLAG_ ## _sym
@@ -68,6 +72,11 @@ VMON_EXPORT int vmon_init_root(vmon_t *vmon, const char *root, vmon_flags_t flag
 	vmon->array_hint_free = -1;
 	vmon->ticks_per_sec = sysconf(_SC_CLK_TCK);
 	vmon->num_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	in->fd_budget_set = -1;
+	in->fds_held = 1;	/* the proc root */
+	vmon__fd_budget_update(vmon);
+	in->refresh[VMON_REFRESH_CMDLINE] = VMON__REFRESH_DEFAULT;
+	in->refresh[VMON_REFRESH_WCHAN] = VMON__REFRESH_DEFAULT;
 	return 1;
 
 out_free:
@@ -115,6 +124,37 @@ static void sample_sys(vmon_t *vmon)
 	}
 }
 
+static unsigned long long now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Start counting what this sample costs. */
+static void cost_begin(struct vmon_internal *in)
+{
+	in->cost.wall_ns = now_ns(CLOCK_MONOTONIC);
+	in->cost.cpu_ns = now_ns(CLOCK_THREAD_CPUTIME_ID);
+	in->io = (struct vmon__io_counters){ 0 };
+	vmon__io_count(&in->io);
+}
+
+static void cost_end(struct vmon_internal *in)
+{
+	vmon__io_count(NULL);
+	in->cost.wall_ns = now_ns(CLOCK_MONOTONIC) - in->cost.wall_ns;
+	in->cost.cpu_ns = now_ns(CLOCK_THREAD_CPUTIME_ID) - in->cost.cpu_ns;
+	in->cost.reads = in->io.reads;
+	in->cost.bytes_read = in->io.bytes;
+	in->cost.opens = in->io.opens;
+	in->cost.fallback_files = in->io.fallback_files;
+	in->cost.fallback_nodes = in->io.fallback_nodes;
+	in->cost.fds_held = in->fds_held;
+	in->cost.fd_budget = in->fd_budget;
+}
+
 VMON_EXPORT int vmon_sample(vmon_t *vmon)
 {
 	struct vmon_internal *in;
@@ -124,11 +164,13 @@ VMON_EXPORT int vmon_sample(vmon_t *vmon)
 		errno = EINVAL;
 		return 0;
 	}
+	cost_begin(in);
 	in->in_sample = true;
 	in->error = 0;
 	vmon->generation++;
 	vmon->processes_changed = in->top_pending;
 	in->top_pending = false;
+	vmon__fd_budget_update(vmon);
 	vmon__tree_reap(vmon);
 	sample_sys(vmon);
 	if (vmon->sample_cb)
@@ -141,6 +183,11 @@ VMON_EXPORT int vmon_sample(vmon_t *vmon)
 	vmon__sample_procs(vmon);
 	in->in_sample = false;
 	vmon__tree_settle(vmon);
+	cost_end(in);
+#ifdef VMON_TESTING
+	if (vmon__check(vmon) < 0)
+		abort();
+#endif
 	if (in->error) {
 		errno = -in->error;
 		return 0;

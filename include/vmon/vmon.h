@@ -186,6 +186,228 @@ typedef struct _vmon_proc_io_t {
 #include "defs/proc_io.def"
 } vmon_proc_io_t;
 
+/*
+ * The wants added in 0.2: what libproc2, psutil and htop tell about a
+ * process and the system.  Each store is generated from its .def table in
+ * <vmon/defs/>; sets of variable size (supplementary groups, cgroup v1
+ * lines, vmstat keys, disks, interfaces) hang off the store as arrays
+ * documented beside them.  Decimal figures the kernel prints with two
+ * decimals (load averages, uptime, pressure) are kept exactly, in
+ * hundredths (members ending in _x100 or _cs).
+ */
+
+/* VMON_WANT_PROC_STATUS: /proc/PID/status, by key, and PF_KTHREAD */
+typedef enum _vmon_proc_status_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/proc_status.def"
+	VMON_PROC_STATUS_NR
+} vmon_proc_status_sym_t;
+
+typedef struct _vmon_proc_status_t {
+	VMON_STORE_BITMAPS(VMON_PROC_STATUS_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/proc_status.def"
+	gid_t *groups;	/* ngroups supplementary group ids, in the kernel's order */
+} vmon_proc_status_t;
+
+/* VMON_WANT_PROC_SMAPS_ROLLUP: /proc/PID/smaps_rollup (costly: opt in, and
+ * see vmon_set_want_interval()) */
+typedef enum _vmon_proc_smaps_rollup_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/proc_smaps_rollup.def"
+	VMON_PROC_SMAPS_ROLLUP_NR
+} vmon_proc_smaps_rollup_sym_t;
+
+typedef struct _vmon_proc_smaps_rollup_t {
+	VMON_STORE_BITMAPS(VMON_PROC_SMAPS_ROLLUP_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/proc_smaps_rollup.def"
+} vmon_proc_smaps_rollup_t;
+
+/* VMON_WANT_PROC_CGROUP: /proc/PID/cgroup */
+typedef enum _vmon_proc_cgroup_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/proc_cgroup.def"
+	VMON_PROC_CGROUP_NR
+} vmon_proc_cgroup_sym_t;
+
+/* one cgroup v1 line: "hierarchy:controllers:path" */
+typedef struct _vmon_proc_cgroup_v1_t {
+	int hierarchy;			/* hierarchy id */
+	vmon_char_array_t controllers;	/* "cpu,cpuacct", "name=systemd" ... */
+	vmon_char_array_t path;
+} vmon_proc_cgroup_v1_t;
+
+typedef struct _vmon_proc_cgroup_t {
+	VMON_STORE_BITMAPS(VMON_PROC_CGROUP_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/proc_cgroup.def"
+	vmon_proc_cgroup_v1_t *v1;	/* v1_nr lines, in the kernel's order */
+} vmon_proc_cgroup_t;
+
+/* VMON_WANT_PROC_NS: the inodes of /proc/PID/ns/ links */
+typedef enum _vmon_proc_ns_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/proc_ns.def"
+	VMON_PROC_NS_NR
+} vmon_proc_ns_sym_t;
+
+typedef struct _vmon_proc_ns_t {
+	VMON_STORE_BITMAPS(VMON_PROC_NS_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/proc_ns.def"
+} vmon_proc_ns_t;
+
+/* VMON_WANT_PROC_OOM: /proc/PID/oom_score, oom_score_adj */
+typedef enum _vmon_proc_oom_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/proc_oom.def"
+	VMON_PROC_OOM_NR
+} vmon_proc_oom_sym_t;
+
+typedef struct _vmon_proc_oom_t {
+	VMON_STORE_BITMAPS(VMON_PROC_OOM_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/proc_oom.def"
+} vmon_proc_oom_t;
+
+/* VMON_WANT_PROC_SCHED: /proc/PID/schedstat and stat fields 40-42 */
+typedef enum _vmon_proc_sched_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/proc_sched.def"
+	VMON_PROC_SCHED_NR
+} vmon_proc_sched_sym_t;
+
+typedef struct _vmon_proc_sched_t {
+	VMON_STORE_BITMAPS(VMON_PROC_SCHED_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/proc_sched.def"
+} vmon_proc_sched_t;
+
+/* VMON_WANT_SYS_LOADAVG: /proc/loadavg */
+typedef enum _vmon_sys_loadavg_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/sys_loadavg.def"
+	VMON_SYS_LOADAVG_NR
+} vmon_sys_loadavg_sym_t;
+
+typedef struct _vmon_sys_loadavg_t {
+	VMON_STORE_BITMAPS(VMON_SYS_LOADAVG_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/sys_loadavg.def"
+} vmon_sys_loadavg_t;
+
+/* VMON_WANT_SYS_UPTIME: /proc/uptime */
+typedef enum _vmon_sys_uptime_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/sys_uptime.def"
+	VMON_SYS_UPTIME_NR
+} vmon_sys_uptime_sym_t;
+
+typedef struct _vmon_sys_uptime_t {
+	VMON_STORE_BITMAPS(VMON_SYS_UPTIME_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/sys_uptime.def"
+} vmon_sys_uptime_t;
+
+/* VMON_WANT_SYS_VMSTAT: /proc/vmstat */
+typedef enum _vmon_sys_vmstat_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/sys_vmstat.def"
+	VMON_SYS_VMSTAT_NR
+} vmon_sys_vmstat_sym_t;
+
+/* one key of /proc/vmstat, kept by name */
+typedef struct _vmon_sys_vmstat_key_t {
+	vmon_char_array_t name;
+	unsigned long long value;
+	int changed;	/* the value changed in the last sample (or the key is new) */
+	int is_new;	/* first seen in the last sample */
+	int is_stale;	/* not in the last sample (keeps its value): removed at the next */
+} vmon_sys_vmstat_key_t;
+
+typedef struct _vmon_sys_vmstat_t {
+	VMON_STORE_BITMAPS(VMON_SYS_VMSTAT_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/sys_vmstat.def"
+	int keys_nr;			/* every key, in the kernel's order */
+	vmon_sys_vmstat_key_t *keys;	/* (rows may move between samples) */
+	size_t keys_alloc;		/* private */
+} vmon_sys_vmstat_t;
+
+/* VMON_WANT_SYS_PRESSURE_CPU, _MEMORY, _IO: /proc/pressure/{cpu,memory,io} */
+typedef enum _vmon_sys_pressure_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/sys_pressure.def"
+	VMON_SYS_PRESSURE_NR
+} vmon_sys_pressure_sym_t;
+
+typedef struct _vmon_sys_pressure_t {
+	VMON_STORE_BITMAPS(VMON_SYS_PRESSURE_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/sys_pressure.def"
+} vmon_sys_pressure_t;
+
+/* VMON_WANT_SYS_DISKSTATS: /proc/diskstats, one row per device */
+typedef enum _vmon_sys_disk_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/sys_disk.def"
+	VMON_SYS_DISK_NR
+} vmon_sys_disk_sym_t;
+
+typedef struct _vmon_sys_disk_t {
+	VMON_STORE_BITMAPS(VMON_SYS_DISK_NR)
+	int is_new;	/* first seen in the last sample */
+	int is_stale;	/* not in the last sample: removed at the next */
+#define VMON_DECLARE_MEMBERS
+#include "defs/sys_disk.def"
+} vmon_sys_disk_t;
+
+typedef enum _vmon_sys_diskstats_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/sys_diskstats.def"
+	VMON_SYS_DISKSTATS_NR
+} vmon_sys_diskstats_sym_t;
+
+typedef struct _vmon_sys_diskstats_t {
+	VMON_STORE_BITMAPS(VMON_SYS_DISKSTATS_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/sys_diskstats.def"
+	vmon_sys_disk_t *disks;	/* disks_nr rows in file order (they may move
+				 * between samples: find a device by name) */
+	size_t disks_alloc;	/* private */
+} vmon_sys_diskstats_t;
+
+/* VMON_WANT_SYS_NET_DEV: /proc/net/dev, one row per interface */
+typedef enum _vmon_sys_netif_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/sys_netif.def"
+	VMON_SYS_NETIF_NR
+} vmon_sys_netif_sym_t;
+
+typedef struct _vmon_sys_netif_t {
+	VMON_STORE_BITMAPS(VMON_SYS_NETIF_NR)
+	int is_new;	/* first seen in the last sample */
+	int is_stale;	/* not in the last sample: removed at the next */
+#define VMON_DECLARE_MEMBERS
+#include "defs/sys_netif.def"
+} vmon_sys_netif_t;
+
+typedef enum _vmon_sys_net_dev_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/sys_net_dev.def"
+	VMON_SYS_NET_DEV_NR
+} vmon_sys_net_dev_sym_t;
+
+typedef struct _vmon_sys_net_dev_t {
+	VMON_STORE_BITMAPS(VMON_SYS_NET_DEV_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/sys_net_dev.def"
+	vmon_sys_netif_t *ifaces;	/* ifaces_nr rows in file order (they may
+					 * move between samples: find by name) */
+	size_t ifaces_alloc;		/* private */
+} vmon_sys_net_dev_t;
+
 /* VMON_WANT_PROC_FOLLOW_CHILDREN: the children of every task of the process
  * (/proc/PID/task/TID/children), kept as nodes on vmon_proc_t.children */
 typedef struct _vmon_proc_follow_children_t {
@@ -197,6 +419,69 @@ typedef struct _vmon_proc_follow_children_t {
 typedef struct _vmon_proc_follow_threads_t {
 	int threads_nr;		/* followed threads, stale ones included */
 } vmon_proc_follow_threads_t;
+
+/* VMON_WANT_SYS_SOCKETS: the sockets of the network namespace of the
+ * process calling vmon_sample() (the library reads /proc/net, that is
+ * /proc/self/net, of its proc root): TCP and UDP over IPv4 and IPv6 from
+ * /proc/net/{tcp,tcp6,udp,udp6}, UNIX sockets from /proc/net/unix with
+ * their peers from the kernel's sock_diag netlink interface.  Each
+ * socket-type vmon_fobject_t is joined to its row by inode (its socket
+ * member). */
+typedef enum _vmon_sys_sockets_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/sys_sockets.def"
+	VMON_SYS_SOCKETS_NR
+} vmon_sys_sockets_sym_t;
+
+/* a socket's state, in the kernel's TCP_* numbering (UDP and UNIX sockets
+ * use ESTABLISHED, CLOSE (unconnected) and LISTEN), as ss(8) reports it */
+typedef enum _vmon_socket_state_t {
+	VMON_SOCKET_UNKNOWN = 0,
+	VMON_SOCKET_ESTABLISHED,	/* "ESTAB" */
+	VMON_SOCKET_SYN_SENT,
+	VMON_SOCKET_SYN_RECV,
+	VMON_SOCKET_FIN_WAIT1,
+	VMON_SOCKET_FIN_WAIT2,
+	VMON_SOCKET_TIME_WAIT,
+	VMON_SOCKET_CLOSE,		/* "UNCONN": not connected */
+	VMON_SOCKET_CLOSE_WAIT,
+	VMON_SOCKET_LAST_ACK,
+	VMON_SOCKET_LISTEN,
+	VMON_SOCKET_CLOSING,
+	VMON_SOCKET_NEW_SYN_RECV,
+	VMON_SOCKET_STATE_NR
+} vmon_socket_state_t;
+
+/* one socket: a row of a /proc/net table */
+typedef struct _vmon_socket_t {
+	uint64_t inum;		/* inode: socket:[INODE]; 0 for a TIME_WAIT row */
+	int family;		/* AF_INET, AF_INET6 or AF_UNIX */
+	int type;		/* SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET */
+	int protocol;		/* IPPROTO_TCP, IPPROTO_UDP; 0 for UNIX */
+	vmon_socket_state_t state;
+	unsigned char local_addr[16];	/* network byte order: 4 bytes used for */
+	unsigned char remote_addr[16];	/* AF_INET, 16 for AF_INET6 */
+	int local_port, remote_port;	/* host byte order; 0 for UNIX */
+	unsigned long long tx_queue, rx_queue;	/* TCP/UDP: bytes queued */
+	long long uid;		/* TCP/UDP: owner's uid; -1 for UNIX */
+	const char *path;	/* UNIX: the bound name ("@name" for an abstract
+				 * one), NULL if unbound; valid until the next
+				 * vmon_sample() */
+	size_t path_len;
+	uint64_t peer_inum;	/* UNIX: the connected peer's inode, 0 if none
+				 * or unknown (sock_diag unavailable) */
+} vmon_socket_t;
+
+typedef struct _vmon_sys_sockets_t {
+	VMON_STORE_BITMAPS(VMON_SYS_SOCKETS_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/sys_sockets.def"
+	int sockets_nr;		/* rows of sockets[]: tcp, tcp6, udp, udp6 then */
+	vmon_socket_t *sockets;	/* unix, each in its table's order; rebuilt at
+				 * every sample (pointers into it last until the
+				 * next vmon_sample()) */
+	size_t sockets_alloc;	/* private */
+} vmon_sys_sockets_t;
 
 /* VMON_WANT_PROC_FILES: /proc/PID/fd */
 typedef enum _vmon_proc_files_sym_t {
@@ -222,7 +507,29 @@ typedef struct _vmon_fobject_t {
 	vmon_fobject_type_t type;
 	vmon_char_array_t name;	/* the link target naming it, e.g. "pipe:[1234]" */
 	void *foo;		/* the caller's; never touched by the library */
+	/* VMON_WANT_SYS_SOCKETS, sockets only: the socket's row in the sockets
+	 * store, NULL when its tables do not list it (another network
+	 * namespace, a family other than TCP, UDP and UNIX, or created after
+	 * the tables were read: joined at the next sample); valid until the
+	 * next vmon_sample() */
+	const vmon_socket_t *socket;
 } vmon_fobject_t;
+
+/* what a descriptor refers to (vmon_proc_fd_t.kind): pipes, sockets and
+ * anon inodes by their link target, the rest by the mode of fstat() */
+typedef enum _vmon_fd_kind_t {
+	VMON_FD_KIND_UNKNOWN = 0,	/* could not be stat'ed */
+	VMON_FD_KIND_REGULAR,		/* a regular file */
+	VMON_FD_KIND_DIRECTORY,
+	VMON_FD_KIND_CHARDEV,		/* a character device (/dev/null, a tty) */
+	VMON_FD_KIND_BLOCKDEV,
+	VMON_FD_KIND_FIFO,		/* a named pipe (mkfifo) */
+	VMON_FD_KIND_PIPE,		/* pipe:[INODE] */
+	VMON_FD_KIND_SOCKET,		/* socket:[INODE] */
+	VMON_FD_KIND_ANON,		/* anon_inode:NAME (eventfd, eventpoll...) */
+	VMON_FD_KIND_OTHER,		/* anything else (a namespace: net:[INODE]...) */
+	VMON_FD_KIND_NR
+} vmon_fd_kind_t;
 
 struct _vmon_proc_t;
 
@@ -234,14 +541,19 @@ typedef struct _vmon_proc_fd_t {
 	vmon_fobject_t *object;	/* shared object, or NULL for regular files */
 	unsigned is_new:1;	/* appeared in the last sample */
 	unsigned is_changed:1;	/* now points at another object than before */
+	unsigned is_stale:1;	/* closed in the last sample: kept on the list
+				 * for that sample with its last target, no
+				 * longer holding its object, then freed */
 #define VMON_DECLARE_MEMBERS
 #include "defs/proc_files.def"
 } vmon_proc_fd_t;
 
+/* The store of a process; its threads share it (the thread nodes' stores
+ * point at their process's, refcnt counting them). */
 typedef struct _vmon_proc_files_t {
 	int refcnt;		/* nodes sharing it (a process and its threads) */
 	list_head_t fds;	/* vmon_proc_fd_t, in fd order */
-	int fds_nr;		/* entries on fds */
+	int fds_nr;		/* open descriptors on fds (is_stale ones not counted) */
 	int changed;		/* fds appeared, went or changed in the last sample */
 } vmon_proc_files_t;
 
@@ -368,6 +680,80 @@ int vmon_sample(vmon_t *);
  * libvmon(3). */
 void vmon_dump_procs(vmon_t *vmon, FILE *out);
 
+/* Extension: vmon_dump_procs() with more detail, by flags:
+ * VMON_DUMP_FILES prints each process's descriptors under its line and,
+ * after the tree, every shared object with its holders (libvmon(3), DUMP
+ * FORMAT).  flags 0 prints what vmon_dump_procs() prints. */
+#define VMON_DUMP_FILES 0x1u
+void vmon_dump_procs_ex(vmon_t *vmon, FILE *out, unsigned flags);
+
+/*
+ * Open files and sockets (extensions; VMON_WANT_PROC_FILES and
+ * VMON_WANT_SYS_SOCKETS).
+ */
+
+/* The shared object of type VMON_FOBJECT_TYPE_PIPE or _SOCKET with inode
+ * inum (a UNIX socket's peer_inum, say), found in O(1); NULL with errno
+ * ENOENT when no monitored process holds it, EINVAL for another type. */
+vmon_fobject_t *vmon_fobject_find(vmon_t *, vmon_fobject_type_t type, uint64_t inum);
+
+/* Short names: "file", "dir", "chr", "blk", "fifo", "pipe", "socket",
+ * "anon", "other", "unknown"; and the state names ss(8) prints ("ESTAB",
+ * "LISTEN", "UNCONN", "TIME-WAIT"...).  Never NULL. */
+const char *vmon_fd_kind_name(vmon_fd_kind_t kind);
+const char *vmon_socket_state_name(vmon_socket_state_t state);
+
+/* Describe a socket as text into buf (NUL-terminated when size > 0), for
+ * example "tcp 127.0.0.1:8080 -> 127.0.0.1:40312 ESTAB", "udp6 [::1]:53
+ * -> [::]:* UNCONN" or "unix stream /run/x.sock ESTAB peer=1234".
+ * Returns the length it needed, as snprintf(). */
+int vmon_socket_format(const vmon_socket_t *, char *buf, size_t size);
+
+/*
+ * Cost controls and self-report (extensions).
+ */
+
+/* Cap the descriptors the instance holds open between samples.  What does
+ * not fit is read by opening it for the sample and closing it again (through
+ * the process's directory where that is held, else by path, the process's
+ * start time telling a reused pid apart), so every figure stays right, only
+ * dearer.  max < 0 restores the default, derived from RLIMIT_NOFILE at every
+ * sample: the soft limit less max(32, limit / 8) left to the application.
+ * 0 holds nothing but the proc root.  Returns 1, or 0 with EINVAL. */
+int vmon_set_fd_budget(vmon_t *, int max);
+
+/* PROC_STAT's companions that rarely change are not read every sample:
+ * cmdline and exe are read on a node's first sample, again whenever stat
+ * shows an exec (comm, start of code or stack changed), and every `every`
+ * samples for processes that rewrite their own title; wchan every `every`
+ * samples.  every == 1 reads them at every sample (exact change bits at the
+ * cost of 2-3 more system calls per process); 0 never refreshes (cmdline
+ * and exe then follow execs only).  Defaults: VMON_REFRESH_CMDLINE 32,
+ * VMON_REFRESH_WCHAN 32.  Returns 1, or 0 with EINVAL. */
+typedef enum vmon_refresh {
+	VMON_REFRESH_CMDLINE,	/* cmdline, argc, argv and exe */
+	VMON_REFRESH_WCHAN,	/* wchan */
+	VMON_REFRESH_NR
+} vmon_refresh_t;
+int vmon_set_refresh(vmon_t *, vmon_refresh_t, unsigned every);
+
+/* What the last vmon_sample() cost the instance. */
+typedef struct vmon_sample_cost {
+	unsigned long long wall_ns;	/* wall-clock time of the call */
+	unsigned long long cpu_ns;	/* CPU time of the calling thread in it */
+	unsigned long reads;		/* pread, readlink and getdents calls */
+	unsigned long long bytes_read;	/* bytes they returned */
+	unsigned long opens;		/* descriptors opened (openat) */
+	int fds_held;			/* descriptors held open after it */
+	int fd_budget;			/* the cap in force */
+	int fallback_files;		/* files read open-per-sample for want of budget */
+	int fallback_nodes;		/* nodes without a held directory descriptor */
+} vmon_sample_cost_t;
+
+/* Copy the figures of the last sample into *cost.  Returns 1, or 0 with
+ * EINVAL. */
+int vmon_sample_cost(const vmon_t *, vmon_sample_cost_t *cost);
+
 /*
  * Field reflection (extension): the same .def rows that declare the stores
  * describe them at run time, so a tool can print or export any store
@@ -419,6 +805,134 @@ int vmon_field_unavailable(const vmon_store_info_t *, const void *store, int sym
  * separated by spaces.  Returns the length it needed, as snprintf(). */
 int vmon_field_format(const vmon_store_info_t *, const void *store, int sym,
 		      char *buf, size_t size);
+
+/*
+ * The 0.2 wants' functions (extensions).
+ */
+
+/* Describe vmon_sys_disk_t and vmon_sys_netif_t, the per-device rows of the
+ * SYS_DISKSTATS and SYS_NET_DEV stores. */
+const vmon_store_info_t *vmon_sys_disk_info(void);
+const vmon_store_info_t *vmon_sys_netif_info(void);
+
+/* Sample the stores of wants (any of PROC_STATUS, PROC_SMAPS_ROLLUP,
+ * PROC_CGROUP, PROC_NS, PROC_OOM, PROC_SCHED) only every `every` samples
+ * of each node: a node's first sample reads them, then every `every`th;
+ * in between the stores keep their values with no changed bit.  0 or 1:
+ * every sample (the default).  Meant for PROC_SMAPS_ROLLUP, whose read
+ * walks the target's page tables.  Returns 1, or 0 with EINVAL for other
+ * want bits. */
+int vmon_set_want_interval(vmon_t *, vmon_proc_wants_t wants, unsigned every);
+
+/* The value of the /proc/vmstat key name in the last sample: 1 and *value,
+ * or 0 when the kernel did not print it (errno ENOENT) or for a NULL
+ * argument (EINVAL). */
+int vmon_sys_vmstat_get(const vmon_sys_vmstat_t *, const char *name,
+			unsigned long long *value);
+
+/* On-demand figures: costly or private, so never sampled at rate.  Each
+ * call of vmon_proc_read_extras() reads the ones asked for, once. */
+typedef enum vmon_extra {
+	VMON_EXTRA_ENVIRON,	/* /proc/PID/environ */
+	VMON_EXTRA_CWD,		/* the /proc/PID/cwd link */
+	VMON_EXTRA_ROOT,	/* the /proc/PID/root link */
+	VMON_EXTRA_NR
+} vmon_extra_t;
+
+#define VMON_EXTRA_BIT(_e) (1u << (_e))
+#define VMON_EXTRA_ALL ((1u << VMON_EXTRA_NR) - 1)
+
+typedef struct vmon_proc_extras {
+	vmon_char_array_t environ;	/* NUL-terminated NAME=value entries */
+	vmon_char_array_t cwd;		/* working directory */
+	vmon_char_array_t root;		/* root directory (chroot, container) */
+	unsigned read;			/* VMON_EXTRA_BIT()s the last call read */
+	int error[VMON_EXTRA_NR];	/* why an asked-for one was not read (an
+					 * errno: EACCES, ENOENT...), else 0 */
+} vmon_proc_extras_t;
+
+/* Read the extras in what (VMON_EXTRA_BIT()s) of proc into *extras, which
+ * is zeroed or was filled by an earlier call (its buffers are reused).
+ * Reading another user's environ, cwd or root needs ptrace read access:
+ * refused ones are left out of extras->read with their errno.  Returns 1,
+ * or 0 with errno: ESRCH (the process is gone or proc is stale), EINVAL,
+ * ENOMEM. */
+int vmon_proc_read_extras(vmon_t *, vmon_proc_t *, unsigned what,
+			  vmon_proc_extras_t *extras);
+/* The value of variable name in extras->environ, or NULL. */
+const char *vmon_proc_extras_getenv(const vmon_proc_extras_t *, const char *name);
+/* Free the buffers of *extras (which may then be reused). */
+void vmon_proc_extras_free(vmon_proc_extras_t *);
+
+/*
+ * Rates: figures derived from two consecutive samples.  A rate has a
+ * status: NONE on the first sample of a node (or of the instance), when no
+ * time passed, or when its store is missing or unavailable, so nobody
+ * mistakes "no value yet" for 0; CLAMPED when a counter went backwards
+ * (pid reuse, a counter reset, iowait) and the difference was taken as 0.
+ */
+typedef enum vmon_rate_status {
+	VMON_RATE_NONE = 0,	/* no value yet */
+	VMON_RATE_OK,
+	VMON_RATE_CLAMPED,	/* a counter went backwards: counted as 0 */
+} vmon_rate_status_t;
+
+typedef struct vmon_rate {
+	double value;
+	vmon_rate_status_t status;
+} vmon_rate_t;
+
+/* A node's rates and, privately, its previous figures.  CPU is in percent
+ * of one CPU (100: one CPU all the time; a process may exceed it): of the
+ * process (all its threads) on a process node, of the thread on a thread
+ * node.  cpu_children is the time of waited-for children (cutime +
+ * cstime).  The others are per second. */
+typedef struct vmon_proc_rates {
+	vmon_rate_t cpu_user, cpu_system, cpu_total;	/* PROC_STAT */
+	vmon_rate_t cpu_children;			/* PROC_STAT */
+	vmon_rate_t minflt, majflt;			/* PROC_STAT, faults/s */
+	vmon_rate_t read_bytes, write_bytes;		/* PROC_IO, storage bytes/s */
+	vmon_rate_t rchars, wchars;			/* PROC_IO, read()/write() bytes/s */
+	struct {					/* private */
+		int pid, generation, stat, io;
+		unsigned long long ns, start, utime, stime, cutime, cstime;
+		unsigned long long minflt, majflt, read_bytes, write_bytes, rchars, wchars;
+	} prev;
+} vmon_proc_rates_t;
+
+/* Update *rates (zeroed before the first call, then kept with the node,
+ * e.g. in proc->foo) from proc's stores after a vmon_sample().  The time
+ * between samples is taken with CLOCK_MONOTONIC at each call, so call it at
+ * the same point of every sample (a sample callback, or right after
+ * vmon_sample()).  A node that was not sampled since the last call keeps
+ * its rates; another process than last time (pid or start time differs)
+ * starts over.  Returns 1, or 0 with EINVAL. */
+int vmon_proc_rates_update(vmon_t *, vmon_proc_t *, vmon_proc_rates_t *rates);
+
+/* CPU states in percent of the CPU time of the period (guest and
+ * guest_nice are parts of user and nice; busy is 100 - idle - iowait). */
+typedef struct vmon_cpu_rates {
+	vmon_rate_t user, nice, system, idle, iowait, irq, softirq, steal;
+	vmon_rate_t guest, guest_nice, busy;
+} vmon_cpu_rates_t;
+
+typedef struct vmon_sys_rates {
+	vmon_cpu_rates_t cpu;		/* all CPUs (SYS_STAT) */
+	int cpus_nr;			/* rows of cpus[] */
+	vmon_cpu_rates_t *cpus;		/* by CPU id, as vmon_sys_stat_t.cpus[]: a
+					 * CPU offline, or back online, has NONE */
+	vmon_rate_t ctxt, forks, intr;	/* SYS_STAT, per second */
+	vmon_rate_t pgfault, pgmajfault;	/* SYS_VMSTAT, per second */
+	vmon_rate_t pswpin, pswpout;	/* SYS_VMSTAT, pages/s */
+	struct vmon_sys_rates_prev *prev;	/* private */
+} vmon_sys_rates_t;
+
+/* Update *rates (zeroed before the first call) from the instance's system
+ * stores after a vmon_sample(), as vmon_proc_rates_update().  Returns 1, or
+ * 0 with errno EINVAL or ENOMEM (rates then keep their last values). */
+int vmon_sys_rates_update(vmon_t *, vmon_sys_rates_t *rates);
+/* Free what vmon_sys_rates_update() allocated (it may be used again). */
+void vmon_sys_rates_free(vmon_sys_rates_t *rates);
 
 #ifdef __cplusplus
 }
