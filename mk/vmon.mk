@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# mk/vmon.mk - the vmon tool (tools/vmon/*.c), built on the installed
+# public header only (-Iinclude, never -Isrc) and libvmon.a, with libpng
+# and ncursesw; the workload programs its tests run (tests/workloads/*.c);
+# and the check-vmon stage of `make check` (its man page renders cleanly).
+# The tool's tests themselves are tests/integration/test_vmon_*.c, in the
+# suite, so they also run under ASan and UBSan.
+
+VMON_SRC  := $(wildcard tools/vmon/*.c)
+VMON_OBJ  := $(VMON_SRC:tools/vmon/%.c=$(B)/vmon-obj/%.o)
+VMON_HDR  := $(wildcard tools/vmon/*.h)
+VMON_LIBS := -lpng -lz $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo) -lm
+WORKLOADS := $(patsubst tests/workloads/%.c,$(B)/workloads/%,$(wildcard tests/workloads/*.c))
+
+.PHONY: check-vmon install-vmon
+
+all: $(B)/vmon
+check-build: $(B)/vmon $(WORKLOADS)
+
+$(B)/vmon-obj/%.o: tools/vmon/%.c $(VMON_HDR) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -c -o $@ $<
+
+$(B)/vmon: $(VMON_OBJ) $(B)/libvmon.a
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $(VMON_OBJ) $(B)/libvmon.a $(VMON_LIBS)
+
+# workloads are plain programs (no libvmon); pngdump reads charts back
+$(B)/workloads/%: tests/workloads/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -pthread -o $@ $< -lpng -lz
+
+# not part of `install` (which installs the library alone, as
+# tests/check-install.sh checks): the tool is installed on its own
+install-vmon: $(B)/vmon
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(B)/vmon $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/vmon.1 $(DESTDIR)$(MANDIR)/man1/
+
+CHECKS += check-vmon
+
+check-vmon: $(B)/vmon
+	@out=$$(groff -man -Tutf8 -ww -z docs/vmon.1 2>&1); \
+	  if [ -n "$$out" ]; then echo "check-vmon: groff warnings on vmon.1: $$out"; exit 1; fi
+	./$(B)/vmon --version
+	@echo "check-vmon: vmon(1) renders without warnings"

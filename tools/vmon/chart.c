@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * chart.c - the chart's layout and its frame: the title and totals, the
+ * system rows (CPU of all cores stacked as user, system, iowait and irq;
+ * memory used, with the tree's own RSS inside it), the time axis with its
+ * ticks and grid, and the legend.  The process rows are chart_rows.c.
+ *
+ * The PNG also carries its layout in tEXt chunks ("vmon:layout" and one
+ * "vmon:rows" line per row: id pid tid y height) so that tools and tests
+ * can find a process's row without reading text off pixels.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart_int.h"
+
+#define TITLE_H 40
+#define CPU_H 56
+#define MEM_H 30
+#define ROWS_HEAD_H 16
+#define AXIS_H 24
+#define LEGEND_H 18
+#define AUTO_MAX_H 8000
+#define FIXED_H (MARGIN + TITLE_H + CPU_H + 8 + 2 * (MEM_H + 8) + 2 + ROWS_HEAD_H + AXIS_H + \
+		 LEGEND_H + MARGIN)
+
+double chart_col(const struct layout *L, vt_us t)
+{
+	return (double)t / L->t_end * L->plot_w;
+}
+
+double chart_bin(const struct layout *L, vt_us t)
+{
+	return t / L->bin_us;
+}
+
+double chart_bin_ticks(const struct layout *L, const struct model *m, int bin)
+{
+	double end = (bin + 1) * L->bin_us < L->t_end ? (bin + 1) * L->bin_us : L->t_end;
+
+	return (end - bin * L->bin_us) / 1e6 * m->tps;
+}
+
+int chart_bin_at(const struct layout *L, int x)
+{
+	int b = (int)((x + 0.5) * L->t_end / L->plot_w / L->bin_us);
+
+	return b < L->nbins ? b : L->nbins - 1;
+}
+
+void chart_spread(double *out, int w, double x0, double x1, double amount)
+{
+	int c0 = (int)floor(x0), c1 = (int)ceil(x1);
+
+	if (x1 - x0 < 1e-9) {
+		if (c0 >= 0 && c0 < w)
+			out[c0] += amount;
+		else if (c0 >= w && w > 0)
+			out[w - 1] += amount;
+		return;
+	}
+	for (int c = c0 < 0 ? 0 : c0; c < c1 && c < w; c++) {
+		double a = x0 > c ? x0 : c, b = x1 < c + 1 ? x1 : c + 1;
+
+		if (b > a)
+			out[c] += amount * (b - a) / (x1 - x0);
+	}
+}
+
+vt_us chart_interval_start(const struct model *m, int i)
+{
+	return i > 0 ? m->samples[i - 1].t : 0;
+}
+
+static void layout(struct layout *L, const struct model *m, const struct chart_opts *o)
+{
+	int avail;
+
+	L->w = o->width ? o->width : 1200;
+	L->label_x = MARGIN;
+	L->label_w = L->w * 3 / 10 < 200 ? 200 : L->w * 3 / 10 > 460 ? 460 : L->w * 3 / 10;
+	L->plot_x = L->label_x + L->label_w + 8;
+	L->plot_w = L->w - L->plot_x - MARGIN - 4;
+	L->t_end = m->end > 0 ? m->end : 1;
+	L->bin_us = (double)L->t_end / L->plot_w;
+	if (L->bin_us < 4e6 / m->tps)
+		L->bin_us = 4e6 / m->tps;
+	L->nbins = (int)ceil(L->t_end / L->bin_us);
+	/* roomier rows when there are few */
+	L->row_h = L->nrows > 40 ? ROW_H : L->nrows > 16 ? ROW_H + 4 : ROW_H + 10;
+	if (!o->height && FIXED_H + L->nrows * ROW_H > AUTO_MAX_H)
+		L->row_h = (AUTO_MAX_H - FIXED_H) / (L->nrows ? L->nrows : 1);
+	if (o->height) {
+		avail = o->height - FIXED_H;
+		L->row_h = L->nrows ? avail / L->nrows : ROW_H;
+		if (L->row_h > ROW_H_MAX)
+			L->row_h = ROW_H_MAX;
+	}
+	if (L->row_h < 1)
+		L->row_h = 1;
+	L->shown = L->nrows;
+	avail = (o->height ? o->height : AUTO_MAX_H) - FIXED_H;
+	if (L->shown * L->row_h > avail)
+		L->shown = avail > 0 ? avail / L->row_h : 0;
+	L->h = o->height ? o->height : FIXED_H + L->shown * L->row_h;
+	L->sys_y = MARGIN + TITLE_H;
+	L->cpu_h = CPU_H;
+	L->mem_y = L->sys_y + CPU_H + 8;
+	L->mem_h = MEM_H;
+	L->rss_y = L->mem_y + MEM_H + 8;
+	L->rows_head_y = L->rss_y + MEM_H + 10;
+	L->rows_y = L->rows_head_y + ROWS_HEAD_H;
+	L->axis_y = L->rows_y + L->shown * L->row_h;
+	L->legend_y = L->axis_y + AXIS_H;
+}
+
+static unsigned long long total_cpu(const struct model *m, unsigned long long *user,
+				    unsigned long long *sys)
+{
+	*user = *sys = 0;
+	for (int i = 0; i < m->ntracks; i++)
+		if (!m->tracks[i]->is_thread) {
+			*user += track_user(m->tracks[i]);
+			*sys += track_sys(m->tracks[i]);
+		}
+	return *user + *sys;
+}
+
+static void title(struct canvas *c, const struct layout *L, const struct model *m)
+{
+	char cmd[1024], line[512], a[32], b[32], st[32];
+	unsigned long long u, s, all = total_cpu(m, &u, &s);
+	double wall = m->end / 1e6;
+	int x;
+
+	if (!strcmp(m->mode, "all"))
+		snprintf(cmd, sizeof(cmd), "every process");
+	else
+		join_args(m->cmd, m->cmdc, cmd, sizeof(cmd));
+	x = cv_text(c, MARGIN, MARGIN, "vmon", C_USER, 2, 0, true);
+	cv_text(c, MARGIN + x + 12, MARGIN, cmd, C_TEXT, 2, L->w - 2 * MARGIN - x - 12, true);
+	snprintf(line, sizeof(line), "%s wall   CPU %.2f s user + %.2f s system (%.2f cores on "
+		 "average)   %d processes, %d threads   peak RSS %s%s%s", fmt_dur(wall, a, sizeof(a)),
+		 (double)u / m->tps, (double)s / m->tps, wall > 0 ? (double)all / m->tps / wall : 0,
+		 m->nprocs, m->nthreads, fmt_bytes(m->peak_rss_kb * 1024.0, b, sizeof(b)),
+		 strcmp(m->mode, "run") ? "" : "   ",
+		 strcmp(m->mode, "run") ? "" : fmt_status(m->exit_status, st, sizeof(st)));
+	cv_text(c, MARGIN, MARGIN + 24, line, C_DIM, 1, L->w - 2 * MARGIN, false);
+}
+
+/* a system row's label: a bold name and a grey detail line */
+static void sys_label(struct canvas *c, const struct layout *L, int y, const char *name,
+		      const char *detail)
+{
+	cv_text(c, L->label_x, y + 4, name, C_TEXT, 1, L->label_w, true);
+	cv_text(c, L->label_x, y + 16, detail, C_DIM, 1, L->label_w, false);
+}
+
+/* stack the columns' shares (each 0..1) from the bottom of a panel */
+static void stack(struct canvas *c, const struct layout *L, int y, int h, double **shares,
+		  const rgb_t *colors, int n)
+{
+	for (int x = 0; x < L->plot_w; x++) {
+		double acc = 0;
+		int done = 0;
+
+		for (int k = 0; k < n; k++) {
+			int top;
+
+			acc += shares[k][x];
+			top = (int)lround((acc > 1 ? 1 : acc) * h);
+			if (top > done)
+				cv_vline(c, L->plot_x + x, y + h - top, top - done, colors[k]);
+			done = top > done ? top : done;
+		}
+	}
+}
+
+static void cpu_row(struct canvas *c, const struct layout *L, const struct model *m)
+{
+	double *v[5], *col[4];
+	static const rgb_t colors[4] = { C_USER, C_SYS, C_IOWAIT, C_IRQ };
+	unsigned long long busy = 0, all = 0;
+	char detail[64];
+
+	for (int k = 0; k < 5; k++)
+		v[k] = xcalloc(L->nbins, sizeof(double));
+	for (int k = 0; k < 4; k++)
+		col[k] = xcalloc(L->plot_w, sizeof(double));
+	for (int i = 1; i < m->nsamples; i++) {
+		const struct sys_vals *p = &m->samples[i - 1].sys, *s = &m->samples[i].sys;
+		double b0 = chart_bin(L, m->samples[i - 1].t), b1 = chart_bin(L, m->samples[i].t);
+		unsigned long long d[4] = { s->user + s->nice - p->user - p->nice,
+			s->system - p->system, s->iowait - p->iowait,
+			s->irq + s->softirq - p->irq - p->softirq };
+		unsigned long long tot = d[0] + d[1] + d[2] + d[3] + s->idle - p->idle + s->steal -
+					 p->steal;
+
+		if (!p->user || tot > (1ULL << 40))
+			continue;	/* no figures yet, or they went backwards */
+		for (int k = 0; k < 4; k++)
+			chart_spread(v[k], L->nbins, b0, b1, d[k]);
+		chart_spread(v[4], L->nbins, b0, b1, tot);
+		busy += d[0] + d[1] + d[3];
+		all += tot;
+	}
+	for (int x = 0; x < L->plot_w; x++) {
+		int b = chart_bin_at(L, x);
+
+		for (int k = 0; k < 4; k++)
+			col[k][x] = v[4][b] > 0 ? v[k][b] / v[4][b] : 0;
+	}
+	cv_hline(c, L->plot_x, L->sys_y + L->cpu_h / 2, L->plot_w, C_GRID);
+	stack(c, L, L->sys_y, L->cpu_h, col, colors, 4);
+	snprintf(detail, sizeof(detail), "%d cores, %.0f%% busy on average", m->ncpu,
+		 all ? 100.0 * busy / all : 0);
+	sys_label(c, L, L->sys_y, "CPU, whole system", detail);
+	cv_text(c, L->plot_x - 8 - 4 * FONT_ADV, L->sys_y, "100%", C_FAINT, 1, 0, false);
+	for (int k = 0; k < 5; k++)
+		free(v[k]);
+	for (int k = 0; k < 4; k++)
+		free(col[k]);
+}
+
+/* the sample shown at column x: memory is a level, not a rate */
+static const struct sample *sample_at(const struct layout *L, const struct model *m, int x)
+{
+	int i = model_sample_at(m, (vt_us)((x + 0.5) * L->t_end / L->plot_w));
+
+	return &m->samples[i < m->nsamples ? i : m->nsamples - 1];
+}
+
+/* an area of values[x] out of full, in a panel at y */
+static void area(struct canvas *c, const struct layout *L, int y, const double *share,
+		 rgb_t fill, rgb_t line)
+{
+	for (int x = 0; x < L->plot_w; x++) {
+		int h = (int)lround((share[x] > 1 ? 1 : share[x]) * L->mem_h);
+
+		if (!h && share[x] > 0)
+			h = 1;	/* something shows as a line, not as nothing */
+		cv_vline(c, L->plot_x + x, y + L->mem_h - h, h, fill);
+		cv_vline(c, L->plot_x + x, y + L->mem_h - h, h ? 1 : 0, line);
+	}
+}
+
+static void mem_rows(struct canvas *c, const struct layout *L, const struct model *m)
+{
+	unsigned long long total = 0, peak = 0;
+	double *used = xcalloc(L->plot_w, sizeof(double)), *rss = xcalloc(L->plot_w, sizeof(double));
+	char detail[96], a[32], b[32];
+
+	for (int i = 0; i < m->nsamples; i++) {
+		const struct sys_vals *s = &m->samples[i].sys;
+
+		total = s->mem_total_kb > total ? s->mem_total_kb : total;
+		if (s->mem_total_kb >= s->mem_avail_kb && s->mem_total_kb - s->mem_avail_kb > peak)
+			peak = s->mem_total_kb - s->mem_avail_kb;
+	}
+	for (int x = 0; m->nsamples && x < L->plot_w; x++) {
+		const struct sample *s = sample_at(L, m, x);
+
+		if (total && s->sys.mem_total_kb >= s->sys.mem_avail_kb)
+			used[x] = (double)(s->sys.mem_total_kb - s->sys.mem_avail_kb) / total;
+		if (m->peak_rss_kb)
+			rss[x] = (double)s->rss_kb / m->peak_rss_kb;
+	}
+	area(c, L, L->mem_y, used, C_MEM, C_MEM_LINE);
+	area(c, L, L->rss_y, rss, C_RSS_FILL, C_RSS);
+	snprintf(detail, sizeof(detail), "peak %s of %s", fmt_bytes(peak * 1024.0, a, sizeof(a)),
+		 fmt_bytes(total * 1024.0, b, sizeof(b)));
+	sys_label(c, L, L->mem_y, "memory used, whole system", detail);
+	snprintf(detail, sizeof(detail), "peak %s (full height)",
+		 fmt_bytes(m->peak_rss_kb * 1024.0, a, sizeof(a)));
+	sys_label(c, L, L->rss_y, "RSS of the tree", detail);
+	free(used);
+	free(rss);
+}
+
+static double tick_step(const struct layout *L)
+{
+	static const double steps[] = { 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1,
+		2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400 };
+	double span = L->t_end / 1e6;
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++)
+		if (L->plot_w / (span / steps[i]) >= 70)
+			return steps[i];
+	return 86400 * 7;
+}
+
+static void tick_label(double t, double step, char *buf, size_t size)
+{
+	if (step < 1)
+		snprintf(buf, size, "%.*fs", step < 0.01 ? 3 : step < 0.1 ? 2 : 1, t);
+	else if (t < 120 && step < 60)
+		snprintf(buf, size, "%.0fs", t);
+	else if (t < 3600)
+		snprintf(buf, size, "%d:%02d", (int)t / 60, (int)t % 60);
+	else
+		snprintf(buf, size, "%d:%02d:%02d", (int)t / 3600, (int)t / 60 % 60, (int)t % 60);
+}
+
+static void axis(struct canvas *c, const struct layout *L, bool grid)
+{
+	double step = tick_step(L), span = L->t_end / 1e6;
+	char label[32];
+
+	for (int k = 0; k * step <= span + 1e-9; k++) {
+		int x = L->plot_x + (int)lround(k * step / span * L->plot_w);
+
+		if (grid) {
+			cv_vline(c, x, L->sys_y, L->cpu_h, C_GRID);
+			cv_vline(c, x, L->mem_y, L->mem_h, C_GRID);
+			cv_vline(c, x, L->rss_y, L->mem_h, C_GRID);
+			cv_vline(c, x, L->rows_y, L->shown * L->row_h, C_GRID);
+			continue;
+		}
+		cv_vline(c, x, L->axis_y, 4, C_DIM);
+		tick_label(k * step, step, label, sizeof(label));
+		cv_text(c, x - text_width(label, 1) / 2, L->axis_y + 7, label, C_DIM, 1, 0, false);
+	}
+	if (!grid)
+		cv_hline(c, L->plot_x, L->axis_y, L->plot_w, C_FRAME);
+}
+
+static int swatch(struct canvas *c, int x, int y, rgb_t color, const char *text)
+{
+	cv_fill(c, x, y + 1, 10, 8, color);
+	return x + 14 + cv_text(c, x + 14, y, text, C_DIM, 1, 0, false) + 16;
+}
+
+static void legend(struct canvas *c, const struct layout *L)
+{
+	int x = L->plot_x, y = L->legend_y + 4;
+
+	x = swatch(c, x, y, C_USER, "user CPU");
+	x = swatch(c, x, y, C_SYS, "system CPU");
+	x = swatch(c, x, y, C_IOWAIT, "iowait");
+	x = swatch(c, x, y, C_IRQ, "irq");
+	x = swatch(c, x, y, C_MEM, "memory used");
+	x = swatch(c, x, y, C_RSS_FILL, "tree RSS");
+	x = swatch(c, x, y, C_ALIVE, "alive");
+	cv_fill(c, x, y, 2, 9, C_EXIT_OK);
+	x += 6 + cv_text(c, x + 6, y, "exit", C_DIM, 1, 0, false) + 10;
+	cv_fill(c, x, y, 2, 9, C_EXIT_BAD);
+	cv_text(c, x + 6, y, "failed or killed", C_DIM, 1, 0, false);
+	cv_text(c, L->label_x, y, "time since start", C_FAINT, 1, L->label_w, false);
+}
+
+static void rows_head(struct canvas *c, const struct layout *L)
+{
+	char text[96];
+
+	cv_hline(c, L->label_x, L->rows_head_y + 2, L->w - 2 * MARGIN, C_FRAME);
+	cv_text(c, L->label_x, L->rows_head_y + 5, "PID  COMMAND", C_DIM, 1, L->label_w, true);
+	snprintf(text, sizeof(text), "CPU of each process and thread, row height = one core");
+	cv_text(c, L->plot_x, L->rows_head_y + 5, text, C_DIM, 1, L->plot_w, false);
+	if (L->shown < L->nrows) {
+		snprintf(text, sizeof(text), "(%d more rows not shown)", L->nrows - L->shown);
+		cv_text(c, L->label_x, L->axis_y + 7, text, C_EXIT_BAD, 1, L->label_w, false);
+	}
+}
+
+/* the layout, as text for the tEXt chunks */
+static void layout_text(const struct layout *L, struct sbuf *lay, struct sbuf *rows)
+{
+	sb_printf(lay, "version=1 width=%d height=%d plot_x=%d plot_w=%d rows_y=%d row_h=%d "
+		  "rows=%d shown=%d t_end_us=%lld cpu_y=%d cpu_h=%d mem_y=%d rss_y=%d mem_h=%d",
+		  L->w, L->h, L->plot_x, L->plot_w, L->rows_y, L->row_h, L->nrows, L->shown,
+		  L->t_end, L->sys_y, L->cpu_h, L->mem_y, L->rss_y, L->mem_h);
+	for (int i = 0; i < L->shown; i++) {
+		const struct track *t = L->rows[i];
+
+		sb_printf(rows, "%d %d %d %d %d\n", t->id, t->tgid, t->is_thread ? t->pid : 0,
+			  L->rows_y + i * L->row_h, L->row_h);
+	}
+}
+
+bool chart_write(const struct model *m, const char *path, const struct chart_opts *o)
+{
+	struct layout L;
+	struct canvas c;
+	struct sbuf lay = { 0 }, rows = { 0 };
+	char title_text[600], cmd[512];
+	const char *keys[] = { "Title", "Software", "vmon:layout", "vmon:rows" };
+	const char *vals[4];
+	bool ok;
+
+	memset(&L, 0, sizeof(L));
+	L.nrows = model_tree((struct model *)m, &L.rows, o->threads, NULL, NULL, NULL);
+	layout(&L, m, o);
+	cv_init(&c, L.w, L.h, C_BG);
+	title(&c, &L, m);
+	cv_fill(&c, L.plot_x, L.sys_y, L.plot_w, L.cpu_h, C_PANEL);
+	cv_fill(&c, L.plot_x, L.mem_y, L.plot_w, L.mem_h, C_PANEL);
+	cv_fill(&c, L.plot_x, L.rss_y, L.plot_w, L.mem_h, C_PANEL);
+	chart_rows(&c, &L, m, false);
+	axis(&c, &L, true);
+	cpu_row(&c, &L, m);
+	mem_rows(&c, &L, m);
+	rows_head(&c, &L);
+	chart_rows(&c, &L, m, true);
+	axis(&c, &L, false);
+	legend(&c, &L);
+	layout_text(&L, &lay, &rows);
+	snprintf(title_text, sizeof(title_text), "vmon: %s", join_args(m->cmd, m->cmdc, cmd,
+									  sizeof(cmd)));
+	vals[0] = title_text;
+	vals[1] = "vmon " VMON_TOOL_VERSION;
+	vals[2] = lay.s;
+	vals[3] = rows.s ? rows.s : "";
+	ok = png_write(&c, path, keys, vals, 4);
+	cv_free(&c);
+	sb_free(&lay);
+	sb_free(&rows);
+	free(L.rows);
+	return ok;
+}

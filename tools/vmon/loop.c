@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * loop.c - the sampling loop: a steady schedule of samples at HZ, kept
+ * against absolute deadlines (so errors do not accumulate), with the
+ * lateness of every wake-up measured and recorded.  When a sample runs
+ * past the next deadline the ticks missed are skipped, counted and
+ * reported ("falling behind"), never made up in a burst.
+ *
+ * Between samples vmon sleeps in ppoll() on the live view's keyboard and
+ * the command's captured output, with its signals let in: SIGCHLD (a
+ * child exited: sample now, so the command's exit is timed exactly),
+ * SIGINT, SIGTERM, SIGQUIT and SIGHUP (forwarded to the command, or the
+ * end of -p and -a), SIGUSR1 (a chart now) and SIGWINCH (the view resizes).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "chart.h"
+#include "live.h"
+#include "loop.h"
+#include "tool.h"
+
+static const int handled[] = { SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR1, SIGWINCH };
+#define NHANDLED ((int)(sizeof(handled) / sizeof(*handled)))
+
+static volatile sig_atomic_t pending[NSIG], from_tty[NSIG];
+static sigset_t orig_mask, wait_mask;
+
+static void on_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	pending[sig] = 1;
+	from_tty[sig] = si && si->si_code == SI_KERNEL;
+}
+
+void loop_block_signals(void)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO | SA_NOCLDSTOP;
+	sigemptyset(&block);
+	for (int i = 0; i < NHANDLED; i++) {
+		sigaction(handled[i], &sa, NULL);
+		sigaddset(&block, handled[i]);
+	}
+	signal(SIGPIPE, SIG_IGN);	/* a record on a closed pipe: EPIPE */
+	sigprocmask(SIG_BLOCK, &block, &orig_mask);
+	wait_mask = orig_mask;
+	for (int i = 0; i < NHANDLED; i++)
+		sigdelset(&wait_mask, handled[i]);
+}
+
+void loop_restore_signals(void)
+{
+	for (int i = 0; i < NHANDLED; i++)
+		signal(handled[i], SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+}
+
+static vt_us rel_now(const struct session *s)
+{
+	return mono_us() - s->t0;
+}
+
+static int nodes(const struct session *s)
+{
+	return s->m.live_procs * 2 + s->m.live_threads + 1;
+}
+
+static void take_sample(struct session *s, vt_us late)
+{
+	vt_us t = rel_now(s);
+
+	s->late = late;
+	if (!vmon_sample(&s->vmon) && errno != ENOMEM) {
+		warnx_("sampling failed: %s", strerror(errno));
+		s->stopping = true;
+	}
+	observe(s, t);
+	reap_children(s);
+	raise_fd_limit(nodes(s));
+	if (s->o->snapshot_every > 0 && t >= s->next_snapshot) {
+		s->next_snapshot = t + (vt_us)(s->o->snapshot_every * US_PER_S);
+		loop_snapshot(s, false);
+	}
+	if (s->live)
+		live_draw(s);
+}
+
+/* Say, at most every 10 s, that samples could not keep the schedule. */
+static void say_behind(struct session *s, int missed, vt_us now)
+{
+	char msg[160];
+
+	s->behind_missed += missed;
+	if (s->behind_said && now - s->behind_said < 10 * US_PER_S)
+		return;
+	snprintf(msg, sizeof(msg), "falling behind at %g Hz: %d samples missed%s; a lower "
+		 "rate (-z) keeps up", s->hz, s->behind_missed,
+		 s->behind_said ? " in the last 10 s" : "");
+	if (s->live)
+		live_message(s->live, msg);
+	else
+		warnx_("%s", msg);
+	s->behind_said = now;
+	s->behind_missed = 0;
+}
+
+static void scheduled_sample(struct session *s)
+{
+	vt_us now = rel_now(s);
+
+	take_sample(s, now - s->next);
+	s->next += s->period;
+	now = rel_now(s);
+	if (now >= s->next) {
+		int missed = (int)((now - s->next) / s->period) + 1;
+
+		s->next += (vt_us)missed * s->period;
+		s->m.missed += missed;
+		say_behind(s, missed, now);
+	}
+}
+
+void loop_set_rate(struct session *s, double hz)
+{
+	if (hz < 1)
+		hz = 1;
+	if (hz > 1000)
+		hz = 1000;
+	s->hz = hz;
+	s->period = (vt_us)(US_PER_S / hz);
+	s->next = rel_now(s) + s->period;
+}
+
+void loop_snapshot(struct session *s, bool say)
+{
+	const char *path = s->o->png ? s->o->png : "vmon.png";
+	struct chart_opts co = { s->o->width, s->o->height, s->o->threads };
+	char msg[512];
+	bool ok = chart_write(&s->m, path, &co);
+
+	snprintf(msg, sizeof(msg), ok ? "chart written to %s" : "could not write %s", path);
+	if (s->live && (say || !ok))
+		live_message(s->live, msg);
+}
+
+void loop_quit(struct session *s)
+{
+	int sig = ++s->quit_presses > 1 ? SIGKILL : SIGTERM;
+
+	if (s->o->mode != MODE_RUN) {
+		s->stopping = true;
+		return;
+	}
+	/* the run ends: the command and everything it started are asked to
+	 * end, then made to */
+	for (int i = 0; i < s->m.ntracks; i++) {
+		const struct track *t = s->m.tracks[i];
+
+		if (!t->is_thread && !t->exited)
+			kill(t->pid, sig);
+	}
+}
+
+static bool command_is_zombie(const struct session *s)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return s->command && !s->command_exited &&
+	       waitid(P_PID, s->command, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid;
+}
+
+static void handle_signals(struct session *s)
+{
+	static const int stops[] = { SIGINT, SIGTERM, SIGQUIT, SIGHUP };
+
+	for (int i = 0; i < 4; i++) {
+		int sig = stops[i];
+
+		if (!pending[sig])
+			continue;
+		pending[sig] = 0;
+		if (s->o->mode != MODE_RUN)
+			s->stopping = true;
+		else if (!from_tty[sig])	/* the terminal sent it to the command too */
+			forward_signal(s, sig);
+	}
+	if (pending[SIGUSR1]) {
+		pending[SIGUSR1] = 0;
+		loop_snapshot(s, true);
+	}
+	if (pending[SIGWINCH]) {
+		pending[SIGWINCH] = 0;
+		if (s->live)
+			live_resize(s);
+	}
+	if (pending[SIGCHLD]) {
+		pending[SIGCHLD] = 0;
+		if (command_is_zombie(s))
+			take_sample(s, 0);	/* its exit, timed and measured now */
+		reap_children(s);
+	}
+}
+
+static bool finished(const struct session *s)
+{
+	vt_us limit = (vt_us)(s->o->duration * US_PER_S);
+
+	if (s->stopping)
+		return true;
+	if (s->o->duration > 0 && s->m.nsamples && model_cur((struct model *)&s->m)->t >= limit)
+		return true;
+	switch (s->o->mode) {
+	case MODE_RUN:
+		return s->command_exited && (!s->o->wait_all || s->m.live_procs == 0);
+	case MODE_PID:
+		return s->m.nsamples && s->m.live_procs == 0;
+	default:
+		return false;
+	}
+}
+
+static void wait_events(struct session *s)
+{
+	struct pollfd fds[2];
+	vt_us left = s->next - rel_now(s);
+	struct timespec ts = { 0, 0 };
+	int n = 0, live_fd = -1, cap_fd = -1;
+
+	if (s->live) {
+		fds[n] = (struct pollfd){ .fd = 0, .events = POLLIN };
+		live_fd = n++;
+	}
+	if (s->cap && capture_read_fd(s->cap) >= 0) {
+		fds[n] = (struct pollfd){ .fd = capture_read_fd(s->cap), .events = POLLIN };
+		cap_fd = n++;
+	}
+	if (left > 0) {
+		ts.tv_sec = left / US_PER_S;
+		ts.tv_nsec = left % US_PER_S * 1000;
+	}
+	if (ppoll(fds, n, &ts, &wait_mask) <= 0)
+		return;
+	if (cap_fd >= 0 && fds[cap_fd].revents) {
+		capture_read(s->cap);
+		if (s->live)
+			live_draw_output(s);
+	}
+	if (live_fd >= 0 && fds[live_fd].revents)
+		live_input(s);
+}
+
+int run_loop(struct session *s)
+{
+	loop_set_rate(s, s->hz);
+	s->next = rel_now(s);
+	for (;;) {
+		if (rel_now(s) >= s->next)
+			scheduled_sample(s);
+		handle_signals(s);
+		if (finished(s))
+			break;
+		wait_events(s);
+		handle_signals(s);
+		if (finished(s))
+			break;
+	}
+	return 0;
+}

@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * model.c - the tracks and samples of a run (model.h).  Every figure is an
+ * integer (microseconds, ticks, kB) so that a live run and the replay of
+ * its recording compute the same summary to the last digit.
+ *
+ * A track's CPU history is the ticks it used in each sample's interval
+ * (the difference of its cumulative utime and stime), kept for the samples
+ * where it is not 0.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+void model_init(struct model *m, long tps, long page_size, int ncpu)
+{
+	memset(m, 0, sizeof(*m));
+	m->tps = tps > 0 ? tps : 100;
+	m->page_size = page_size > 0 ? page_size : 4096;
+	m->ncpu = ncpu > 0 ? ncpu : 1;
+	m->exit_status = -1;
+	m->mode = "run";
+}
+
+static void free_strv(char **v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void model_free(struct model *m)
+{
+	for (int i = 0; i < m->ntracks; i++) {
+		struct track *t = m->tracks[i];
+
+		free(t->comm);
+		free_strv(t->argv, t->argc);
+		free(t->points);
+		free(t);
+	}
+	free(m->tracks);
+	free(m->samples);
+	free_strv(m->cmd, m->cmdc);
+	free(m->cpu_busy);
+	memset(m, 0, sizeof(*m));
+}
+
+static char **copy_strv(char *const *argv, int argc)
+{
+	char **v = xcalloc(argc + 1, sizeof(*v));
+
+	for (int i = 0; i < argc; i++)
+		v[i] = xstrdup(argv[i]);
+	return v;
+}
+
+void model_set_cmd(struct model *m, const char *mode, char *const *argv, int argc)
+{
+	free_strv(m->cmd, m->cmdc);
+	m->mode = mode;
+	m->cmd = copy_strv(argv, argc);
+	m->cmdc = argc;
+}
+
+int model_sample(struct model *m, vt_us t, vt_us late)
+{
+	struct sample *s;
+
+	xgrow((void **)&m->samples, &m->samples_alloc, m->nsamples + 1, sizeof(*s));
+	s = &m->samples[m->nsamples];
+	memset(s, 0, sizeof(*s));
+	s->t = t;
+	s->late = late;
+	if (m->nsamples)
+		s->sys = m->samples[m->nsamples - 1].sys;
+	m->end = t;
+	return m->nsamples++;
+}
+
+struct sample *model_cur(struct model *m)
+{
+	return m->nsamples ? &m->samples[m->nsamples - 1] : NULL;
+}
+
+void model_close_sample(struct model *m)
+{
+	struct sample *s = model_cur(m);
+	unsigned long long rss = 0;
+
+	if (!s)
+		return;
+	for (int h = 0; h < MODEL_HASH; h++)
+		for (struct track *t = m->hash[0][h]; t; t = t->hnext)
+			rss += t->v.rss_kb;
+	s->procs = m->live_procs;
+	s->threads = m->live_threads;
+	s->rss_kb = rss;
+	if (m->live_procs > m->peak_procs)
+		m->peak_procs = m->live_procs;
+	if (m->live_threads > m->peak_threads)
+		m->peak_threads = m->live_threads;
+	if (rss > m->peak_rss_kb) {
+		m->peak_rss_kb = rss;
+		m->peak_rss_t = s->t;
+	}
+}
+
+static struct track **bucket(struct model *m, int pid, bool thread)
+{
+	return &m->hash[thread][(unsigned)pid % MODEL_HASH];
+}
+
+struct track *model_find(struct model *m, int pid, bool thread)
+{
+	for (struct track *t = *bucket(m, pid, thread); t; t = t->hnext)
+		if (t->pid == pid)
+			return t;
+	return NULL;
+}
+
+struct track *model_track(struct model *m, int id)
+{
+	return id >= 1 && id <= m->ntracks ? m->tracks[id - 1] : NULL;
+}
+
+struct track *model_birth(struct model *m, int id, int pid, int tgid, bool is_thread,
+			  bool preexisting)
+{
+	struct track *t = xcalloc(1, sizeof(*t)), **b;
+	struct sample *s = model_cur(m);
+
+	if (id <= m->ntracks)
+		id = m->ntracks + 1;
+	xgrow((void **)&m->tracks, &m->tracks_alloc, id, sizeof(*m->tracks));
+	m->tracks[id - 1] = t;
+	m->ntracks = id;
+	t->id = id;
+	t->pid = pid;
+	t->tgid = is_thread ? tgid : pid;
+	t->is_thread = is_thread;
+	t->preexisting = preexisting;
+	t->status = -1;
+	t->comm = xstrdup("");
+	t->argv = xcalloc(1, sizeof(*t->argv));
+	t->birth = s ? s->t : 0;
+	t->first = m->nsamples ? m->nsamples - 1 : 0;
+	b = bucket(m, pid, is_thread);
+	t->hnext = *b;
+	*b = t;
+	if (is_thread) {
+		m->live_threads++;
+		m->nthreads++;
+	} else {
+		m->live_procs++;
+		m->nprocs++;
+	}
+	return t;
+}
+
+static void append(struct track **head, struct track *t)
+{
+	while (*head)
+		head = &(*head)->next;
+	*head = t;
+}
+
+void model_link(struct model *m, struct track *t, struct track *parent)
+{
+	t->parent = parent;
+	if (!parent) {
+		if (m->last_root)
+			m->last_root->next = t;
+		else
+			m->roots = t;
+		m->last_root = t;
+	} else {
+		append(t->is_thread ? &parent->threads : &parent->children, t);
+	}
+}
+
+void model_set_comm(struct track *t, const char *comm)
+{
+	free(t->comm);
+	t->comm = xstrdup(comm);
+}
+
+void model_set_argv(struct track *t, char *const *argv, int argc)
+{
+	/* a zombie's or a process's after it freed its arguments: keep the
+	 * command line it had */
+	if (argc == 0 && t->argc > 0)
+		return;
+	free_strv(t->argv, t->argc);
+	t->argv = copy_strv(argv, argc);
+	t->argc = argc;
+}
+
+static void add_cpu(struct track *t, int i, unsigned long long du, unsigned long long ds)
+{
+	struct cpu_point *p;
+
+	if (!du && !ds)
+		return;
+	if (!t->npoints || t->points[t->npoints - 1].sample != i) {
+		xgrow((void **)&t->points, &t->points_alloc, t->npoints + 1, sizeof(*t->points));
+		p = &t->points[t->npoints++];
+		p->sample = i;
+		p->du = p->ds = 0;
+	}
+	p = &t->points[t->npoints - 1];
+	p->du += (unsigned)du;
+	p->ds += (unsigned)ds;
+}
+
+static unsigned long long diff(unsigned long long now, unsigned long long before)
+{
+	return now > before ? now - before : 0;
+}
+
+/* bytes per second, smoothed over about a second */
+static void update_rates(struct model *m, struct track *t, const struct track_vals *v)
+{
+	struct sample *s = model_cur(m);
+	double dt, a;
+
+	if (m->nsamples < 2 || t->first == m->nsamples - 1 || !v->io_ok || !t->v.io_ok)
+		return;
+	dt = (s->t - m->samples[m->nsamples - 2].t) / 1e6;
+	if (dt <= 0)
+		return;
+	a = dt >= 1 ? 1 : dt;
+	t->rate_r += a * (diff(v->rchar, t->v.rchar) / dt - t->rate_r);
+	t->rate_w += a * (diff(v->wchar, t->v.wchar) / dt - t->rate_w);
+}
+
+void model_update(struct model *m, struct track *t, const struct track_vals *v)
+{
+	int i = m->nsamples - 1;
+
+	if (i < t->first)
+		return;
+	if (!t->updated) {
+		/* a process born under monitoring used all its CPU since */
+		if (t->preexisting)
+			t->base = *v;
+		else
+			t->base.io_ok = v->io_ok;
+		t->v = t->base;
+		t->updated = true;
+	}
+	if (v->io_ok && !t->base.io_ok) {
+		/* io readable for the first time: count from here */
+		t->base.rchar = v->rchar;
+		t->base.wchar = v->wchar;
+		t->base.read_bytes = v->read_bytes;
+		t->base.write_bytes = v->write_bytes;
+		t->base.io_ok = 1;
+	}
+	add_cpu(t, i, diff(v->utime, t->v.utime), diff(v->stime, t->v.stime));
+	update_rates(m, t, v);
+	t->v = *v;
+	if (v->rss_kb > t->rss_peak_kb)
+		t->rss_peak_kb = v->rss_kb;
+}
+
+static void unhash(struct model *m, struct track *t)
+{
+	for (struct track **p = bucket(m, t->pid, t->is_thread); *p; p = &(*p)->hnext)
+		if (*p == t) {
+			*p = t->hnext;
+			t->hnext = NULL;
+			return;
+		}
+}
+
+void model_exit(struct model *m, struct track *t, int status)
+{
+	struct sample *s = model_cur(m);
+
+	if (t->exited)
+		return;
+	unhash(m, t);
+	t->exited = true;
+	t->status = status;
+	t->death = s ? s->t : 0;
+	t->rate_r = t->rate_w = 0;
+	if (t->is_thread)
+		m->live_threads--;
+	else
+		m->live_procs--;
+}
+
+void model_end(struct model *m, vt_us t)
+{
+	m->end = t;
+	m->ended = true;
+	for (int i = 0; i < m->ntracks; i++)
+		if (!m->tracks[i]->exited)
+			m->tracks[i]->death = t;
+}
+
+unsigned long long track_user(const struct track *t)
+{
+	return diff(t->v.utime, t->base.utime);
+}
+
+unsigned long long track_sys(const struct track *t)
+{
+	return diff(t->v.stime, t->base.stime);
+}
+
+void track_cpu_range(const struct track *t, int from, int to,
+		     unsigned long long *u, unsigned long long *s)
+{
+	int lo = 0, hi = t->npoints;
+
+	*u = *s = 0;
+	while (lo < hi) {	/* the first point at or after from */
+		int mid = (lo + hi) / 2;
+
+		if (t->points[mid].sample < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < t->npoints && t->points[lo].sample < to; lo++) {
+		*u += t->points[lo].du;
+		*s += t->points[lo].ds;
+	}
+}
+
+int model_sample_at(const struct model *m, vt_us t)
+{
+	int lo = 0, hi = m->nsamples;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (m->samples[mid].t < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct tree_walk {
+	struct track **out;
+	int n, alloc;
+	bool threads;
+	int (*cmp)(const void *, const void *);
+	track_filter keep;
+	void *arg;
+};
+
+static int list_len(struct track *t)
+{
+	int n = 0;
+
+	for (; t; t = t->next)
+		n++;
+	return n;
+}
+
+static bool walk_node(struct tree_walk *w, struct track *t, int depth);
+
+/* list the siblings from head, in birth order or sorted; true if any was */
+static bool walk_list(struct tree_walk *w, struct track *head, int depth)
+{
+	int n = list_len(head), i = 0;
+	struct track **v = xmalloc(n * sizeof(*v));
+	bool any = false;
+
+	for (struct track *t = head; t; t = t->next)
+		v[i++] = t;
+	if (w->cmp)
+		qsort(v, n, sizeof(*v), w->cmp);
+	for (i = 0; i < n; i++)
+		any |= walk_node(w, v[i], depth);
+	free(v);
+	return any;
+}
+
+static bool walk_node(struct tree_walk *w, struct track *t, int depth)
+{
+	int at = w->n;
+	bool below = false;
+
+	xgrow((void **)&w->out, &w->alloc, w->n + 1, sizeof(*w->out));
+	w->out[w->n++] = t;
+	t->depth = depth;
+	if (w->threads)
+		below |= walk_list(w, t->threads, depth + 1);
+	below |= walk_list(w, t->children, depth + 1);
+	if (!below && w->keep && !w->keep(t, w->arg)) {
+		w->n = at;	/* nothing under it is listed either */
+		return false;
+	}
+	return true;
+}
+
+int model_tree(struct model *m, struct track ***out, bool with_threads,
+	       int (*cmp)(const void *, const void *), track_filter keep, void *arg)
+{
+	struct tree_walk w = { NULL, 0, 0, with_threads, cmp, keep, arg };
+
+	walk_list(&w, m->roots, 0);
+	*out = w.out;
+	return w.n;
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * observe.c - after each vmon_sample(), walk libvmon's tree and tell the
+ * model (and the recorder) what happened: tracks first seen (births), the
+ * figures of every track, and exits.
+ *
+ * Holding: vmon takes its own reference on every process node (in the
+ * constructor callback) so that a process whose parent exits is not
+ * dropped with it: libvmon makes it a top-level orphan, and since vmon is a
+ * child subreaper the kernel reparents it to vmon, whose node follows its
+ * children and so adopts it back.  The track goes on, under the parent it
+ * was born under.  When a track's exit has been recorded its references
+ * are dropped and libvmon frees the node.
+ *
+ * Exits: a stale node is an exit, and so is a zombie, whose figures are
+ * final.  A child of vmon (the command, an adopted orphan) seen as a zombie
+ * is reaped here, right after the sample that read its final figures, and
+ * its exit is recorded with its status; other zombies are their parents'
+ * to reap, and their status is not known.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+static struct session *session_of(vmon_t *v)
+{
+	return (struct session *)((char *)v - offsetof(struct session, vmon));
+}
+
+static void node_ctor(vmon_t *v, vmon_proc_t *p)
+{
+	struct session *s = session_of(v);
+	struct nodeinfo *ni = xcalloc(1, sizeof(*ni));
+
+	p->foo = ni;
+	if (p->is_thread || p->pid == s->self || s->o->mode == MODE_ALL)
+		return;
+	if (vmon_proc_monitor(v, p->pid, 0, NULL, NULL))
+		ni->holds++;
+}
+
+static void node_dtor(vmon_t *v, vmon_proc_t *p)
+{
+	(void)v;
+	free(p->foo);
+	p->foo = NULL;
+}
+
+void observe_init(struct session *s)
+{
+	s->vmon.proc_ctor_cb = node_ctor;
+	s->vmon.proc_dtor_cb = node_dtor;
+}
+
+static void push(void *vec, int *n, int *alloc, void *item)
+{
+	void ***v = vec;
+
+	xgrow((void **)v, alloc, *n + 1, sizeof(void *));
+	(*v)[(*n)++] = item;
+}
+
+static void set_identity(struct track *t, const vmon_proc_t *p, bool all)
+{
+	const vmon_store_info_t *info = vmon_proc_store_info(VMON_STORE_PROC_STAT);
+	const vmon_proc_stat_t *st = p->stores[VMON_STORE_PROC_STAT];
+	char comm[512];
+
+	if (all || vmon_field_changed(info, st, VMON_PROC_STAT_COMM)) {
+		vmon_field_format(info, st, VMON_PROC_STAT_COMM, comm, sizeof(comm));
+		model_set_comm(t, comm);
+	}
+	if (!t->is_thread && (all || vmon_field_changed(info, st, VMON_PROC_STAT_ARGV))) {
+		char **argv = xcalloc(st->argc + 1, sizeof(*argv));
+
+		for (int i = 0; i < st->argc && st->argv[i]; i++)
+			argv[i] = escape_bytes(st->argv[i], strlen(st->argv[i]));
+		model_set_argv(t, argv, st->argc);
+		for (int i = 0; i < st->argc; i++)
+			free(argv[i]);
+		free(argv);
+	}
+}
+
+/* The figures of node p: the stores' values (unavailable fields keep their
+ * last ones, as the record and so the replay see them). */
+static void node_vals(struct session *s, const vmon_proc_t *p, const struct track *t,
+		      struct track_vals *v)
+{
+	const vmon_proc_stat_t *st = p->stores[VMON_STORE_PROC_STAT];
+	const vmon_proc_io_t *io = p->stores[VMON_STORE_PROC_IO];
+	const vmon_store_info_t *ioi = vmon_proc_store_info(VMON_STORE_PROC_IO);
+
+	*v = t->v;
+	v->utime = st->utime;
+	v->stime = st->stime;
+	v->state = st->state;
+	v->threads = (int)st->num_threads;
+	v->ppid = (int)st->ppid;
+	v->rss_kb = t->is_thread ? 0 : st->rss * (unsigned long long)s->m.page_size / 1024;
+	if (io && (t->v.io_ok || !vmon_field_unavailable(ioi, io, VMON_PROC_IO_RCHARS))) {
+		v->io_ok = 1;
+		v->rchar = io->rchars;
+		v->wchar = io->wchars;
+		v->read_bytes = io->read_bytes;
+		v->write_bytes = io->write_bytes;
+	}
+}
+
+static struct track *first_sight(struct session *s, vmon_proc_t *p)
+{
+	const vmon_proc_stat_t *st = p->stores[VMON_STORE_PROC_STAT];
+	bool pre = s->o->mode != MODE_RUN && s->m.nsamples == 1;
+	struct nodeinfo *pi;
+	struct track *t;
+
+	if (p->is_thread) {
+		pi = p->parent ? p->parent->foo : NULL;
+		if (!pi || !pi->track || pi->track->exited)
+			return NULL;
+		t = model_birth(&s->m, 0, p->pid, p->parent->pid, true, pre);
+		model_link(&s->m, t, pi->track);
+	} else {
+		t = model_birth(&s->m, 0, p->pid, p->pid, false, pre);
+		t->ppid = (int)st->ppid;
+	}
+	set_identity(t, p, true);
+	push(&s->births, &s->nbirths, &s->births_alloc, t);
+	return t;
+}
+
+/* A zombie has exited (its parent has not reaped it yet): its figures are
+ * final.  Not so a process whose main thread alone exited: it shows as a
+ * zombie while its other threads run. */
+static bool ended(const struct track_vals *v)
+{
+	return (v->state == 'Z' || v->state == 'X') && v->threads <= 1;
+}
+
+static void observe_node(struct session *s, vmon_proc_t *p)
+{
+	struct nodeinfo *ni = p->foo;
+	struct track_vals v;
+	struct track *t;
+
+	if (!ni || !p->stores[VMON_STORE_PROC_STAT] ||
+	    (p->is_thread && p->parent && p->pid == p->parent->pid))
+		return;		/* not sampled yet, or a main thread: its process */
+	if (!ni->track && !p->is_stale)
+		ni->track = first_sight(s, p);
+	t = ni->track;
+	if (!t || t->exited)
+		return;
+	if (!p->is_new)
+		set_identity(t, p, false);
+	node_vals(s, p, t, &v);
+	model_update(&s->m, t, &v);
+	if (s->rec)
+		rec_proc(s->rec, t->id, p);
+	if (p->is_stale || ended(&v)) {
+		if (!p->is_stale && !t->is_thread)
+			t->status = take_status(s, t->pid, v.ppid);
+		push(&s->exits, &s->nexits, &s->exits_alloc, t);
+		if (ni->holds)
+			push(&s->unhold, &s->nunhold, &s->unhold_alloc, p);
+	}
+}
+
+static void observe_list(struct session *s, list_head_t *head)
+{
+	vmon_proc_t *p, *th;
+
+	list_for_each_entry(p, head, siblings) {
+		if (p->pid != s->self) {
+			observe_node(s, p);
+			list_for_each_entry(th, &p->threads, threads)
+				observe_node(s, th);
+		}
+		observe_list(s, &p->children);
+	}
+}
+
+/* per-CPU busy shares for the live view's header */
+static void observe_cpus(struct session *s)
+{
+	static unsigned long long *prev_idle, *prev_all;
+	static int prev_nr;
+	const vmon_sys_stat_t *st = s->vmon.stores[VMON_STORE_SYS_STAT];
+
+	if (!st)
+		return;
+	if (st->cpus_nr > prev_nr) {
+		int a = prev_nr, b = prev_nr;
+
+		xgrow((void **)&prev_idle, &a, st->cpus_nr, sizeof(*prev_idle));
+		xgrow((void **)&prev_all, &b, st->cpus_nr, sizeof(*prev_all));
+		s->m.cpu_busy = xrealloc(s->m.cpu_busy, st->cpus_nr * sizeof(double));
+		for (int c = prev_nr; c < st->cpus_nr; c++)
+			s->m.cpu_busy[c] = 0;
+		prev_nr = st->cpus_nr;
+	}
+	s->m.cpu_busy_nr = st->cpus_nr;
+	for (int c = 0; c < st->cpus_nr; c++) {
+		const vmon_sys_cpu_t *cpu = &st->cpus[c];
+		unsigned long long idle = cpu->idle + cpu->iowait;
+		unsigned long long all = idle + cpu->user + cpu->nice + cpu->system + cpu->irq +
+					 cpu->softirq + cpu->steal;
+
+		if (all > prev_all[c] && idle >= prev_idle[c])
+			s->m.cpu_busy[c] = 1.0 - (double)(idle - prev_idle[c]) / (all - prev_all[c]);
+		if (!cpu->online)
+			s->m.cpu_busy[c] = -1;
+		prev_idle[c] = idle;
+		prev_all[c] = all;
+	}
+}
+
+static void observe_sys(struct session *s)
+{
+	const vmon_sys_stat_t *st = s->vmon.stores[VMON_STORE_SYS_STAT];
+	const vmon_sys_vm_t *vm = s->vmon.stores[VMON_STORE_SYS_VM];
+	struct sys_vals *sv = &model_cur(&s->m)->sys;
+
+	if (st) {
+		sv->user = st->user;
+		sv->nice = st->nice;
+		sv->system = st->system;
+		sv->idle = st->idle;
+		sv->iowait = st->iowait;
+		sv->irq = st->irq;
+		sv->softirq = st->softirq;
+		sv->steal = st->steal;
+	}
+	if (vm) {
+		sv->mem_total_kb = vm->total_kb;
+		sv->mem_avail_kb = vm->available_kb;
+	}
+	observe_cpus(s);
+}
+
+/* Births are put in the tree once the whole sample is known: a parent may
+ * be seen after its child (the flat list of -a). */
+static void link_births(struct session *s)
+{
+	for (int i = 0; i < s->nbirths; i++) {
+		struct track *t = s->births[i], *parent = NULL;
+
+		if (t->is_thread)
+			continue;	/* linked at first sight */
+		if (t->ppid != t->pid)
+			parent = model_find(&s->m, t->ppid, false);
+		model_link(&s->m, t, parent);
+	}
+}
+
+static void record_sample(struct session *s)
+{
+	for (int i = 0; i < s->nbirths; i++)
+		rec_birth(s->rec, &s->m, s->births[i]);
+	rec_sample(s->rec, &s->m, &s->vmon);
+	for (int i = 0; i < s->nexits; i++)
+		rec_exit(s->rec, &s->m, s->exits[i]);
+	rec_flush(s->rec);
+}
+
+static void apply_exits(struct session *s)
+{
+	for (int i = 0; i < s->nexits; i++) {
+		struct track *t = s->exits[i];
+		int status = t->status;
+
+		if (status < 0 && !t->is_thread)
+			status = take_status(s, t->pid, t->v.ppid);
+		model_exit(&s->m, t, status);
+		if (!t->is_thread && t->pid == s->command) {
+			s->command_exited = true;
+			s->m.exit_status = status;
+		}
+		if (s->root && !t->is_thread && t->pid == s->root->pid && s->o->mode == MODE_PID)
+			s->root = NULL;
+	}
+}
+
+/* Drop vmon's references on the nodes of exited processes (libvmon frees
+ * each at the last one, now or at its next sample). */
+static void let_go(struct session *s)
+{
+	for (int i = 0; i < s->nunhold; i++) {
+		vmon_proc_t *p = s->unhold[i];
+		struct nodeinfo *ni = p->foo;
+		int n = ni->holds;
+
+		ni->holds = 0;
+		for (int k = 0; k < n; k++)
+			vmon_proc_unmonitor(&s->vmon, p, NULL, NULL);
+	}
+}
+
+void observe(struct session *s, vt_us t)
+{
+	model_sample(&s->m, t, s->late);
+	observe_sys(s);
+	s->nbirths = s->nexits = s->nunhold = 0;
+	observe_list(s, &s->vmon.processes);
+	link_births(s);
+	apply_exits(s);
+	model_close_sample(&s->m);
+	if (s->rec)
+		record_sample(s);
+	let_go(s);
+}

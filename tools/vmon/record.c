@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * record.c - the JSON Lines recording (record.h).  Field names, types and
+ * descriptions come from libvmon's reflection tables, so a field added to
+ * a .def table is recorded without a change here.  Values are formatted by
+ * vmon_field_format(): numbers as JSON numbers, text as JSON strings of the
+ * library's escaped form (bytes outside printable ASCII, and the backslash,
+ * as \xHH); argv is an array of such strings.  The raw cmdline is left out
+ * (argv carries it) and so are fields the sample could not read.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "json.h"
+#include "record.h"
+
+/* the process stores vmon records (and wants) */
+static const vmon_proc_store_t recorded[] = {
+	VMON_STORE_PROC_STAT, VMON_STORE_PROC_VM, VMON_STORE_PROC_IO
+};
+#define NRECORDED ((int)(sizeof(recorded) / sizeof(*recorded)))
+
+static const char *type_name(vmon_field_type_t t)
+{
+	static const char *names[] = { "ull", "ll", "int", "char", "str", "argv" };
+
+	return (unsigned)t < sizeof(names) / sizeof(*names) ? names[t] : "?";
+}
+
+/* "store":{"field":{"label":...,"type":...,"desc":...},...} */
+static void describe_store(struct sbuf *b, const vmon_store_info_t *info)
+{
+	json_key(b, info->name);
+	sb_putc(b, '{');
+	for (int i = 0; i < info->fields_nr; i++) {
+		const vmon_field_t *f = &info->fields[i];
+
+		sb_puts(b, i ? "," : "");
+		json_key(b, f->name);
+		sb_putc(b, '{');
+		json_key(b, "label");
+		json_string(b, f->label);
+		sb_printf(b, ",\"type\":\"%s\",", type_name(f->type));
+		json_key(b, "source");
+		json_string(b, f->source);
+		sb_putc(b, ',');
+		json_key(b, "desc");
+		json_string(b, f->desc);
+		sb_putc(b, '}');
+	}
+	sb_putc(b, '}');
+}
+
+static void header(struct recorder *r, const struct model *m, int pid)
+{
+	struct sbuf *b = &r->out;
+	char when[64];
+	time_t now = time(NULL);
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	sb_printf(b, "{\"type\":\"header\",\"format\":\"%s\",\"version\":%d,"
+		  "\"vmon\":\"%s\",\"mode\":\"%s\",\"command\":", RECORD_FORMAT,
+		  RECORD_VERSION, VMON_TOOL_VERSION, m->mode);
+	json_strv(b, m->cmd, m->cmdc);
+	sb_printf(b, ",\"pid\":%d,\"monitor_pid\":%d,\"hz\":%g,\"ticks_per_sec\":%ld,"
+		  "\"page_size\":%ld,\"num_cpus\":%d,\"start\":\"%s\",\"fields\":{",
+		  pid, m->self_pid, m->hz, m->tps, m->page_size, m->ncpu, when);
+	describe_store(b, vmon_sys_store_info(VMON_STORE_SYS_STAT));
+	sb_putc(b, ',');
+	describe_store(b, vmon_sys_store_info(VMON_STORE_SYS_VM));
+	sb_putc(b, ',');
+	describe_store(b, vmon_sys_cpu_info());
+	for (int i = 0; i < NRECORDED; i++) {
+		sb_putc(b, ',');
+		describe_store(b, vmon_proc_store_info(recorded[i]));
+	}
+	sb_puts(b, "}}\n");
+}
+
+struct recorder *rec_open(const char *path)
+{
+	struct recorder *r;
+	FILE *f = fopen(path, "we");
+
+	if (!f) {
+		warnx_("cannot write the record %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->f = f;
+	r->path = path;
+	return r;
+}
+
+void rec_header(struct recorder *r, const struct model *m, int pid)
+{
+	header(r, m, pid);
+	rec_flush(r);
+}
+
+/* one field: ,"name":value */
+static void put_field(struct sbuf *b, const vmon_store_info_t *info, const void *store,
+		      int sym, bool *first)
+{
+	const vmon_field_t *f = &info->fields[sym];
+	char small[256], *buf = small;
+	int n;
+
+	sb_puts(b, *first ? "" : ",");
+	*first = false;
+	json_key(b, f->name);
+	if (f->type == VMON_FIELD_ARGV) {
+		char *const *argv = *(char *const *const *)((const char *)store + f->offset);
+
+		sb_putc(b, '[');
+		for (int i = 0; argv && argv[i]; i++) {
+			char *e = escape_bytes(argv[i], strlen(argv[i]));
+
+			sb_puts(b, i ? "," : "");
+			json_string(b, e);
+			free(e);
+		}
+		sb_putc(b, ']');
+		return;
+	}
+	n = vmon_field_format(info, store, sym, small, sizeof(small));
+	if (n >= (int)sizeof(small)) {
+		buf = xmalloc(n + 1);
+		vmon_field_format(info, store, sym, buf, n + 1);
+	}
+	if (f->type == VMON_FIELD_STR || f->type == VMON_FIELD_CHAR)
+		json_string(b, n < 0 ? "" : buf);
+	else
+		sb_puts(b, n < 0 ? "0" : buf);
+	if (buf != small)
+		free(buf);
+}
+
+/* "name":{changed fields} if any changed; returns whether it wrote */
+static bool put_store(struct sbuf *b, const char *name, const vmon_store_info_t *info,
+		      const void *store, bool comma)
+{
+	bool first = true;
+	size_t at = b->len;
+
+	if (!store)
+		return false;
+	for (int i = 0; i < info->fields_nr; i++) {
+		if (!vmon_field_changed(info, store, i) || vmon_field_unavailable(info, store, i) ||
+		    !strcmp(info->fields[i].name, "cmdline"))
+			continue;
+		if (first) {
+			sb_puts(b, comma ? "," : "");
+			json_key(b, name);
+			sb_putc(b, '{');
+		}
+		put_field(b, info, store, i, &first);
+	}
+	if (first)
+		return false;
+	sb_putc(b, '}');
+	return b->len > at;
+}
+
+void rec_proc(struct recorder *r, int id, const vmon_proc_t *p)
+{
+	struct sbuf *b = &r->procs;
+	size_t at = b->len;
+	bool any = false;
+
+	sb_printf(b, "%s{\"id\":%d", b->len ? "," : "", id);
+	for (int i = 0; i < NRECORDED; i++) {
+		const vmon_store_info_t *info = vmon_proc_store_info(recorded[i]);
+
+		any |= put_store(b, info->name, info, p->stores[recorded[i]], true);
+	}
+	if (!any) {
+		b->len = at;	/* nothing changed: no entry */
+		b->s[at] = '\0';
+		return;
+	}
+	sb_putc(b, '}');
+}
+
+static void put_time(struct sbuf *b, const char *key, vt_us t)
+{
+	sb_printf(b, ",\"%s\":%s%lld.%06lld", key, t < 0 ? "-" : "", llabs(t) / US_PER_S,
+		  llabs(t) % US_PER_S);
+}
+
+static void put_seq_time(struct sbuf *b, const struct model *m)
+{
+	sb_printf(b, ",\"seq\":%d", m->nsamples - 1);
+	put_time(b, "t", model_cur((struct model *)m)->t);
+}
+
+void rec_birth(struct recorder *r, const struct model *m, const struct track *t)
+{
+	struct sbuf *b = &r->out;
+
+	sb_puts(b, "{\"type\":\"birth\"");
+	put_seq_time(b, m);
+	sb_printf(b, ",\"id\":%d", t->id);
+	if (t->is_thread)
+		sb_printf(b, ",\"tid\":%d,\"pid\":%d", t->pid, t->tgid);
+	else
+		sb_printf(b, ",\"pid\":%d,\"ppid\":%d", t->pid, t->ppid);
+	if (t->parent)
+		sb_printf(b, ",\"parent\":%d", t->parent->id);
+	else
+		sb_puts(b, ",\"parent\":null");
+	sb_puts(b, ",\"comm\":");
+	json_string(b, t->comm);
+	if (!t->is_thread) {
+		sb_puts(b, ",\"argv\":");
+		json_strv(b, t->argv, t->argc);
+	}
+	sb_printf(b, ",\"preexisting\":%s}\n", t->preexisting ? "true" : "false");
+}
+
+static void put_cpus(struct sbuf *b, const vmon_sys_stat_t *st, bool comma)
+{
+	const vmon_store_info_t *info = vmon_sys_cpu_info();
+	bool any = false;
+	char id[16];
+
+	for (int c = 0; c < st->cpus_nr; c++) {
+		if (!st->cpus[c].online)
+			continue;
+		snprintf(id, sizeof(id), "%d", c);
+		if (!any) {
+			size_t at = b->len;
+
+			sb_puts(b, comma ? ",\"cpus\":{" : "\"cpus\":{");
+			any = put_store(b, id, info, &st->cpus[c], false);
+			if (!any) {
+				b->len = at;
+				b->s[at] = '\0';
+			}
+		} else {
+			put_store(b, id, info, &st->cpus[c], true);
+		}
+	}
+	if (any)
+		sb_putc(b, '}');
+}
+
+void rec_sample(struct recorder *r, const struct model *m, const vmon_t *v)
+{
+	struct sbuf *b = &r->out;
+	const struct sample *s = &m->samples[m->nsamples - 1];
+	bool comma = false;
+
+	sb_puts(b, "{\"type\":\"sample\"");
+	put_seq_time(b, m);
+	put_time(b, "late", s->late);
+	sb_puts(b, ",\"sys\":{");
+	comma |= put_store(b, "sys_stat", vmon_sys_store_info(VMON_STORE_SYS_STAT),
+			   v->stores[VMON_STORE_SYS_STAT], comma);
+	comma |= put_store(b, "sys_vm", vmon_sys_store_info(VMON_STORE_SYS_VM),
+			   v->stores[VMON_STORE_SYS_VM], comma);
+	if (v->stores[VMON_STORE_SYS_STAT])
+		put_cpus(b, v->stores[VMON_STORE_SYS_STAT], comma);
+	sb_puts(b, "},\"procs\":[");
+	sb_put(b, r->procs.s ? r->procs.s : "", r->procs.len);
+	sb_puts(b, "]}\n");
+	sb_reset(&r->procs);
+}
+
+void json_status(struct sbuf *b, int status)
+{
+	if (status < 0)
+		sb_puts(b, "null");
+	else if (WIFSIGNALED(status))
+		sb_printf(b, "{\"signal\":%d%s}", WTERMSIG(status),
+			  WCOREDUMP(status) ? ",\"core\":true" : "");
+	else
+		sb_printf(b, "{\"code\":%d}", WEXITSTATUS(status));
+}
+
+void rec_exit(struct recorder *r, const struct model *m, const struct track *t)
+{
+	struct sbuf *b = &r->out;
+
+	sb_puts(b, "{\"type\":\"exit\"");
+	put_seq_time(b, m);
+	sb_printf(b, ",\"id\":%d", t->id);
+	if (t->is_thread)
+		sb_printf(b, ",\"tid\":%d,\"pid\":%d", t->pid, t->tgid);
+	else
+		sb_printf(b, ",\"pid\":%d,\"ppid\":%d", t->pid, t->v.ppid);
+	sb_puts(b, ",\"comm\":");
+	json_string(b, t->comm);
+	if (!t->is_thread) {
+		sb_puts(b, ",\"argv\":");
+		json_strv(b, t->argv, t->argc);
+	}
+	sb_printf(b, ",\"utime\":%llu,\"stime\":%llu,\"status\":", t->v.utime, t->v.stime);
+	json_status(b, t->status);
+	sb_puts(b, "}\n");
+}
+
+void rec_flush(struct recorder *r)
+{
+	if (!r->failed && r->out.len &&
+	    (fwrite(r->out.s, 1, r->out.len, r->f) != r->out.len || fflush(r->f))) {
+		warnx_("writing the record %s: %s; recording stopped", r->path, strerror(errno));
+		r->failed = 1;
+	}
+	sb_reset(&r->out);
+}
+
+void rec_abort(struct recorder *r)
+{
+	fclose(r->f);
+	sb_free(&r->procs);
+	sb_free(&r->out);
+	free(r);
+}
+
+void rec_close(struct recorder *r, const struct model *m)
+{
+	struct sbuf *b = &r->out;
+	bool first = true;
+
+	sb_printf(b, "{\"type\":\"end\",\"seq\":%d", m->nsamples - 1);
+	put_time(b, "t", m->end);
+	sb_printf(b, ",\"samples\":%d,\"missed\":%d,\"exit_status\":", m->nsamples, m->missed);
+	json_status(b, m->exit_status);
+	sb_puts(b, ",\"running\":[");
+	for (int i = 0; i < m->ntracks; i++)
+		if (!m->tracks[i]->exited) {
+			sb_printf(b, "%s%d", first ? "" : ",", m->tracks[i]->id);
+			first = false;
+		}
+	sb_puts(b, "]}\n");
+	rec_flush(r);
+	if (fclose(r->f) && !r->failed)
+		warnx_("closing the record %s: %s", r->path, strerror(errno));
+	sb_free(&r->procs);
+	sb_free(&r->out);
+	free(r);
+}

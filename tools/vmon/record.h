@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * record.h - writing a run as JSON Lines (--record FILE), the format that
+ * `vmon replay` reads back.  The format is described in vmon(1), FILES.
+ *
+ * Per sample the lines are: a "birth" line per track first seen, the
+ * "sample" line (system figures and, per track, the fields that changed,
+ * named from libvmon's reflection tables), an "exit" line per track gone.
+ * The first line is the "header", the last the "end".
+ */
+#ifndef VMON_TOOL_RECORD_H
+#define VMON_TOOL_RECORD_H
+
+#include <stdio.h>
+
+#include <vmon/vmon.h>
+
+#include "model.h"
+
+#define RECORD_FORMAT "vmon-record"
+#define RECORD_VERSION 1
+
+struct recorder {
+	FILE *f;
+	const char *path;
+	struct sbuf procs;	/* the sample's per-track entries */
+	struct sbuf out;	/* the sample's lines */
+	int failed;		/* a write failed: recording stopped */
+};
+
+/* Open path (truncated); NULL after a message. */
+struct recorder *rec_open(const char *path);
+/* The header line: what m monitors, pid its command or process. */
+void rec_header(struct recorder *r, const struct model *m, int pid);
+/* The changed fields of node p (track id) in this sample. */
+void rec_proc(struct recorder *r, int id, const vmon_proc_t *p);
+void rec_birth(struct recorder *r, const struct model *m, const struct track *t);
+/* The sample line: open sample of m, system stores of v, rec_proc()s. */
+void rec_sample(struct recorder *r, const struct model *m, const vmon_t *v);
+void rec_exit(struct recorder *r, const struct model *m, const struct track *t);
+/* Write the lines of this sample. */
+void rec_flush(struct recorder *r);
+/* Close without an end line (nothing was monitored). */
+void rec_abort(struct recorder *r);
+/* The end line, then close. */
+void rec_close(struct recorder *r, const struct model *m);
+
+/* {"code":N}, {"signal":N} or null, for a wait status (-1: not known) */
+void json_status(struct sbuf *b, int status);
+
+#endif

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * session.c - one live run of vmon from start to end: set up libvmon for
+ * the mode (a command run under vmon, a process attached to, or every
+ * process), start or attach, run the sampling loop, then write the chart,
+ * the end of the record and the summary.
+ *
+ * Run mode monitors vmon itself, following its children: they are the
+ * command and the orphans the kernel reparents to vmon, its subreaper.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "chart.h"
+#include "live.h"
+#include "loop.h"
+#include "tool.h"
+
+#define PROC_WANTS (VMON_WANT_PROC_FOLLOW_THREADS | VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM | \
+		    VMON_WANT_PROC_IO)
+
+static void set_cmd(struct session *s)
+{
+	struct opts *o = s->o;
+	char pid[16], **argv;
+
+	if (o->mode == MODE_RUN) {
+		argv = xcalloc(o->argc + 1, sizeof(*argv));
+		for (int i = 0; i < o->argc; i++)
+			argv[i] = escape_bytes(o->argv[i], strlen(o->argv[i]));
+		model_set_cmd(&s->m, "run", argv, o->argc);
+		for (int i = 0; i < o->argc; i++)
+			free(argv[i]);
+		free(argv);
+	} else if (o->mode == MODE_PID) {
+		char *v[] = { "-p", pid };
+
+		snprintf(pid, sizeof(pid), "%d", o->pid);
+		model_set_cmd(&s->m, "pid", v, 2);
+	} else {
+		char *v[] = { "-a" };
+
+		model_set_cmd(&s->m, "all", v, 1);
+	}
+}
+
+static void hold(vmon_proc_t *p)
+{
+	struct nodeinfo *ni = p->foo;
+
+	if (ni)
+		ni->holds++;
+}
+
+/* Fork the command held, monitor it, let it exec: 0, or vmon's exit code
+ * (after a message). */
+static int start_command(struct session *s)
+{
+	int go, errfd, err, status;
+	vmon_proc_t *node;
+
+	s->root = vmon_proc_monitor(&s->vmon, s->self, 0, NULL, NULL);
+	if (!s->root)
+		die(1, "cannot monitor itself: %s", strerror(errno));
+	s->command = spawn_held(s, s->o->argv, &go, &errfd);
+	if (s->command < 0)
+		die(1, "fork: %s", strerror(errno));
+	if (s->cap)
+		capture_close_write(s->cap);
+	node = vmon_proc_monitor(&s->vmon, s->command, 0, NULL, NULL);
+	if (node)
+		hold(node);
+	s->t0 = mono_us();
+	err = node ? spawn_release(go, errfd) : ESRCH;
+	if (!node) {
+		close(go);	/* the child exits 127 without running anything */
+		close(errfd);
+	}
+	if (!err)
+		return 0;
+	waitpid(s->command, &status, 0);
+	if (s->live)
+		live_stop(s);
+	warnx_("%s: %s", s->o->argv[0], node ? strerror(err) : "could not be monitored");
+	return err == ENOENT ? 127 : 126;
+}
+
+static int attach(struct session *s)
+{
+	vmon_proc_t *node = vmon_proc_monitor(&s->vmon, s->o->pid, 0, NULL, NULL);
+
+	if (!node) {
+		if (s->live)
+			live_stop(s);
+		warnx_("cannot monitor process %d: %s", s->o->pid,
+		       errno == ESRCH ? "no such process" : strerror(errno));
+		return 1;
+	}
+	hold(node);
+	s->root = node;
+	s->t0 = mono_us();
+	return 0;
+}
+
+static void outputs(struct session *s)
+{
+	struct chart_opts co = { s->o->width, s->o->height, s->o->threads };
+
+	if (s->rec)
+		rec_close(s->rec, &s->m);
+	s->rec = NULL;
+	if (s->o->png && !chart_write(&s->m, s->o->png, &co))
+		warnx_("could not write the chart %s", s->o->png);
+	if (!s->o->quiet)
+		summary_print(&s->m, stderr);
+	if (s->o->summary_json && !summary_json(&s->m, s->o->summary_json))
+		warnx_("could not write %s: %s", s->o->summary_json, strerror(errno));
+}
+
+static int init_vmon(struct session *s)
+{
+	bool all = s->o->mode == MODE_ALL;
+
+	if (!vmon_init(&s->vmon, all ? VMON_FLAG_PROC_ALL : VMON_FLAG_NONE,
+		       VMON_WANT_SYS_STAT | VMON_WANT_SYS_VM,
+		       PROC_WANTS | (all ? 0 : VMON_WANT_PROC_FOLLOW_CHILDREN))) {
+		warnx_("cannot read /proc: %s", strerror(errno));
+		return 0;
+	}
+	observe_init(s);
+	model_init(&s->m, s->vmon.ticks_per_sec, sysconf(_SC_PAGESIZE), (int)s->vmon.num_cpus);
+	s->m.hz = s->hz;
+	s->m.self_pid = s->o->mode == MODE_RUN ? s->self : 0;
+	set_cmd(s);
+	return 1;
+}
+
+static void cleanup(struct session *s)
+{
+	if (s->rec)
+		rec_abort(s->rec);
+	s->rec = NULL;
+	vmon_destroy(&s->vmon);
+	model_free(&s->m);
+	free(s->births);
+	free(s->exits);
+	free(s->unhold);
+	free(s->reaped);
+}
+
+int session_main(struct opts *o)
+{
+	struct session s;
+	int code;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.self = getpid();
+	s.hz = o->hz;
+	loop_block_signals();
+	if (o->mode == MODE_RUN)
+		become_subreaper();
+	raise_fd_limit(0);
+	if (!init_vmon(&s))
+		return 1;
+	if ((o->record && !(s.rec = rec_open(o->record))) || (o->live && !live_start(&s))) {
+		cleanup(&s);
+		return 1;
+	}
+	code = o->mode == MODE_RUN ? start_command(&s) : o->mode == MODE_PID ? attach(&s) : 0;
+	if (o->mode == MODE_ALL)
+		s.t0 = mono_us();
+	if (code) {
+		cleanup(&s);
+		return code;
+	}
+	if (s.rec)
+		rec_header(s.rec, &s.m, s.command ? s.command : o->pid);
+	run_loop(&s);
+	model_end(&s.m, s.m.end);
+	if (s.live)
+		live_stop(&s);
+	outputs(&s);
+	code = o->mode == MODE_RUN ? status_code(s.m.exit_status) : 0;
+	cleanup(&s);
+	return code;
+}

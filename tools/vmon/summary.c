@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * summary.c - "time(1) for a whole process tree": wall time, the user and
+ * system CPU of every process monitored, how many processes and threads
+ * there were and at most at once, peak RSS (per process and of the whole
+ * tree), bytes read and written, how well the sampler kept its schedule,
+ * and the ten processes that used the most CPU.  Printed for people and
+ * written as JSON (--summary-json), from the model alone, so that a replay
+ * of the recording gives the very same summary.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "record.h"
+#include "tool.h"
+
+#define TOP 10
+
+struct totals {
+	unsigned long long user, sys;	/* ticks */
+	unsigned long long rchar, wchar, rbytes, wbytes;
+	int exited, running;
+	vt_us late_sum, late_max;
+	struct track **procs;	/* every process, heaviest first */
+	int nprocs;
+};
+
+static unsigned long long cpu(const struct track *t)
+{
+	return track_user(t) + track_sys(t);
+}
+
+static int by_cpu(const void *a, const void *b)
+{
+	const struct track *x = *(struct track *const *)a, *y = *(struct track *const *)b;
+
+	if (cpu(x) != cpu(y))
+		return cpu(x) < cpu(y) ? 1 : -1;
+	return x->id - y->id;
+}
+
+static void add_io(struct totals *s, const struct track *t)
+{
+	if (!t->v.io_ok)
+		return;
+	s->rchar += t->v.rchar - t->base.rchar;
+	s->wchar += t->v.wchar - t->base.wchar;
+	s->rbytes += t->v.read_bytes - t->base.read_bytes;
+	s->wbytes += t->v.write_bytes - t->base.write_bytes;
+}
+
+static void totals(const struct model *m, struct totals *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->procs = xmalloc((m->ntracks + 1) * sizeof(*s->procs));
+	for (int i = 0; i < m->ntracks; i++) {
+		struct track *t = m->tracks[i];
+
+		if (t->is_thread)
+			continue;
+		s->procs[s->nprocs++] = t;
+		s->user += track_user(t);
+		s->sys += track_sys(t);
+		add_io(s, t);
+		if (t->exited)
+			s->exited++;
+		else
+			s->running++;
+	}
+	qsort(s->procs, s->nprocs, sizeof(*s->procs), by_cpu);
+	for (int i = 0; i < m->nsamples; i++) {
+		s->late_sum += m->samples[i].late;
+		if (m->samples[i].late > s->late_max)
+			s->late_max = m->samples[i].late;
+	}
+}
+
+static double secs(const struct model *m, unsigned long long ticks)
+{
+	return (double)ticks / m->tps;
+}
+
+static const char *command(const struct model *m, char *buf, size_t size)
+{
+	if (!strcmp(m->mode, "all"))
+		snprintf(buf, size, "every process (-a)");
+	else
+		join_args(m->cmd, m->cmdc, buf, size);
+	return buf;
+}
+
+static void print_top(const struct model *m, const struct totals *s, FILE *f)
+{
+	char rss[32], st[32], args[1024], cut[80];
+
+	fprintf(f, "  heaviest by CPU:\n  %8s %9s %9s %10s %9s %9s  %-8s %s\n", "PID", "USER",
+		"SYSTEM", "PEAK RSS", "START", "END", "STATUS", "COMMAND");
+	for (int i = 0; i < s->nprocs && i < TOP; i++) {
+		const struct track *t = s->procs[i];
+
+		/* comm names the program; then its arguments */
+		snprintf(args, sizeof(args), "%s ", t->comm);
+		if (t->argc > 1)
+			join_args(t->argv + 1, t->argc - 1, args + strlen(args),
+				  sizeof(args) - strlen(args));
+		fprintf(f, "  %8d %7.2f s %7.2f s %10s %7.2f s %7.2f s  %-8s %s\n", t->pid,
+			secs(m, track_user(t)), secs(m, track_sys(t)),
+			fmt_bytes(t->rss_peak_kb * 1024.0, rss, sizeof(rss)), t->birth / 1e6,
+			t->death / 1e6, t->exited ? fmt_status(t->status, st, sizeof(st)) : "running",
+			elide_middle(args, 64, cut, sizeof(cut)));
+	}
+}
+
+static const struct track *biggest(const struct model *m)
+{
+	const struct track *big = NULL;
+
+	for (int i = 0; i < m->ntracks; i++)
+		if (!m->tracks[i]->is_thread &&
+		    (!big || m->tracks[i]->rss_peak_kb > big->rss_peak_kb))
+			big = m->tracks[i];
+	return big;
+}
+
+static void print_memory(const struct model *m, FILE *f)
+{
+	const struct track *big = biggest(m);
+	char a[32], b[32];
+
+	fprintf(f, "  memory      peak RSS %s for the whole tree (at %.2f s)",
+		fmt_bytes(m->peak_rss_kb * 1024.0, a, sizeof(a)), m->peak_rss_t / 1e6);
+	if (big)
+		fprintf(f, "; largest %s (pid %d) %s", big->comm, big->pid,
+			fmt_bytes(big->rss_peak_kb * 1024.0, b, sizeof(b)));
+	fputc('\n', f);
+}
+
+void summary_print(const struct model *m, FILE *f)
+{
+	struct totals s;
+	char cmd[512], st[32], w[32], a[32], b[32], c[32], d[32];
+	double wall = m->end / 1e6;
+
+	totals(m, &s);
+	fprintf(f, "vmon: %s\n", command(m, cmd, sizeof(cmd)));
+	if (!strcmp(m->mode, "run"))
+		fprintf(f, "  status      %s\n", fmt_status(m->exit_status, st, sizeof(st)));
+	fprintf(f, "  wall time   %s\n", fmt_dur(wall, w, sizeof(w)));
+	fprintf(f, "  CPU         %.2f s user + %.2f s system = %.2f s (%.2f CPUs on average)\n",
+		secs(m, s.user), secs(m, s.sys), secs(m, s.user + s.sys),
+		wall > 0 ? secs(m, s.user + s.sys) / wall : 0);
+	fprintf(f, "  processes   %d (%d still running at the end), %d threads; at most %d "
+		"processes and %d threads at once\n", m->nprocs, s.running, m->nthreads,
+		m->peak_procs, m->peak_threads);
+	print_memory(m, f);
+	fprintf(f, "  I/O         read %s, written %s (storage: %s read, %s written)\n",
+		fmt_bytes(s.rchar, a, sizeof(a)), fmt_bytes(s.wchar, b, sizeof(b)),
+		fmt_bytes(s.rbytes, c, sizeof(c)), fmt_bytes(s.wbytes, d, sizeof(d)));
+	fprintf(f, "  sampling    %d samples at %g Hz, woke %.2f ms late on average, %.2f ms at "
+		"worst, %d missed\n", m->nsamples, m->hz,
+		m->nsamples ? s.late_sum / 1e3 / m->nsamples : 0, s.late_max / 1e3, m->missed);
+	if (s.nprocs)
+		print_top(m, &s, f);
+	free(s.procs);
+}
+
+static void put_secs(struct sbuf *b, const char *key, vt_us t)
+{
+	sb_printf(b, "\"%s\":%s%lld.%06lld", key, t < 0 ? "-" : "", llabs(t) / US_PER_S,
+		  llabs(t) % US_PER_S);
+}
+
+static void json_proc(struct sbuf *b, const struct model *m, const struct track *t)
+{
+	sb_printf(b, "{\"id\":%d,\"pid\":%d,\"ppid\":%d,\"comm\":", t->id, t->pid, t->ppid);
+	json_string(b, t->comm);
+	sb_puts(b, ",\"argv\":");
+	json_strv(b, t->argv, t->argc);
+	sb_printf(b, ",\"user_ticks\":%llu,\"system_ticks\":%llu,\"cpu_s\":%.6f,"
+		  "\"peak_rss_bytes\":%llu,", track_user(t), track_sys(t), secs(m, cpu(t)),
+		  t->rss_peak_kb * 1024);
+	put_secs(b, "start_s", t->birth);
+	sb_putc(b, ',');
+	put_secs(b, "end_s", t->death);
+	sb_printf(b, ",\"exited\":%s,\"status\":", t->exited ? "true" : "false");
+	json_status(b, t->exited ? t->status : -1);
+	sb_putc(b, '}');
+}
+
+static void json_body(struct sbuf *b, const struct model *m, const struct totals *s)
+{
+	sb_printf(b, "{\"format\":\"vmon-summary\",\"version\":1,\"mode\":\"%s\",\"command\":",
+		  m->mode);
+	json_strv(b, m->cmd, m->cmdc);
+	sb_puts(b, ",\"exit_status\":");
+	json_status(b, m->exit_status);
+	sb_putc(b, ',');
+	put_secs(b, "wall_s", m->end);
+	sb_printf(b, ",\"ticks_per_sec\":%ld,\"cpu\":{\"user_ticks\":%llu,\"system_ticks\":%llu,"
+		  "\"user_s\":%.6f,\"system_s\":%.6f},", m->tps, s->user, s->sys,
+		  secs(m, s->user), secs(m, s->sys));
+	sb_printf(b, "\"processes\":{\"seen\":%d,\"exited\":%d,\"running\":%d,"
+		  "\"peak_concurrent\":%d},\"threads\":{\"seen\":%d,\"peak_concurrent\":%d},",
+		  m->nprocs, s->exited, s->running, m->peak_procs, m->nthreads, m->peak_threads);
+	sb_printf(b, "\"memory\":{\"peak_rss_bytes\":%llu,", m->peak_rss_kb * 1024);
+	put_secs(b, "peak_rss_at_s", m->peak_rss_t);
+	sb_printf(b, "},\"io\":{\"rchar\":%llu,\"wchar\":%llu,\"read_bytes\":%llu,"
+		  "\"write_bytes\":%llu},", s->rchar, s->wchar, s->rbytes, s->wbytes);
+	sb_printf(b, "\"sampling\":{\"hz\":%g,\"samples\":%d,\"missed\":%d,\"late_mean_us\":%lld,"
+		  "\"late_max_us\":%lld},", m->hz, m->nsamples, m->missed,
+		  m->nsamples ? s->late_sum / m->nsamples : 0, s->late_max);
+	sb_puts(b, "\"heaviest\":[");
+	for (int i = 0; i < s->nprocs && i < TOP; i++) {
+		sb_puts(b, i ? "," : "");
+		json_proc(b, m, s->procs[i]);
+	}
+	sb_puts(b, "],\"all\":[");
+	for (int i = 0, n = 0; i < m->ntracks; i++)
+		if (!m->tracks[i]->is_thread) {
+			sb_puts(b, n++ ? "," : "");
+			json_proc(b, m, m->tracks[i]);
+		}
+	sb_puts(b, "]}\n");
+}
+
+int summary_json(const struct model *m, const char *path)
+{
+	struct sbuf b = { 0 };
+	struct totals s;
+	FILE *f = fopen(path, "we");
+	int ok;
+
+	if (!f)
+		return 0;
+	totals(m, &s);
+	json_body(&b, m, &s);
+	ok = fwrite(b.s, 1, b.len, f) == b.len;
+	ok &= !fclose(f);
+	sb_free(&b);
+	free(s.procs);
+	return ok;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tool.h - the parts of vmon and how they meet: the options (main.c), the
+ * session of a live run (what it monitors, its libvmon instance, its model,
+ * recorder and view), starting and reaping the command (spawn.c,
+ * children.c), the sampling loop (loop.c) and the walk that turns each
+ * libvmon sample into model updates and record lines (observe.c).
+ */
+#ifndef VMON_TOOL_H
+#define VMON_TOOL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <vmon/vmon.h>
+
+#include "model.h"
+#include "record.h"
+
+enum run_mode { MODE_RUN, MODE_PID, MODE_ALL, MODE_REPLAY };
+
+struct opts {
+	enum run_mode mode;
+	char **argv;		/* run: the command; replay: [FILE] */
+	int argc;
+	int pid;		/* -p */
+	double hz;		/* -z */
+	bool wait_all;		/* -w */
+	int live;		/* 1 --live, 0 --no-live, -1 when stdout is a terminal */
+	bool threads;		/* chart rows for threads (--no-threads clears) */
+	const char *output;	/* -o: the command's output under the live view */
+	const char *png;	/* --png */
+	double snapshot_every;	/* --snapshot-every */
+	int width, height;	/* --size (0: automatic) */
+	const char *record;	/* --record */
+	const char *summary_json;	/* --summary-json */
+	bool summary;		/* replay --summary */
+	bool quiet;		/* -q: no summary on stderr */
+	double duration;	/* -d: stop after that many seconds */
+};
+
+/* what each libvmon node carries in its foo member */
+struct nodeinfo {
+	struct track *track;	/* NULL until first seen (and for main threads) */
+	int holds;		/* vmon_proc_monitor() references vmon holds */
+};
+
+struct reaped {
+	int pid;
+	int status;
+};
+
+struct live;
+struct capture;
+
+struct session {
+	struct opts *o;
+	vmon_t vmon;
+	struct model m;
+	struct recorder *rec;
+	struct live *live;	/* the live view, or NULL */
+	struct capture *cap;	/* the command's output under the live view */
+	pid_t self;
+	vmon_proc_t *root;	/* run: vmon itself; -p: the process; -a: NULL */
+	pid_t command;		/* run: the command */
+	bool command_exited;	/* its exit was seen */
+	vt_us t0;		/* CLOCK_MONOTONIC at the start */
+	double hz;
+	vt_us period, next;	/* the schedule (relative to t0) */
+	vt_us late;		/* lateness of the sample being taken */
+	vt_us behind_said;	/* when vmon last said it fell behind */
+	int behind_missed;	/* ticks missed since */
+	bool stopping;		/* stop at the next chance */
+	int quit_presses;	/* q pressed (run: 1 SIGTERM, 2 SIGKILL) */
+	struct reaped *reaped;	/* statuses not yet matched with an exit */
+	int nreaped, reaped_alloc;
+	vt_us next_snapshot;	/* --snapshot-every */
+	struct track **births, **exits;	/* of the sample being observed */
+	int nbirths, births_alloc, nexits, exits_alloc;
+	vmon_proc_t **unhold;	/* nodes to let go of after the walk */
+	int nunhold, unhold_alloc;
+};
+
+/* spawn.c: fork the command held on a pipe until released; output to the
+ * capture (live view) or inherited */
+pid_t spawn_held(struct session *s, char **argv, int *go_fd, int *err_fd);
+/* let it exec: 0, or the errno of its exec */
+int spawn_release(int go_fd, int err_fd);
+
+/* children.c */
+void become_subreaper(void);
+void raise_fd_limit(int nodes);
+void restore_fd_limit_in_child(void);
+/* reap the children vmon saw as zombies, and strays it never saw */
+void reap_children(struct session *s);
+/* the status of pid if reaped (removed from the table), else -1; tries
+ * waitpid() when it is vmon's child */
+int take_status(struct session *s, int pid, int ppid);
+/* send sig to the command, or after it to the orphans vmon adopted */
+void forward_signal(struct session *s, int sig);
+
+/* observe.c */
+void observe_init(struct session *s);
+/* after vmon_sample(): births, updates, exits into model and record */
+void observe(struct session *s, vt_us t);
+
+/* loop.c */
+int run_loop(struct session *s);
+/* live view keys */
+void loop_set_rate(struct session *s, double hz);
+void loop_snapshot(struct session *s, bool say);
+void loop_quit(struct session *s);
+
+/* session.c */
+int session_main(struct opts *o);
+
+/* summary.c */
+void summary_print(const struct model *m, FILE *f);
+int summary_json(const struct model *m, const char *path);
+
+/* replay.c */
+int replay_main(struct opts *o);
+
+#endif
