@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "test.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -44,6 +46,8 @@ struct test {
 
 static struct test tests[MAX_TESTS];
 static int tests_nr;
+/* invariant checks passed in the test processes (shared with them) */
+static unsigned long *checks_total;
 
 void vmon_test_register(const char *name, vmon_test_fn fn, const char *file)
 {
@@ -138,6 +142,7 @@ static int run(const struct test *t)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 		t->fn();
 		reap_descendants();
+		__atomic_fetch_add(checks_total, vmon_test_checks_passed(), __ATOMIC_RELAXED);
 		fflush(NULL);
 #ifdef VMON_TEST_LSAN
 		/* _exit() skips LeakSanitizer's exit check: run it here */
@@ -197,6 +202,12 @@ int main(int argc, char **argv)
 	const char *no_skip = getenv("VMON_TEST_NO_SKIP");
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	checks_total = mmap(NULL, sizeof(*checks_total), PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (checks_total == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
 	for (int i = 0; i < tests_nr; i++) {
 		if (!selected(&tests[i], argc, argv))
 			continue;
@@ -211,6 +222,8 @@ int main(int argc, char **argv)
 		failed += skipped;
 		skipped = 0;
 	}
+	printf("%lu invariant checks (vmon__check() after every sample) passed\n",
+	       *checks_total);
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed || !passed ? 1 : 0;
 }

@@ -171,7 +171,8 @@ static const struct stat_field {
 	SF(nice, 'l', 19), SF(num_threads, 'l', 20), SF(start, 'u', 22),
 	SF(vsize, 'u', 23), SF(rss, 'u', 24), SF(rsslim, 'u', 25),
 	SF(wchan_addr, 'u', 35), SF(processor, 'l', 39), SF(delay_blkio, 'u', 42),
-	SF(guest_time, 'u', 43), SF(cguest_time, 'l', 44),
+	SF(guest_time, 'u', 43), SF(cguest_time, 'l', 44), SF(startcode, 'u', 26),
+	SF(endcode, 'u', 27), SF(startstack, 'u', 28),
 };
 #define STAT_FIELDS (int)(sizeof(stat_fields) / sizeof(stat_fields[0]))
 

@@ -497,7 +497,9 @@ TEST(fixture_cmdline_1mib)
 	ASSERT(st->argv[ARGS] == NULL);
 	ASSERT(BITTEST(st->changed, VMON_PROC_STAT_CMDLINE));
 
-	/* retitled short: nothing of the long one is left */
+	/* retitled short: nothing of the long one is left (a retitle shows
+	 * at the next refresh: make that every sample) */
+	ASSERT(vmon_set_refresh(&v, VMON_REFRESH_CMDLINE, 1));
 	rewrite(dir, "102/cmdline", "short\0", 6);
 	ASSERT(vmon_sample(&v));
 	ASSERT_EQ(st->cmdline.len, 6);

@@ -3,7 +3,8 @@
  * test_orphans.c - a followed child that the caller also monitors outlives
  * its parent: when the parent exits, the child must not be staled with it
  * (it is alive) but become a top-level node that is still sampled, and be
- * staled only when it exits itself.
+ * staled only when it exits itself.  The caller may take that reference in
+ * proc_ctor_cb, as the vmon tool does for every node it records.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -75,6 +76,53 @@ TEST(orphan_held_by_caller_outlives_its_parent)
 	ASSERT(c->is_stale && dtors == 1);	/* the caller still holds it */
 	vmon_proc_unmonitor(&v, c, NULL, NULL);
 	ASSERT_EQ(dtors, 2);
+	ASSERT(list_empty(&v.processes));
+	vmon_destroy(&v);
+}
+
+static vmon_proc_t *held_in_ctor;
+
+/* take a caller's reference on every followed child as it is born */
+static void hold_children(vmon_t *v, vmon_proc_t *p)
+{
+	if (p->is_thread || !p->parent)
+		return;
+	held_in_ctor = vmon_proc_monitor(v, p->pid, 0, NULL, NULL);
+	ASSERT(held_in_ctor == p);
+}
+
+TEST(orphan_held_from_ctor_callback_outlives_its_parent)
+{
+	struct t_sync ready;
+	vmon_proc_t *p, *c;
+	pid_t parent, child;
+	vmon_t v;
+
+	t_sync_init(&ready);
+	parent = t_fork(parent_of_one, &ready);
+	t_sync_wait(&ready);
+	child = only_child(parent);
+	ASSERT(vmon_init(&v, VMON_FLAG_NONE, 0, VMON_WANT_PROC_FOLLOW_CHILDREN | VMON_WANT_PROC_STAT));
+	v.proc_ctor_cb = hold_children;
+	p = vmon_proc_monitor(&v, parent, 0, NULL, NULL);
+	ASSERT(p);
+	ASSERT(vmon_sample(&v));
+	c = held_in_ctor;
+	ASSERT(c && c->pid == child && c->parent == p && c->refcnt == 2);
+	t_check_tree(&v);
+	t_kill(parent);
+	ASSERT(vmon_sample(&v));
+	ASSERT(p->is_stale);
+	ASSERT(!c->is_stale && c->parent == NULL && c->refcnt == 1);
+	ASSERT(vmon_sample(&v));
+	ASSERT(!c->is_stale);
+	ASSERT_EQ(((vmon_proc_stat_t *)c->stores[VMON_STORE_PROC_STAT])->ppid, getpid());
+	t_check_tree(&v);
+	vmon_proc_unmonitor(&v, p, NULL, NULL);
+	t_kill(child);
+	ASSERT(vmon_sample(&v));
+	ASSERT(c->is_stale);
+	vmon_proc_unmonitor(&v, c, NULL, NULL);
 	ASSERT(list_empty(&v.processes));
 	vmon_destroy(&v);
 }

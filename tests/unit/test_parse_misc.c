@@ -173,6 +173,7 @@ static const struct expect proc_io_expect[] = {
 #undef EXPECT_T
 #define vmon_datum_int(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_INT)
 #define vmon_datum_str(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_STR)
+#define vmon_datum_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
 #define EXPECT_T vmon_proc_fd_t
 static const struct expect proc_files_expect[] = {
 #include "vmon/defs/proc_files.def"

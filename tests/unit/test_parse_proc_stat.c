@@ -40,7 +40,8 @@ static const struct {
 	{ VMON_PROC_STAT_RSS, 24 },	{ VMON_PROC_STAT_RSSLIM, 25 },
 	{ VMON_PROC_STAT_WCHAN_ADDR, 35 }, { VMON_PROC_STAT_PROCESSOR, 39 },
 	{ VMON_PROC_STAT_DELAY_BLKIO, 42 }, { VMON_PROC_STAT_GUEST_TIME, 43 },
-	{ VMON_PROC_STAT_CGUEST_TIME, 44 },
+	{ VMON_PROC_STAT_CGUEST_TIME, 44 }, { VMON_PROC_STAT_STARTCODE, 26 },
+	{ VMON_PROC_STAT_ENDCODE, 27 },	{ VMON_PROC_STAT_STARTSTACK, 28 },
 };
 
 /* "1234 (COMM) S f4 ... fLAST\n" with field n = VAL(n); comm may hold any
@@ -154,6 +155,9 @@ TEST(parse_stat_every_field_by_number)
 	ASSERT_EQ(st.delay_blkio, VAL(42));
 	ASSERT_EQ(st.guest_time, VAL(43));
 	ASSERT_EQ(st.cguest_time, VAL(44));
+	ASSERT_EQ(st.startcode, VAL(26));
+	ASSERT_EQ(st.endcode, VAL(27));
+	ASSERT_EQ(st.startstack, VAL(28));
 	/* and the table covers every scalar of the store */
 	ASSERT_EQ(VMON__ARRAY_SIZE(stat_pos) + 1 /* pid */ + 6 /* companions */,
 		  VMON_PROC_STAT_NR);

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * fuzz_proc_status.c - libFuzzer target for vmon__parse_proc_status(), the
+ * /proc/PID/status parser (keys in any order, several values per key,
+ * hexadecimal masks, the groups list).  Checks that the groups list and
+ * the text field stay consistent and that kthread, which status does not
+ * set, is left alone.
+ */
+#include <string.h>
+
+#include "fuzz.h"
+#include "internal.h"
+
+static void check(const vmon_proc_status_t *st)
+{
+	FUZZ_CHECK(st->ngroups >= 0 && (!st->ngroups || st->groups));
+	FUZZ_CHECK(!st->cpus_allowed_list.array ||
+		   st->cpus_allowed_list.array[st->cpus_allowed_list.len] == '\0');
+	FUZZ_CHECK(st->kthread == 0 && !BITTEST(st->changed, VMON_PROC_STATUS_KTHREAD));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	vmon_proc_status_t st;
+
+	memset(&st, 0, sizeof(st));
+	FUZZ_CHECK(vmon__parse_proc_status(&st, (const char *)data, size) == 0);
+	check(&st);
+	FUZZ_CHECK(vmon__parse_proc_status(&st, (const char *)data, size) == 0);
+	FUZZ_CHECK(!vmon__bits_any(st.changed, VMON_PROC_STATUS_NR));
+	FUZZ_CHECK(vmon__parse_proc_status(&st, FUZZ_TAIL(data, size), FUZZ_TAIL_LEN(size)) == 0);
+	check(&st);
+	vmon__proc_status_free(&st);
+	return 0;
+}

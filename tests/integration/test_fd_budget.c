@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_fd_budget.c - descriptor exhaustion (the original's defect 13):
+ * with RLIMIT_NOFILE at 64 and 2000 monitored processes every sample must
+ * succeed with every figure right, the stores that could not keep a
+ * descriptor read open-per-sample and counted, and persistent descriptors
+ * must come back when the limit allows; ENFILE is survived the same way.
+ * Also the budget set by the caller (vmon_set_fd_budget()) and the
+ * self-report (vmon_sample_cost()).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "fault.h"
+#include "internal.h"
+#include "test.h"
+
+#define WANTS (VMON_WANT_PROC_FOLLOW_CHILDREN | VMON_WANT_PROC_STAT | \
+	       VMON_WANT_PROC_VM | VMON_WANT_PROC_IO)
+
+static pid_t *spawn_many(int n)
+{
+	pid_t *kids = calloc(n, sizeof(*kids));
+
+	ASSERT(kids);
+	for (int i = 0; i < n; i++)
+		kids[i] = t_fork(t_sleeper, NULL);
+	return kids;
+}
+
+/* Descriptors open in this process, however many. */
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = -1;	/* the listing's own */
+
+	ASSERT(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n - 2;	/* . and .. */
+}
+
+/* Every followed child is one of ours and its figures are right. */
+static void check_children(vmon_proc_t *self, int n)
+{
+	vmon_proc_t *c;
+	int nr = 0;
+
+	list_for_each_entry(c, &self->children, siblings) {
+		vmon_proc_stat_t *st = c->stores[VMON_STORE_PROC_STAT];
+		vmon_proc_vm_t *vm = c->stores[VMON_STORE_PROC_VM];
+		char path[64], *statm;
+
+		ASSERT(st && vm && !c->is_stale);
+		ASSERT_EQ(st->pid, c->pid);
+		ASSERT_EQ(st->ppid, getpid());
+		ASSERT_ULL_EQ(st->start, t_stat_ull(c->pid, 0, 22));
+		snprintf(path, sizeof(path), "/proc/%d/statm", c->pid);
+		statm = t_read_file(path, NULL);
+		ASSERT(statm);
+		ASSERT_ULL_EQ(vm->size_pages, strtoull(statm, NULL, 10));
+		free(statm);
+		ASSERT(!(c->unavailable & (VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM)));
+		nr++;
+	}
+	ASSERT_EQ(nr, n);
+}
+
+TEST(defect_13_rlimit_64_with_2000_processes)
+{
+	enum { N = 2000 };
+	struct rlimit rl, low;
+	vmon_sample_cost_t cost;
+	pid_t *kids = spawn_many(N);
+	int base = count_fds();
+	vmon_proc_t *self;
+	vmon_t v;
+
+	ASSERT(getrlimit(RLIMIT_NOFILE, &rl) == 0);
+	low = rl;
+	low.rlim_cur = 64;
+	ASSERT(setrlimit(RLIMIT_NOFILE, &low) == 0);
+	ASSERT(vmon_init(&v, VMON_FLAG_NONE, VMON_WANT_SYS_STAT | VMON_WANT_SYS_VM, WANTS));
+	self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL);
+	ASSERT(self);
+	for (int i = 0; i < 3; i++) {
+		ASSERT(vmon_sample(&v));
+		ASSERT(vmon_sample_cost(&v, &cost));
+		ASSERT_EQ(cost.fd_budget, 32);	/* 64 less the 32 left to us */
+		ASSERT(cost.fds_held <= cost.fd_budget);
+		ASSERT(t_count_fds() <= 64);
+		ASSERT_MSG(cost.fallback_files > N && cost.fallback_nodes > N - 32,
+			   "fallback: %d files, %d nodes", cost.fallback_files, cost.fallback_nodes);
+		check_children(self, N);
+		t_check_tree(&v);
+	}
+	/* the limit allows more again: descriptors are held again */
+	ASSERT(setrlimit(RLIMIT_NOFILE, &rl) == 0);
+	ASSERT(vmon_sample(&v));
+	ASSERT(vmon_sample(&v));
+	ASSERT(vmon_sample_cost(&v, &cost));
+	ASSERT_EQ(cost.fallback_files, 0);
+	ASSERT_EQ(cost.fallback_nodes, 0);
+	ASSERT(cost.fds_held > 4 * N);
+	ASSERT_EQ(cost.fds_held, count_fds() - base);
+	check_children(self, N);
+	vmon_destroy(&v);
+	for (int i = 0; i < N; i++)
+		t_kill(kids[i]);
+	free(kids);
+}
+
+TEST(defect_13_enfile_is_survived)
+{
+	enum { N = 50 };
+	struct vmon_fault_plan enfile = { .armed = 1, .countdown = 1, .persistent = 1,
+					  .err = ENFILE };
+	pid_t *kids = spawn_many(N);
+	vmon_proc_t *self;
+	vmon_t v;
+
+	ASSERT(vmon_init(&v, VMON_FLAG_NONE, 0, WANTS));
+	ASSERT(vmon_set_fd_budget(&v, 0));	/* every file opened per sample... */
+	self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL);
+	ASSERT(self);
+	vmon_test_fault_set(VMON__FAULT_OPEN, &enfile);	/* ...and none can be */
+	for (int i = 0; i < 3; i++) {
+		ASSERT(vmon_sample(&v));
+		t_check_tree(&v);
+	}
+	ASSERT(self->unavailable & VMON_WANT_PROC_STAT);
+	vmon_test_fault_clear();
+	/* the back-off lasts a few samples at most */
+	for (int i = 0; i < 8; i++)
+		ASSERT(vmon_sample(&v));
+	check_children(self, N);
+	vmon_destroy(&v);
+	for (int i = 0; i < N; i++)
+		t_kill(kids[i]);
+	free(kids);
+}
+
+TEST(fd_budget_set_by_the_caller)
+{
+	enum { N = 20 };
+	pid_t *kids = spawn_many(N);
+	vmon_sample_cost_t cost;
+	vmon_proc_t *self;
+	int fds = t_count_fds();
+	vmon_t v;
+
+	ASSERT(vmon_init(&v, VMON_FLAG_NONE, VMON_WANT_SYS_STAT, WANTS));
+	ASSERT(vmon_set_fd_budget(&v, 10));
+	self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL);
+	ASSERT(self);
+	for (int i = 0; i < 3; i++) {
+		ASSERT(vmon_sample(&v));
+		ASSERT(vmon_sample_cost(&v, &cost));
+		ASSERT_EQ(cost.fd_budget, 10);
+		ASSERT(cost.fds_held <= 10);
+		ASSERT_EQ(t_count_fds() - fds, cost.fds_held);
+		ASSERT(cost.reads > 3 * N && cost.opens > 3 * N && cost.bytes_read > 0);
+		ASSERT(cost.wall_ns > 0 && cost.cpu_ns > 0);
+		check_children(self, N);
+	}
+	ASSERT(vmon_set_fd_budget(&v, -1));	/* the default: room for all */
+	ASSERT(vmon_sample(&v) && vmon_sample(&v));
+	ASSERT(vmon_sample_cost(&v, &cost));
+	ASSERT_EQ(cost.fallback_files + cost.fallback_nodes, 0);
+	/* steady state, once the companions' refreshes are off: no open */
+	ASSERT(vmon_set_refresh(&v, VMON_REFRESH_CMDLINE, 0));
+	ASSERT(vmon_set_refresh(&v, VMON_REFRESH_WCHAN, 0));
+	ASSERT(!vmon_set_refresh(&v, VMON_REFRESH_NR, 1) && errno == EINVAL);
+	ASSERT(vmon_sample(&v));
+	ASSERT(vmon_sample_cost(&v, &cost));
+	ASSERT_EQ(cost.opens, 0);
+	ASSERT(!vmon_set_fd_budget(NULL, 1) && errno == EINVAL);
+	vmon_destroy(&v);
+	ASSERT_EQ(t_count_fds(), fds);
+	for (int i = 0; i < N; i++)
+		t_kill(kids[i]);
+	free(kids);
+}
