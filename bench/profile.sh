@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# bench/profile.sh - where libvmon's time goes, next to the floor's, on N
+# idle processes (default 1000): the target configuration (vmon_bench -m
+# proc) and the floor, each profiled
+#
+#  - with `perf record -e cpu-clock -g` (a software clock: it works where
+#    hardware counters do not, as in most VMs; `perf stat -e instructions
+#    true` tells), reported as the kernel/user split and the hottest
+#    symbols of each side;
+#  - with `valgrind --tool=callgrind`, collecting only inside vmon_sample()
+#    (or the floor's proc_scan()), reported as user-space instructions per
+#    process per sample and the top functions.  Instruction counts repeat
+#    whatever else the machine is doing; they do not see the kernel.
+#
+#   bench/profile.sh [N] [SAMPLES]     (apt-get install linux-perf valgrind)
+#
+# The raw profiles stay in OUT (default: a new directory in /tmp).
+set -euo pipefail
+
+N=${1:-1000}
+SAMPLES=${2:-200}
+cd "$(dirname "$0")/.."
+B=${B:-build}
+BD=$B/bench
+OUT=${OUT:-$(mktemp -d)}
+make -s --no-print-directory B="$B" bench-build
+
+SPAWN_PID=
+cleanup() {
+	[ -n "$SPAWN_PID" ] || return 0
+	exec {SP_IN}>&- 2>/dev/null || true
+	wait "$SPAWN_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+coproc SP { exec "$BD/spawn" -n "$N"; }
+SPAWN_PID=$SP_PID
+SP_IN=${SP[1]}
+read -r -u "${SP[0]}" ready || { echo "profile.sh: the spawner failed" >&2; exit 1; }
+
+echo "## Profiles at $N idle processes ($(ls /proc | grep -c '^[0-9]') in all)"
+if command -v perf >/dev/null && perf record -e cpu-clock -o "$OUT/probe.data" true >/dev/null 2>&1; then
+	for h in floor vmon-proc; do
+		case $h in
+		floor) cmd=("$BD/floor" -w 3 -s "$SAMPLES") ;;
+		vmon-proc) cmd=("$BD/vmon_bench" -m proc -w 3 -s "$SAMPLES") ;;
+		esac
+		perf record -q -e cpu-clock -F 4000 -g -o "$OUT/$h.perf" "${cmd[@]}" > "$OUT/$h.perf.out" 2>/dev/null
+		echo
+		echo "### perf, $h: $(sed -n 's/.*\(cpu_us_per_proc=[0-9.]*\).*/\1/p' "$OUT/$h.perf.out")"
+		echo
+		echo '```'
+		perf report -i "$OUT/$h.perf" --no-children --sort dso --stdio -g none 2>/dev/null |
+			grep '%' | head -n 6
+		echo "-- kernel symbols"
+		perf report -i "$OUT/$h.perf" --no-children --sort sym --stdio -g none \
+			--dsos '[kernel.kallsyms]' 2>/dev/null | grep '%' | head -n 15
+		echo "-- user symbols"
+		perf report -i "$OUT/$h.perf" --no-children --sort dso,sym --stdio -g none 2>/dev/null |
+			grep '%' | grep -v kernel.kallsyms | head -n 15
+		echo '```'
+	done
+else
+	echo
+	echo "(perf record -e cpu-clock does not work here: no perf profile)"
+fi
+
+if command -v valgrind >/dev/null; then
+	# two runs, 1 + 8 and 1 + 40 samples: the difference over 32 samples
+	# leaves the first sample (every open) out of the figure per sample
+	for h in floor vmon-proc; do
+		for s in 8 40; do
+			case $h in
+			floor) cmd=("$BD/floor" -w 1 -s "$s"); fn=proc_scan ;;
+			vmon-proc) cmd=("$BD/vmon_bench" -m proc -w 1 -s "$s"); fn=vmon_sample ;;
+			esac
+			valgrind --tool=callgrind --toggle-collect="$fn" \
+				--callgrind-out-file="$OUT/$h.callgrind.$s" "${cmd[@]}" \
+				> "$OUT/$h.cg.$s.out" 2> "$OUT/$h.cg.$s.err"
+		done
+		procs=$(sed -n 's/.* procs=\([0-9]*\) .*/\1/p' "$OUT/$h.cg.40.out")
+		ir() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }'; }
+		i8=$(ir "$OUT/$h.callgrind.8")
+		i40=$(ir "$OUT/$h.callgrind.40")
+		echo
+		echo "### callgrind, $h: $(( (i40 - i8) / (procs * 32) )) user-space instructions per process per sample ($procs processes, in $fn())"
+		echo
+		echo '```'
+		callgrind_annotate "$OUT/$h.callgrind.40" 2>/dev/null |
+			awk '/PROGRAM TOTALS/ { next } /%\)/ && n < 15 { print; n++ }'
+		echo '```'
+	done
+fi

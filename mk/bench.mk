@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# mk/bench.mk - the benchmark suite of bench/ (performance.md): the
+# workload spawner, the floor and naive programs, the libproc2, ps/top and
+# libvmon harnesses (psutil's is bench/psutil_bench.py).
+#
+#   make bench N=1000 [ROUNDS=5]   the ratio table at N idle processes
+#   make bench-full [ROUNDS=5]     every table of bench/README.md
+#   make bench-build               the programs only, in $(B)/bench
+#
+# `make check` runs check-bench: the whole suite at 200 processes, one
+# round of a few samples, to prove that every harness builds and runs (it
+# asserts no timing).  It needs libproc2-dev and python3-psutil (.ci/run
+# installs them); strace is used when present.
+
+N      ?= 1000
+ROUNDS ?= 5
+
+BENCH_BIN    := $(addprefix $(B)/bench/,spawn floor naive libproc2 cmdbench vmon_bench)
+BENCH_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Ibench
+BENCH_COMMON := bench/bench.c bench/bench.h
+
+.PHONY: bench bench-full bench-build check-bench check-bench-clang
+
+bench-build: $(BENCH_BIN)
+
+$(B)/bench/spawn: bench/spawn.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -pthread -o $@ $<
+
+$(B)/bench/floor $(B)/bench/naive: $(B)/bench/%: bench/%.c bench/proc_scan.c bench/proc_scan.h $(BENCH_COMMON)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< bench/proc_scan.c bench/bench.c
+
+$(B)/bench/cmdbench: bench/cmdbench.c $(BENCH_COMMON)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< bench/bench.c
+
+$(B)/bench/libproc2: bench/libproc2.c $(BENCH_COMMON)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< bench/bench.c -lproc2
+
+$(B)/bench/vmon_bench: bench/vmon_bench.c $(BENCH_COMMON) $(B)/libvmon.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< bench/bench.c $(B)/libvmon.a
+
+bench: bench-build
+	B=$(B) bench/run.sh $(N) $(ROUNDS)
+
+bench-full: bench-build
+	B=$(B) bench/full.sh $(ROUNDS)
+
+# every harness runs once at a small size; any failure fails the check
+check-bench: bench-build check-bench-clang
+	B=$(B) SAMPLES=3 WARMUP=1 STRACE_SAMPLES=2 bench/run.sh 200 1
+
+# the bench programs are -Werror clean with clang too (built, not run)
+check-bench-clang:
+	@test -n "$(CLANG)" || { echo "check-bench-clang: no clang or clang-14 in PATH"; exit 1; }
+	$(MAKE) --no-print-directory B=build/clang CC=$(CLANG) bench-build
+
+CHECKS += check-bench
