@@ -73,6 +73,8 @@ struct vmon__file {
 	int backoff;		/* samples to wait after the next refusal */
 	int *held;		/* the instance's count of held descriptors,
 				 * while fd is held between samples */
+	bool transient;		/* read rarely (on an exec, a refresh): opened
+				 * for each read, never taking the budget */
 	char *last;		/* the content parsed last (vmon__file_same()) */
 	size_t last_len, last_alloc;
 };
@@ -139,6 +141,18 @@ struct vmon__io_counters {
  * in force, or NULL. */
 void vmon__io_count(struct vmon__io_counters *c);
 struct vmon__io_counters *vmon__io_counting(void);
+
+/* The node being sampled by this thread, whose directory is opened on
+ * first use: while it is set, vmon__openat() and vmon__readlink() given
+ * dirfd -1 (a node directory not open) open the node's directory first
+ * (vmon__node_dir_open()) and work relative to it.  A node whose files are
+ * all held then opens nothing at all.  Returns the node set before, to be
+ * set back (node sampling nests). */
+struct vmon__lazy_dir {
+	vmon_t *vmon;
+	struct vmon__node *node;
+};
+struct vmon__lazy_dir vmon__lazy_dir_set(struct vmon__lazy_dir to);
 
 /* The descriptor budget (budget.c).  May one more descriptor be held? */
 bool vmon__fd_room(const vmon_t *vmon);
@@ -318,6 +332,8 @@ struct vmon_internal {
 	int fd_budget_set;		/* vmon_set_fd_budget(); < 0: the default */
 	int fd_budget;			/* the budget in force */
 	int fds_held;			/* descriptors held between samples */
+	bool shed_dirs;			/* node directories are not held: the
+					 * budget is short and files come first */
 	unsigned refresh[VMON_REFRESH_NR];	/* vmon_set_refresh() */
 	struct vmon__io_counters io;	/* this sample's system calls */
 	vmon_sample_cost_t cost;	/* the last sample's, for vmon_sample_cost() */

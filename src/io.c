@@ -40,6 +40,34 @@ struct vmon__io_counters *vmon__io_counting(void)
 	return counting;
 }
 
+static __thread struct vmon__lazy_dir lazy;
+
+struct vmon__lazy_dir vmon__lazy_dir_set(struct vmon__lazy_dir to)
+{
+	struct vmon__lazy_dir was = lazy;
+
+	lazy = to;
+	return was;
+}
+
+/* dirfd, or the directory of the node being sampled, opened now (see
+ * vmon__lazy_dir_set()); -errno when it cannot be opened (-ESRCH: gone). */
+static int dir_of(int dirfd)
+{
+	int err;
+
+	if (dirfd != -1 || !lazy.node)
+		return dirfd;
+	if (lazy.node->dirfd < 0) {
+		err = vmon__node_dir_open(lazy.vmon, lazy.node);
+		if (err < 0)
+			return err;
+		if (!lazy.node->dir_held && counting)
+			counting->fallback_nodes++;
+	}
+	return lazy.node->dirfd;
+}
+
 static void count_read(ssize_t n)
 {
 	if (!counting)
@@ -75,6 +103,9 @@ int vmon__openat(int dirfd, const char *name, int flags)
 {
 	int fd, f;
 
+	dirfd = dir_of(dirfd);
+	if (dirfd < -1)
+		return dirfd;
 	do {
 		f = vmon__fault(VMON__FAULT_OPEN);
 		if (f < 0 && f != -EINTR)
@@ -110,6 +141,7 @@ void vmon__file_init(struct vmon__file *f)
 	f->retry_gen = 0;
 	f->backoff = 0;
 	f->held = NULL;
+	f->transient = false;
 	f->last = NULL;
 	f->last_len = f->last_alloc = 0;
 }
@@ -198,6 +230,8 @@ static int file_open(vmon_t *vmon, int dirfd, const char *name, struct vmon__fil
 		return fd;
 	f->fd = fd;
 	f->retry_gen = 0;
+	if (f->transient)
+		return 0;
 	if (vmon__fd_room(vmon)) {
 		f->held = &vmon->internal->fds_held;
 		(*f->held)++;
@@ -285,6 +319,9 @@ ssize_t vmon__readlink(int dirfd, const char *name, struct vmon__buf *buf)
 
 	if (buf_reserve(buf, 256) < 0)
 		return -ENOMEM;
+	dirfd = dir_of(dirfd);
+	if (dirfd < -1)
+		return dirfd;
 	for (;;) {
 		f = vmon__fault(VMON__FAULT_READLINK);
 		if (f < 0 && f != -EINTR)

@@ -118,33 +118,10 @@ static void run_samplers(vmon_t *vmon, struct vmon__node *node, vmon_proc_wants_
 	}
 }
 
-/* A node whose directory the budget could not hold opens it for this
- * sample (and keeps it if there is room now).  false: the node is done with
- * for this sample (gone, or unreadable). */
-static bool dir_for_sample(vmon_t *vmon, struct vmon__node *node, vmon_proc_wants_t wants)
-{
-	struct vmon__io_counters *c = vmon__io_counting();
-	int err;
-
-	if (node->dirfd >= 0)
-		return true;
-	err = vmon__node_dir_open(vmon, node);
-	if (err == -ESRCH) {
-		vmon__node_stale(vmon, node);
-		return false;
-	}
-	if (err < 0) {	/* out of descriptors altogether: tried next sample */
-		node->proc.unavailable |= wants;
-		return false;
-	}
-	if (!node->dir_held && c)
-		c->fallback_nodes++;
-	return true;
-}
-
 void vmon__node_sample(vmon_t *vmon, struct vmon__node *node)
 {
 	vmon_proc_t *proc = &node->proc;
+	struct vmon__lazy_dir was;
 	vmon_proc_wants_t wants;
 
 	if (proc->is_stale || node->doomed || proc->generation == vmon->generation)
@@ -159,10 +136,13 @@ void vmon__node_sample(vmon_t *vmon, struct vmon__node *node)
 	wants = vmon__node_wants(vmon, proc);
 	if (node->stores_mask & ~wants)
 		drop_unwanted(vmon, node, wants);
-	if (!wants || !dir_for_sample(vmon, node, wants))
+	if (!wants)
 		return;
+	/* the directory is opened only if a sampler has something to open */
+	was = vmon__lazy_dir_set((struct vmon__lazy_dir){ vmon, node });
 	run_samplers(vmon, node, wants);
-	if (!node->dir_held)
+	vmon__lazy_dir_set(was);
+	if (!node->dir_held || vmon->internal->shed_dirs)
 		vmon__node_dir_close(vmon, node);
 }
 

@@ -36,7 +36,7 @@ int vmon__node_dir_open(vmon_t *vmon, struct vmon__node *node)
 	if (fd < 0)
 		return (fd == -ENOENT || fd == -ENOTDIR) ? -ESRCH : fd;
 	node->dirfd = fd;
-	node->dir_held = vmon__fd_room(vmon);
+	node->dir_held = vmon__fd_room(vmon) && !vmon->internal->shed_dirs;
 	if (node->dir_held)
 		vmon__fd_held(vmon, 1);
 	return 0;

@@ -313,6 +313,10 @@ static enum vmon__outcome read_companions(vmon_t *vmon, vmon_proc_t *proc, int d
 	vmon_proc_stat_t *st = &s->pub;
 	enum vmon__outcome c = VMON__UNCHANGED;
 
+	/* read at every sample only when the caller asks: else they would
+	 * take descriptors from the files read at every sample */
+	s->cmdline.transient = vmon->internal->refresh[VMON_REFRESH_CMDLINE] != 1;
+	s->wchan.transient = vmon->internal->refresh[VMON_REFRESH_WCHAN] != 1;
 	if (!BITTEST(st->unavailable, VMON_PROC_STAT_FLAGS) && (st->flags & VMON__PF_KTHREAD)) {
 		c = kthread_companions(st);
 	} else if (first || s->recheck || exec_seen(st) ||

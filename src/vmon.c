@@ -155,6 +155,21 @@ static void cost_end(struct vmon_internal *in)
 	in->cost.fd_budget = in->fd_budget;
 }
 
+/* Node directories are worth holding only while every file fits too: a
+ * node whose files are held opens nothing, and its directory is needed
+ * only to open them.  When files were read open-per-sample for want of
+ * budget, directories are let go (each at its node's next sample), and
+ * held again once the budget has a slot left for every node. */
+static void shed_dirs_update(struct vmon_internal *in)
+{
+	long nodes = (long)in->procs.count + (long)in->threads.count;
+
+	if (in->cost.fallback_files > 0)	/* in the last sample */
+		in->shed_dirs = true;
+	else if (in->shed_dirs && in->fd_budget - in->fds_held >= nodes)
+		in->shed_dirs = false;
+}
+
 VMON_EXPORT int vmon_sample(vmon_t *vmon)
 {
 	struct vmon_internal *in;
@@ -171,6 +186,7 @@ VMON_EXPORT int vmon_sample(vmon_t *vmon)
 	vmon->processes_changed = in->top_pending;
 	in->top_pending = false;
 	vmon__fd_budget_update(vmon);
+	shed_dirs_update(in);
 	vmon__tree_reap(vmon);
 	sample_sys(vmon);
 	if (vmon->sample_cb)
