@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -86,13 +87,17 @@ static void *churn_thread(void *arg)
 
 static pid_t churner_start(void)
 {
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	pthread_t t;
 
 	if (pid < 0)
 		FAIL("fork: %s", strerror(errno));
 	if (pid)
 		return pid;
+	/* dies with this program, however it ends (a sanitizer abort included) */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
 	signal(SIGCHLD, SIG_DFL);
 	for (uintptr_t i = 1; i < 4; i++)
 		pthread_create(&t, NULL, churn_thread, (void *)i);

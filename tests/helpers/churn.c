@@ -229,6 +229,11 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	/* 'x', or EOF when the test died: the workers stop too (waited for
+	 * once more harmlessly after 'q') */
+	atomic_store(&sh->stop, true);
+	for (int i = 0; i <= WORKERS; i++)
+		waitpid(workers[i], NULL, 0);
 	kill(stable[0], SIGKILL);
 	kill(stable[1], SIGKILL);
 	waitpid(stable[0], NULL, 0);
