@@ -25,6 +25,7 @@ cd "$(dirname "$0")/.."
 B=${B:-build}
 BD=$B/bench
 OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
 make -s --no-print-directory B="$B" bench-build
 
 SPAWN_PID=
