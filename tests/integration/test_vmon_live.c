@@ -99,7 +99,11 @@ static void start(struct term *t)
 	vt_file(&t->dir, "status", t->done, sizeof(t->done));
 	f = fopen(t->conf, "w");
 	ASSERT(f);
-	fputs("set -g remain-on-exit on\nset -g status off\n", f);
+	/*
+	 * tmux runs the pane's command with the user's login shell when
+	 * SHELL is unset: nobody's is nologin, so name the shell
+	 */
+	fputs("set -g remain-on-exit on\nset -g status off\nset -g default-shell /bin/sh\n", f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "BURN=%s %s -z 20 -- sh -c 'sleep 600 | \"$BURN\" -t 2 -m 20 -W "
 		 "& sleep 600 & wait'; echo $? > %s.tmp; mv %s.tmp %s", vt_burn(), vt_vmon(),
