@@ -6,9 +6,12 @@
  * directory, each store's files) counts against a budget.  A process cannot
  * raise RLIMIT_NOFILE past its hard limit, and at three or more files per
  * process thousands of processes exhaust it, so what does not fit is opened
- * for the read and closed again: every figure stays right, it only costs
- * two more system calls.  The default budget follows the soft limit at each
- * sample and leaves max(32, limit / 8) descriptors to the application.
+ * for the read and closed again (by path from the proc root when the
+ * process's directory is not held either): every figure stays right, it
+ * only costs two more system calls.  The default budget follows the soft
+ * limit at each sample and leaves an eighth of it to the application, at
+ * least 32 descriptors and at most 1,024 (as many as a process has by
+ * default: more is left idle at large limits, where the budget matters).
  *
  * The refresh intervals of PROC_STAT's companions and the self-report of
  * vmon_sample_cost() live here too.
@@ -19,6 +22,7 @@
 #include "internal.h"
 
 #define VMON__FD_RESERVE_MIN 32
+#define VMON__FD_RESERVE_MAX 1024	/* what a process has by default */
 #define VMON__FD_LIMIT_CAP (1 << 20)	/* RLIM_INFINITY is no useful budget */
 
 bool vmon__fd_room(const vmon_t *vmon)
@@ -45,7 +49,11 @@ void vmon__fd_budget_update(vmon_t *vmon)
 		soft = VMON__FD_LIMIT_CAP;
 	else
 		soft = (long)rl.rlim_cur;
-	reserve = soft / 8 > VMON__FD_RESERVE_MIN ? soft / 8 : VMON__FD_RESERVE_MIN;
+	reserve = soft / 8;
+	if (reserve < VMON__FD_RESERVE_MIN)
+		reserve = VMON__FD_RESERVE_MIN;
+	if (reserve > VMON__FD_RESERVE_MAX)
+		reserve = VMON__FD_RESERVE_MAX;
 	in->fd_budget = soft > reserve ? (int)(soft - reserve) : 0;
 }
 

@@ -134,7 +134,7 @@ struct vmon__io_counters {
 	unsigned long long bytes;
 	unsigned long opens;
 	int fallback_files;		/* files opened for one read */
-	int fallback_nodes;		/* directories opened for one sample */
+	int fallback_nodes;		/* nodes read by path, directory not held */
 };
 
 /* Count this thread's I/O into c until vmon__io_count(NULL); the counters
@@ -145,9 +145,10 @@ struct vmon__io_counters *vmon__io_counting(void);
 /* The node being sampled by this thread, whose directory is opened on
  * first use: while it is set, vmon__openat() and vmon__readlink() given
  * dirfd -1 (a node directory not open) open the node's directory first
- * (vmon__node_dir_open()) and work relative to it.  A node whose files are
- * all held then opens nothing at all.  Returns the node set before, to be
- * set back (node sampling nests). */
+ * (vmon__node_dir_open()) and work relative to it, or, when the budget
+ * cannot hold the directory, open "PID/name" from the proc root.  A node
+ * whose files are all held then opens nothing at all.  Returns the node
+ * set before, to be set back (node sampling nests). */
 struct vmon__lazy_dir {
 	vmon_t *vmon;
 	struct vmon__node *node;

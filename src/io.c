@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,31 +42,73 @@ struct vmon__io_counters *vmon__io_counting(void)
 }
 
 static __thread struct vmon__lazy_dir lazy;
+static __thread bool lazy_counted;	/* lazy.node counted in fallback_nodes */
 
 struct vmon__lazy_dir vmon__lazy_dir_set(struct vmon__lazy_dir to)
 {
 	struct vmon__lazy_dir was = lazy;
 
 	lazy = to;
+	lazy_counted = false;
 	return was;
 }
 
-/* dirfd, or the directory of the node being sampled, opened now (see
- * vmon__lazy_dir_set()); -errno when it cannot be opened (-ESRCH: gone). */
-static int dir_of(int dirfd)
+/* The path of the node's directory from the proc root. */
+static void node_path(const struct vmon__node *node, char *path, size_t size)
 {
+	if (node->proc.is_thread)
+		snprintf(path, size, "%d/task/%d", node->tgid, node->proc.pid);
+	else
+		snprintf(path, size, "%d", node->proc.pid);
+}
+
+/*
+ * Where to find `name`: dirfd as given; or, for the node being sampled
+ * (dirfd -1, vmon__lazy_dir_set()), its directory, opened now and held when
+ * the budget has room for it; or, when it has none, the proc root, with
+ * "PID/name" written to path and *name pointed at it.  A path costs one
+ * open where the directory would cost three calls (open, openat, close) and
+ * is no less safe: the directory would be opened by the same path, and the
+ * stat sampler, first in want order, checks the start time of a node read
+ * so (sample_proc_stat.c).  -errno when the directory cannot be opened
+ * (-ESRCH: gone).
+ */
+static int dir_of(int dirfd, const char **name, char *path, size_t size)
+{
+	struct vmon_internal *in;
 	int err;
 
 	if (dirfd != -1 || !lazy.node)
 		return dirfd;
+	in = lazy.vmon->internal;
+	if (lazy.node->dirfd < 0 && (!vmon__fd_room(lazy.vmon) || in->shed_dirs)) {
+		char dir[32];
+
+		node_path(lazy.node, dir, sizeof(dir));
+		snprintf(path, size, "%s/%s", dir, *name);
+		*name = path;
+		if (!lazy_counted && counting)
+			counting->fallback_nodes++;
+		lazy_counted = true;
+		return in->proc_fd;
+	}
 	if (lazy.node->dirfd < 0) {
 		err = vmon__node_dir_open(lazy.vmon, lazy.node);
 		if (err < 0)
 			return err;
-		if (!lazy.node->dir_held && counting)
-			counting->fallback_nodes++;
 	}
 	return lazy.node->dirfd;
+}
+
+/* After ENOENT on a path dir_of() made: -ESRCH when the node's directory
+ * is gone (a directory descriptor would have said so), or -ENOENT: the
+ * file is not in this kernel. */
+static int path_enoent(int dirfd)
+{
+	char dir[32];
+
+	node_path(lazy.node, dir, sizeof(dir));
+	return faccessat(dirfd, dir, F_OK, 0) < 0 && errno == ENOENT ? -ESRCH : -ENOENT;
 }
 
 static void count_read(ssize_t n)
@@ -101,9 +144,10 @@ static int buf_reserve(struct vmon__buf *buf, size_t need)
 
 int vmon__openat(int dirfd, const char *name, int flags)
 {
+	char path[64];
 	int fd, f;
 
-	dirfd = dir_of(dirfd);
+	dirfd = dir_of(dirfd, &name, path, sizeof(path));
 	if (dirfd < -1)
 		return dirfd;
 	do {
@@ -114,6 +158,8 @@ int vmon__openat(int dirfd, const char *name, int flags)
 	} while (fd < 0 && errno == EINTR);
 	if (counting)
 		counting->opens++;
+	if (fd < 0 && errno == ENOENT && name == path)
+		return path_enoent(dirfd);
 	return fd < 0 ? -vmon__errno_class(errno) : fd;
 }
 
@@ -314,12 +360,13 @@ ssize_t vmon__file_read_records(vmon_t *vmon, int dirfd, const char *name,
 
 ssize_t vmon__readlink(int dirfd, const char *name, struct vmon__buf *buf)
 {
+	char path[64];
 	ssize_t n;
 	int f;
 
 	if (buf_reserve(buf, 256) < 0)
 		return -ENOMEM;
-	dirfd = dir_of(dirfd);
+	dirfd = dir_of(dirfd, &name, path, sizeof(path));
 	if (dirfd < -1)
 		return dirfd;
 	for (;;) {
@@ -331,6 +378,8 @@ ssize_t vmon__readlink(int dirfd, const char *name, struct vmon__buf *buf)
 		count_read(n);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == ENOENT && name == path)
+			return path_enoent(dirfd);
 		if (n < 0)
 			return -vmon__errno_class(errno);
 		if ((size_t)n < buf->size - 1)

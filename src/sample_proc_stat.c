@@ -294,7 +294,7 @@ static int read_stat(vmon_t *vmon, struct vmon__node *node, struct proc_stat_sta
 		return 0;
 	}
 	/* another start time is another process that got the pid: possible
-	 * only when the directory is not held but opened by path each sample
+	 * only when the directory is not held and files are opened by path
 	 * (a held one fails with ESRCH once its process is gone) */
 	if (!node->dir_held && s->sampled && st->start && stat_start(buf, n) != st->start)
 		return VMON__GONE;

@@ -715,13 +715,14 @@ int vmon_socket_format(const vmon_socket_t *, char *buf, size_t size);
 
 /* Cap the descriptors the instance holds open between samples.  What does
  * not fit is read by opening it for the sample and closing it again (through
- * the process's directory where that is held, else by path, the process's
- * start time telling a reused pid apart), so every figure stays right, only
- * dearer.  The files read at every sample come first: when they do not all
+ * the process's directory where that is held, else by path from the proc
+ * root, the process's start time telling a reused pid apart), so every
+ * figure stays right, only dearer.  The files read at every sample come first: when they do not all
  * fit, the processes' directory descriptors are let go (a process whose
  * files are held opens its directory only to open something new).
  * max < 0 restores the default, derived from RLIMIT_NOFILE at every
- * sample: the soft limit less max(32, limit / 8) left to the application.
+ * sample: the soft limit less an eighth of it, at least 32 and at most
+ * 1,024 descriptors, left to the application.
  * 0 holds nothing but the proc root.  Returns 1, or 0 with EINVAL. */
 int vmon_set_fd_budget(vmon_t *, int max);
 
@@ -750,7 +751,7 @@ typedef struct vmon_sample_cost {
 	int fds_held;			/* descriptors held open after it */
 	int fd_budget;			/* the cap in force */
 	int fallback_files;		/* files read open-per-sample for want of budget */
-	int fallback_nodes;		/* node directories opened for the sample only */
+	int fallback_nodes;		/* nodes read by path, directory not held */
 } vmon_sample_cost_t;
 
 /* Copy the figures of the last sample into *cost.  Returns 1, or 0 with

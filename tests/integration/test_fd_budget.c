@@ -6,7 +6,9 @@
  * descriptor read open-per-sample and counted, and persistent descriptors
  * must come back when the limit allows; ENFILE is survived the same way.
  * Also the budget set by the caller (vmon_set_fd_budget()) and the
- * self-report (vmon_sample_cost()).
+ * self-report (vmon_sample_cost()), and what a budget of 0 means: every
+ * file opened by path from the proc root, where ENOENT must still tell a
+ * process gone from a file this kernel does not have.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +20,7 @@
 #include "fault.h"
 #include "internal.h"
 #include "test.h"
+#include "want_util.h"
 
 #define WANTS (VMON_WANT_PROC_FOLLOW_CHILDREN | VMON_WANT_PROC_STAT | \
 	       VMON_WANT_PROC_VM | VMON_WANT_PROC_IO)
@@ -185,4 +188,81 @@ TEST(fd_budget_set_by_the_caller)
 	for (int i = 0; i < N; i++)
 		t_kill(kids[i]);
 	free(kids);
+}
+
+/* Budget 0, real processes, no stat want (the start-time check is stat's):
+ * a process gone is stale at the next sample, and its siblings' figures
+ * stay right, each file opened by path. */
+TEST(fd_budget_0_reads_by_path)
+{
+	enum { N = 6 };
+	pid_t *kids = spawn_many(N);
+	vmon_proc_t *procs[N];
+	vmon_sample_cost_t cost;
+	int fds = t_count_fds();
+	vmon_t v;
+
+	ASSERT(vmon_init(&v, VMON_FLAG_NONE, VMON_WANT_SYS_NONE,
+			 VMON_WANT_PROC_VM | VMON_WANT_PROC_IO));
+	ASSERT(vmon_set_fd_budget(&v, 0));
+	for (int i = 0; i < N; i++)
+		ASSERT((procs[i] = vmon_proc_monitor(&v, kids[i], 0, NULL, NULL)));
+	ASSERT(vmon_sample(&v));
+	ASSERT(vmon_sample_cost(&v, &cost));
+	ASSERT_EQ(cost.fds_held, 1);	/* the proc root */
+	ASSERT_EQ(t_count_fds() - fds, 1);
+	ASSERT_EQ(cost.fallback_nodes, N);
+	ASSERT_EQ(cost.fallback_files, 2 * N);
+	ASSERT_EQ(cost.opens, 2 * N);
+	t_kill(kids[0]);
+	ASSERT(vmon_sample(&v));
+	ASSERT_MSG(procs[0]->is_stale, "pid %d reaped, read by path, not stale", kids[0]);
+	for (int i = 1; i < N; i++) {
+		vmon_proc_vm_t *vm = procs[i]->stores[VMON_STORE_PROC_VM];
+		char path[64], *statm;
+
+		ASSERT(!procs[i]->is_stale && !procs[i]->unavailable);
+		snprintf(path, sizeof(path), "/proc/%d/statm", kids[i]);
+		ASSERT((statm = t_read_file(path, NULL)));
+		ASSERT_ULL_EQ(vm->size_pages, strtoull(statm, NULL, 10));
+		free(statm);
+	}
+	vmon_destroy(&v);
+	ASSERT_EQ(t_count_fds(), fds);
+	for (int i = 1; i < N; i++)
+		t_kill(kids[i]);
+	free(kids);
+}
+
+/* Budget 0 over a fixture root: a file missing from a process directory
+ * that is there (an older kernel without io) is unavailable, not an exit;
+ * the directory removed is an exit. */
+TEST(fd_budget_0_missing_file_is_not_an_exit)
+{
+	int fds = t_count_fds();
+	char dir[256], path[300];
+	vmon_proc_t *p;
+	vmon_t v;
+
+	t_copy_fixture("procs", dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/101/io", dir);
+	ASSERT(unlink(path) == 0);
+	ASSERT(vmon_init_root(&v, dir, VMON_FLAG_NONE, VMON_WANT_SYS_NONE,
+			      VMON_WANT_PROC_VM | VMON_WANT_PROC_IO));
+	ASSERT(vmon_set_fd_budget(&v, 0));
+	ASSERT((p = vmon_proc_monitor(&v, 101, 0, NULL, NULL)));
+	for (int i = 0; i < 3; i++) {
+		ASSERT(vmon_sample(&v));
+		ASSERT(!p->is_stale);
+		ASSERT_EQ(p->unavailable, VMON_WANT_PROC_IO);
+		ASSERT(p->stores[VMON_STORE_PROC_VM]);
+		ASSERT(((vmon_proc_vm_t *)p->stores[VMON_STORE_PROC_VM])->size_pages > 0);
+	}
+	snprintf(path, sizeof(path), "%s/101", dir);
+	t_rm_tree(path);
+	ASSERT(vmon_sample(&v));
+	ASSERT_MSG(p->is_stale, "the directory of 101 removed, its node not stale");
+	vmon_destroy(&v);
+	ASSERT_EQ(t_count_fds(), fds);
+	t_rm_tree(dir);
 }

@@ -6,7 +6,9 @@
  * only).  The old node must become stale (its held descriptors return
  * ESRCH) and keep the old process's figures, and the new process must be a
  * new node (proc_ctor_cb again, its own start time), in PROC_ALL mode, with
- * an explicit monitor, and with both at once.
+ * an explicit monitor, and with both at once; and again with a descriptor
+ * budget of 0, where nothing is held and every file is opened by path from
+ * the proc root: there the stat's start time tells the processes apart.
  */
 #include <errno.h>
 #include <linux/sched.h>
@@ -120,7 +122,8 @@ static int top_nodes_with_pid(vmon_t *vmon, int pid)
 
 enum mode { EXPLICIT, ALL, ALL_AND_EXPLICIT };
 
-static void run_reuse(enum mode mode)
+/* budget: vmon_set_fd_budget()'s, -1 for the default */
+static void run_reuse(enum mode mode, int budget)
 {
 	vmon_flags_t flags = mode == EXPLICIT ? VMON_FLAG_NONE : VMON_FLAG_PROC_ALL;
 	unsigned long long old_start, new_start;
@@ -137,6 +140,7 @@ static void run_reuse(enum mode mode)
 				 VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM));
 		v.proc_ctor_cb = ctor_cb;
 		v.proc_dtor_cb = dtor_cb;
+		ASSERT(vmon_set_fd_budget(&v, budget));
 		if (mode != ALL)
 			ASSERT(vmon_proc_monitor(&v, a, 0, NULL, NULL));
 		ASSERT(vmon_sample(&v));
@@ -165,6 +169,14 @@ static void run_reuse(enum mode mode)
 	 * ESRCH, it is stale, and it shows nothing of the new process */
 	ASSERT(vmon_sample(&v));
 	ASSERT_MSG(old->is_stale, "node of the reaped pid %d not stale after its reuse", a);
+	if (budget == 0) {
+		vmon_sample_cost_t cost;
+
+		ASSERT(vmon_sample_cost(&v, &cost));
+		ASSERT_MSG(cost.fds_held == 1 && cost.fallback_nodes > 0,
+			   "budget 0: %d descriptors held, %d nodes read by path",
+			   cost.fds_held, cost.fallback_nodes);
+	}
 	ASSERT_ULL_EQ(stat_of(old)->start, old_start);
 	ASSERT_STREQ(stat_of(old)->comm.array, old_comm);
 
@@ -209,15 +221,25 @@ static void run_reuse(enum mode mode)
 
 TEST(pid_reuse_explicit_monitor)
 {
-	run_reuse(EXPLICIT);
+	run_reuse(EXPLICIT, -1);
 }
 
 TEST(pid_reuse_proc_all)
 {
-	run_reuse(ALL);
+	run_reuse(ALL, -1);
 }
 
 TEST(pid_reuse_proc_all_and_explicit_monitor)
 {
-	run_reuse(ALL_AND_EXPLICIT);
+	run_reuse(ALL_AND_EXPLICIT, -1);
+}
+
+TEST(pid_reuse_read_by_path_explicit_monitor)
+{
+	run_reuse(EXPLICIT, 0);
+}
+
+TEST(pid_reuse_read_by_path_proc_all)
+{
+	run_reuse(ALL, 0);
 }
