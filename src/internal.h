@@ -11,6 +11,7 @@
 #define VMON_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -68,15 +69,15 @@ struct vmon__buf {
  * instance's descriptor budget is spent it is opened for the read and
  * closed again (open-per-sample), and held again once there is room. */
 struct vmon__file {
+	int *held;		/* the instance's count of held descriptors,
+				 * while fd is held between samples */
+	uint64_t last_digest;	/* of the content parsed last */
+	uint32_t last_len;	/* its length, or UINT32_MAX: none */
 	int fd;			/* -1 when not open */
 	int retry_gen;		/* generation at which to try opening again */
 	int backoff;		/* samples to wait after the next refusal */
-	int *held;		/* the instance's count of held descriptors,
-				 * while fd is held between samples */
 	bool transient;		/* read rarely (on an exec, a refresh): opened
 				 * for each read, never taking the budget */
-	char *last;		/* the content parsed last (vmon__file_same()) */
-	size_t last_len, last_alloc;
 };
 
 void vmon__file_init(struct vmon__file *f);
@@ -85,15 +86,21 @@ bool vmon__file_may_retry(const vmon_t *vmon, const struct vmon__file *f);
 /* Permission refused: close f and start (or double) its back-off.
  * Returns -EACCES. */
 int vmon__file_refused(vmon_t *vmon, struct vmon__file *f);
-/* Close f for good: its descriptor and its copy of the last content. */
+/* Close f's descriptor for good. */
 void vmon__file_close(struct vmon__file *f);
 
-/* Is buf[0 .. len) what f's store parsed last time?  Most /proc files of an
- * idle process read the same from one sample to the next, and comparing is
- * far cheaper than parsing: an unchanged file is not parsed again. */
-bool vmon__file_same(const struct vmon__file *f, const char *buf, size_t len);
-/* Remember buf[0 .. len) as parsed (best effort: on ENOMEM it forgets). */
-void vmon__file_keep(struct vmon__file *f, const char *buf, size_t len);
+/*
+ * Is buf[0 .. len) what f's store parsed last time?  If not, it is taken as
+ * parsed now: the caller parses it, or calls vmon__file_forget() when it
+ * cannot.  Most /proc files of an idle process read the same from one
+ * sample to the next, and telling so is far cheaper than parsing: an
+ * unchanged file is not parsed again.  What is kept is the length and a
+ * 64-bit digest, keyed per process run, not a copy (that was a third of
+ * the heap of a process): contents that differ within one aligned 8-byte
+ * word (a counter that moved, a state letter) never share a digest, and
+ * others do with odds of about 2^-64.
+ */
+bool vmon__file_unchanged(struct vmon__file *f, const char *buf, size_t len);
 /* Forget it: the store no longer reflects it (a failed read marked its
  * fields unavailable), so the next content must be parsed whatever it is. */
 void vmon__file_forget(struct vmon__file *f);

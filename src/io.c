@@ -16,10 +16,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -188,8 +191,8 @@ void vmon__file_init(struct vmon__file *f)
 	f->backoff = 0;
 	f->held = NULL;
 	f->transient = false;
-	f->last = NULL;
-	f->last_len = f->last_alloc = 0;
+	f->last_digest = 0;
+	f->last_len = UINT32_MAX;
 }
 
 static void file_close_fd(struct vmon__file *f)
@@ -205,31 +208,67 @@ static void file_close_fd(struct vmon__file *f)
 void vmon__file_close(struct vmon__file *f)
 {
 	file_close_fd(f);
-	vmon__free(f->last);
-	f->last = NULL;
-	f->last_len = f->last_alloc = 0;
 }
 
-bool vmon__file_same(const struct vmon__file *f, const char *buf, size_t len)
+static uint64_t digest_key;
+static pthread_once_t digest_key_once = PTHREAD_ONCE_INIT;
+
+/* A key nobody outside can guess, so that no process can make its next
+ * content collide with its last on purpose. */
+static void digest_key_make(void)
 {
-	return f->last && f->last_len == len && !memcmp(f->last, buf, len);
+	struct timespec ts;
+
+	if (getrandom(&digest_key, sizeof(digest_key), GRND_NONBLOCK) == sizeof(digest_key))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	digest_key = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uintptr_t)&ts;
+}
+
+/* Each step below is a bijection of the state for a given word and of the
+ * word for a given state (xor, multiplication by an odd constant, xor with
+ * a right shift of itself), so two contents of one length that differ in
+ * one word end in different digests (vmon__file_unchanged()). */
+static uint64_t digest_step(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 32);
+}
+
+static uint64_t digest(const char *buf, size_t len)
+{
+	uint64_t h = digest_key ^ len, w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, buf + i, 8);
+		h = digest_step(h, w);
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, buf + i, len - i);
+		h = digest_step(h, w);
+	}
+	h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 33);
+}
+
+bool vmon__file_unchanged(struct vmon__file *f, const char *buf, size_t len)
+{
+	uint64_t d;
+
+	pthread_once(&digest_key_once, digest_key_make);
+	d = digest(buf, len);
+	if (len < UINT32_MAX && f->last_len == len && f->last_digest == d)
+		return true;
+	f->last_digest = d;
+	f->last_len = len < UINT32_MAX ? (uint32_t)len : UINT32_MAX;
+	return false;
 }
 
 void vmon__file_forget(struct vmon__file *f)
 {
-	f->last_len = SIZE_MAX;
-}
-
-void vmon__file_keep(struct vmon__file *f, const char *buf, size_t len)
-{
-	if (vmon__grow((void **)&f->last, &f->last_alloc, len ? len : 1, 1) < 0) {
-		vmon__free(f->last);
-		f->last = NULL;
-		f->last_len = f->last_alloc = 0;
-		return;
-	}
-	memcpy(f->last, buf, len);
-	f->last_len = len;
+	f->last_len = UINT32_MAX;
 }
 
 /* After a read: a descriptor opened without budget is not kept. */

@@ -29,15 +29,16 @@ enum vmon__outcome vmon__sample_file(vmon_t *vmon, int dirfd, const char *name,
 		*unavailable = true;
 		return VMON__UNCHANGED;
 	}
-	if (fs->sampled && vmon__file_same(&fs->file, vmon->internal->buf.data, n)) {
+	if (vmon__file_unchanged(&fs->file, vmon->internal->buf.data, n) && fs->sampled) {
 		/* the same bytes: the same values, nothing changed */
 		memset(changed, 0, BITNSLOTS(info->fields_nr));
 		*unavailable = vmon__bits_any(unavail, info->fields_nr);
 		return VMON__UNCHANGED;
 	}
-	if (parse(store, vmon->internal->buf.data, n) < 0)
+	if (parse(store, vmon->internal->buf.data, n) < 0) {
+		vmon__file_forget(&fs->file);
 		return VMON__NOMEM;
-	vmon__file_keep(&fs->file, vmon->internal->buf.data, n);
+	}
 	if (!fs->sampled) {
 		vmon__bits_fill(changed, info->fields_nr);
 		fs->sampled = true;

@@ -298,11 +298,12 @@ static int read_stat(vmon_t *vmon, struct vmon__node *node, struct proc_stat_sta
 	 * (a held one fails with ESRCH once its process is gone) */
 	if (!node->dir_held && s->sampled && st->start && stat_start(buf, n) != st->start)
 		return VMON__GONE;
-	if (s->sampled && vmon__file_same(&s->stat, buf, n))
+	if (vmon__file_unchanged(&s->stat, buf, n) && s->sampled)
 		return 0;	/* the same bytes: nothing to parse, nothing changed */
-	if (vmon__parse_proc_stat(st, buf, n) < 0)
+	if (vmon__parse_proc_stat(st, buf, n) < 0) {
+		vmon__file_forget(&s->stat);
 		return VMON__NOMEM;
-	vmon__file_keep(&s->stat, buf, n);
+	}
 	return 0;
 }
 
