@@ -16,7 +16,9 @@
 #
 #   bench/profile.sh [N] [SAMPLES]     (apt-get install linux-perf valgrind)
 #
-# The raw profiles stay in OUT (default: a new directory in /tmp).
+# The raw profiles stay in OUT (default: a new directory in /tmp).  The
+# reports are cut with sed, not head: under pipefail, head closing its pipe
+# early would kill perf report with SIGPIPE and the script with it.
 set -euo pipefail
 
 N=${1:-1000}
@@ -55,13 +57,13 @@ if command -v perf >/dev/null && perf record -e cpu-clock -o "$OUT/probe.data" t
 		echo
 		echo '```'
 		perf report -i "$OUT/$h.perf" --no-children --sort dso --stdio -g none 2>/dev/null |
-			grep '%' | head -n 6
+			grep '%' | sed -n '1,6p'
 		echo "-- kernel symbols"
 		perf report -i "$OUT/$h.perf" --no-children --sort sym --stdio -g none \
-			--dsos '[kernel.kallsyms]' 2>/dev/null | grep '%' | head -n 15
+			--dsos '[kernel.kallsyms]' 2>/dev/null | grep '%' | sed -n '1,15p'
 		echo "-- user symbols"
 		perf report -i "$OUT/$h.perf" --no-children --sort dso,sym --stdio -g none 2>/dev/null |
-			grep '%' | grep -v kernel.kallsyms | head -n 15
+			grep '%' | grep -v kernel.kallsyms | sed -n '1,15p'
 		echo '```'
 	done
 else
