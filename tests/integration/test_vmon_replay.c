@@ -127,9 +127,13 @@ TEST(vmon_replay_refuses_what_is_not_a_record)
 		("{\"type\":\"header\",\"format\":\"vmon-record\",\"version\":99,\"ticks_per_sec\":100,"
 		 "\"page_size\":4096,\"num_cpus\":1,\"monitor_pid\":1}\n"),
 		"",
+		("{\"type\":\"header\",\"format\":\"vmon-record\",\"version\":1,\"ticks_per_sec\":100,"
+		 "\"page_size\":4096,\"num_cpus\":1,\"monitor_pid\":1}\n"
+		 "{\"type\":\"end\",\"seq\":-1,\"t\":0,\"samples\":0,\"missed\":0,"
+		 "\"exit_status\":null,\"reaped_cpu\":{\"user\":1},\"running\":[]}\n"),
 	};
 	static const char *why[] = { "bad", "no header", "not a vmon record", "newer version",
-				     "empty" };
+				     "empty", "reaped_cpu without user and system" };
 
 	vt_mkdir(&d);
 	vt_file(&d, "bad.jsonl", path, sizeof(path));

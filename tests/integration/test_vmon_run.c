@@ -5,7 +5,9 @@
  * killed by a signal, a double-forked daemon (kept by the subreaper, or
  * left running), a multi-threaded program, a pipeline, and twenty
  * processes under a descriptor limit too low for them (vmon raises its
- * own, and gives the command the one it was given).  Each burner
+ * own, and gives the command the one it was given), and twenty burners
+ * too short for the sampling rate, whose CPU only the kernel's wait
+ * accounting of vmon as their reaper counts.  Each burner
  * measures its own CPU and reports it, with its pid and parent, in a file
  * apart from vmon; the record must agree with it (births and exits with
  * the right pid, ppid, comm and status, CPU within 10%), and the summary's
@@ -396,5 +398,53 @@ TEST(vmon_raises_its_descriptor_limit_not_the_commands)
 	ASSERT(text);
 	ASSERT_EQ(atoi(text), 60);	/* the command got the limit vmon was given */
 	free(text);
+	vt_cleanup(&r.dir);
+}
+
+/* the seconds after key within the summary's "reaped_cpu" object */
+static double reaped_secs(struct run *r, const char *key)
+{
+	char *text = t_read_file(r->sum, NULL), *p, want[64];
+	double v;
+
+	ASSERT_MSG(text, "no summary JSON");
+	p = strstr(text, "\"reaped_cpu\":{");
+	ASSERT_MSG(p, "summary: no reaped_cpu object");
+	snprintf(want, sizeof(want), "\"%s\":", key);
+	p = strstr(p, want);
+	ASSERT_MSG(p, "summary: no reaped_cpu.%s", key);
+	v = strtod(p + strlen(want), NULL);
+	free(text);
+	return v;
+}
+
+TEST(vmon_counts_cpu_of_processes_too_short_to_sample)
+{
+	char *cmd[] = { "/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 "
+			"18 19 20; do \"$BURN\" -m 20 -r \"$REPORT\"; done", NULL };
+	struct vt_report rep[32];
+	double burnt = 0, reaped, sampled, unseen;
+	struct run r;
+	int n;
+
+	run_init(&r);
+	run_vmon(&r, "-z2", cmd, -1, -1);	/* a sample every 500 ms */
+	expect_exit(&r, 0);
+	n = vt_reports(r.rep, rep, 32);
+	ASSERT_EQ(n, 20);
+	for (int i = 0; i < n; i++)
+		burnt += rep[i].cpu_us / 1e6;
+	reaped = reaped_secs(&r, "user_s") + reaped_secs(&r, "system_s");
+	sampled = (double)(summary_num(&r, "\"cpu\":", "user_ticks") +
+			   summary_num(&r, "\"cpu\":", "system_ticks")) / sysconf(_SC_CLK_TCK);
+	unseen = reaped_secs(&r, "unseen_s");
+	/* the kernel counted every burner (and the shell, a little more) */
+	ASSERT_MSG(reaped >= burnt * 0.95 && reaped <= burnt * 1.5 + 0.2,
+		   "reaped %.3f s for %.3f s burnt", reaped, burnt);
+	/* sampling at 2 Hz saw at most the burners alive at its few samples */
+	ASSERT_MSG(sampled < burnt / 2, "sampled %.3f s of %.3f s burnt", sampled, burnt);
+	ASSERT_MSG(unseen >= reaped - sampled - 0.02 && unseen <= reaped,
+		   "unseen %.3f s, reaped %.3f s, sampled %.3f s", unseen, reaped, sampled);
+	ASSERT_MSG(strstr(r.err, "in processes no sample saw"), "no reaped line:\n%s", r.err);
 	vt_cleanup(&r.dir);
 }

@@ -103,6 +103,11 @@ struct model {
 	unsigned long long peak_rss_kb;	/* of the whole tree */
 	vt_us peak_rss_t;
 	int missed;		/* ticks the sampler could not keep */
+	/* run mode: the CPU of every descendant reaped, by the kernel's wait
+	 * accounting (getrusage(RUSAGE_CHILDREN) of vmon, their subreaper),
+	 * which counts the processes too short for any sample to see */
+	bool reaped_known;
+	vt_us reaped_user, reaped_sys;
 	vt_us end;		/* the last moment monitored */
 	bool ended;
 	double *cpu_busy;	/* live only: per-CPU busy share, 0..1 */

@@ -330,6 +330,10 @@ void rec_close(struct recorder *r, const struct model *m)
 	put_time(b, "t", m->end);
 	sb_printf(b, ",\"samples\":%d,\"missed\":%d,\"exit_status\":", m->nsamples, m->missed);
 	json_status(b, m->exit_status);
+	if (m->reaped_known)	/* seconds, as every time of the record */
+		sb_printf(b, ",\"reaped_cpu\":{\"user\":%lld.%06lld,\"system\":%lld.%06lld}",
+			  m->reaped_user / US_PER_S, m->reaped_user % US_PER_S,
+			  m->reaped_sys / US_PER_S, m->reaped_sys % US_PER_S);
 	sb_puts(b, ",\"running\":[");
 	for (int i = 0; i < m->ntracks; i++)
 		if (!m->tracks[i]->exited) {

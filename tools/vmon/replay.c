@@ -245,6 +245,7 @@ static void on_exit_line(struct replay *r, const struct jval *e)
 
 static void on_end(struct replay *r, const struct jval *e)
 {
+	const struct jval *rc;
 	vt_us t;
 
 	close_sample(r);
@@ -253,6 +254,14 @@ static void on_end(struct replay *r, const struct jval *e)
 		r->m.end = t;
 	r->m.missed = (int)need_ll(r, e, "missed");
 	r->m.exit_status = status_of(json_get(e, "exit_status"));
+	/* version 1 records of run mode have it; older ones do not */
+	rc = json_get(e, "reaped_cpu");
+	if (rc) {
+		if (!json_us(json_get(rc, "user"), &r->m.reaped_user) ||
+		    !json_us(json_get(rc, "system"), &r->m.reaped_sys))
+			bad_record(r, "reaped_cpu without user and system");
+		r->m.reaped_known = true;
+	}
 	r->ended = true;
 }
 

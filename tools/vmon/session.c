@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -140,6 +141,21 @@ static int init_vmon(struct session *s)
 	return 1;
 }
 
+/* The kernel's count of the CPU of every descendant reaped: the command,
+ * the orphans vmon reaped as their subreaper, and whatever each of them
+ * reaped in turn. */
+static void reaped_cpu(struct session *s)
+{
+	struct rusage ru;
+
+	reap_children(s);
+	if (getrusage(RUSAGE_CHILDREN, &ru))
+		return;
+	s->m.reaped_known = true;
+	s->m.reaped_user = (vt_us)ru.ru_utime.tv_sec * US_PER_S + ru.ru_utime.tv_usec;
+	s->m.reaped_sys = (vt_us)ru.ru_stime.tv_sec * US_PER_S + ru.ru_stime.tv_usec;
+}
+
 static void cleanup(struct session *s)
 {
 	if (s->rec)
@@ -182,6 +198,8 @@ int session_main(struct opts *o)
 	if (s.rec)
 		rec_header(s.rec, &s.m, s.command ? s.command : o->pid);
 	run_loop(&s);
+	if (o->mode == MODE_RUN)
+		reaped_cpu(&s);
 	model_end(&s.m, s.m.end);
 	if (s.live)
 		live_stop(&s);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * summary.c - "time(1) for a whole process tree": wall time, the user and
- * system CPU of every process monitored, how many processes and threads
+ * system CPU of every process monitored, the kernel's count for every
+ * descendant reaped (and how much of it no sample saw), how many processes and threads
  * there were and at most at once, peak RSS (per process and of the whole
  * tree), bytes read and written, how well the sampler kept its schedule,
  * and the ten processes that used the most CPU.  Printed for people and
@@ -83,6 +84,25 @@ static double secs(const struct model *m, unsigned long long ticks)
 	return (double)ticks / m->tps;
 }
 
+/* Of the CPU the kernel counted for the descendants reaped, the part no
+ * sample saw: what exited processes were seen to use is taken away
+ * (never below 0: a zombie left unreaped at the end was seen, not
+ * reaped). */
+static double unseen_secs(const struct model *m)
+{
+	double reaped = (double)(m->reaped_user + m->reaped_sys) / US_PER_S;
+	unsigned long long seen = 0;
+
+	for (int i = 0; i < m->ntracks; i++) {
+		const struct track *t = m->tracks[i];
+
+		if (!t->is_thread && t->exited)
+			seen += cpu(t);
+	}
+
+	return reaped > secs(m, seen) ? reaped - secs(m, seen) : 0;
+}
+
 static const char *command(const struct model *m, char *buf, size_t size)
 {
 	if (!strcmp(m->mode, "all"))
@@ -152,6 +172,10 @@ void summary_print(const struct model *m, FILE *f)
 	fprintf(f, "  CPU         %.2f s user + %.2f s system = %.2f s (%.2f CPUs on average)\n",
 		secs(m, s.user), secs(m, s.sys), secs(m, s.user + s.sys),
 		wall > 0 ? secs(m, s.user + s.sys) / wall : 0);
+	if (m->reaped_known)
+		fprintf(f, "  reaped      %.2f s user + %.2f s system, the kernel's count for every "
+			"descendant reaped; %.2f s of it in processes no sample saw\n",
+			m->reaped_user / 1e6, m->reaped_sys / 1e6, unseen_secs(m));
 	fprintf(f, "  processes   %d (%d still running at the end), %d threads; at most %d "
 		"processes and %d threads at once\n", m->nprocs, s.running, m->nthreads,
 		m->peak_procs, m->peak_threads);
@@ -202,6 +226,11 @@ static void json_body(struct sbuf *b, const struct model *m, const struct totals
 	sb_printf(b, ",\"ticks_per_sec\":%ld,\"cpu\":{\"user_ticks\":%llu,\"system_ticks\":%llu,"
 		  "\"user_s\":%.6f,\"system_s\":%.6f},", m->tps, s->user, s->sys,
 		  secs(m, s->user), secs(m, s->sys));
+	if (m->reaped_known)
+		sb_printf(b, "\"reaped_cpu\":{\"user_s\":%.6f,\"system_s\":%.6f,\"unseen_s\":%.6f},",
+			  m->reaped_user / 1e6, m->reaped_sys / 1e6, unseen_secs(m));
+	else
+		sb_puts(b, "\"reaped_cpu\":null,");
 	sb_printf(b, "\"processes\":{\"seen\":%d,\"exited\":%d,\"running\":%d,"
 		  "\"peak_concurrent\":%d},\"threads\":{\"seen\":%d,\"peak_concurrent\":%d},",
 		  m->nprocs, s->exited, s->running, m->peak_procs, m->nthreads, m->peak_threads);
