@@ -445,6 +445,6 @@ TEST(vmon_counts_cpu_of_processes_too_short_to_sample)
 	ASSERT_MSG(sampled < burnt / 2, "sampled %.3f s of %.3f s burnt", sampled, burnt);
 	ASSERT_MSG(unseen >= reaped - sampled - 0.02 && unseen <= reaped,
 		   "unseen %.3f s, reaped %.3f s, sampled %.3f s", unseen, reaped, sampled);
-	ASSERT_MSG(strstr(r.err, "in processes no sample saw"), "no reaped line:\n%s", r.err);
+	ASSERT_MSG(strstr(r.err, "of it no sample saw"), "no reaped line:\n%s", r.err);
 	vt_cleanup(&r.dir);
 }

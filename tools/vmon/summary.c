@@ -85,9 +85,11 @@ static double secs(const struct model *m, unsigned long long ticks)
 }
 
 /* Of the CPU the kernel counted for the descendants reaped, the part no
- * sample saw: what exited processes were seen to use is taken away
- * (never below 0: a zombie left unreaped at the end was seen, not
- * reaped). */
+ * sample saw: that of processes born and gone between two samples, and
+ * what the others used after their last sample (only vmon's own children
+ * are read as zombies).  What exited processes were seen to use is taken
+ * away, never below 0: a zombie left unreaped at the end was seen, not
+ * reaped. */
 static double unseen_secs(const struct model *m)
 {
 	double reaped = (double)(m->reaped_user + m->reaped_sys) / US_PER_S;
@@ -174,7 +176,7 @@ void summary_print(const struct model *m, FILE *f)
 		wall > 0 ? secs(m, s.user + s.sys) / wall : 0);
 	if (m->reaped_known)
 		fprintf(f, "  reaped      %.2f s user + %.2f s system, the kernel's count for every "
-			"descendant reaped; %.2f s of it in processes no sample saw\n",
+			"descendant reaped; %.2f s of it no sample saw\n",
 			m->reaped_user / 1e6, m->reaped_sys / 1e6, unseen_secs(m));
 	fprintf(f, "  processes   %d (%d still running at the end), %d threads; at most %d "
 		"processes and %d threads at once\n", m->nprocs, s.running, m->nthreads,
