@@ -30,6 +30,11 @@ bool vmon__fd_room(const vmon_t *vmon)
 	return vmon->internal->fds_held < vmon->internal->fd_budget;
 }
 
+bool vmon__dir_room(const vmon_t *vmon)
+{
+	return vmon__fd_room(vmon) && !vmon->internal->shed_dirs;
+}
+
 void vmon__fd_held(vmon_t *vmon, int delta)
 {
 	vmon->internal->fds_held += delta;

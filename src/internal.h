@@ -101,6 +101,8 @@ void vmon__file_close(struct vmon__file *f);
  * others do with odds of about 2^-64.
  */
 bool vmon__file_unchanged(struct vmon__file *f, const char *buf, size_t len);
+/* Make the digest's key (once per process; vmon_init_root() does). */
+void vmon__digest_init(void);
 /* Forget it: the store no longer reflects it (a failed read marked its
  * fields unavailable), so the next content must be parsed whatever it is. */
 void vmon__file_forget(struct vmon__file *f);
@@ -164,6 +166,9 @@ struct vmon__lazy_dir vmon__lazy_dir_set(struct vmon__lazy_dir to);
 
 /* The descriptor budget (budget.c).  May one more descriptor be held? */
 bool vmon__fd_room(const vmon_t *vmon);
+/* May a node's directory be held?  Files come first: not while they are
+ * short of budget (shed_dirs). */
+bool vmon__dir_room(const vmon_t *vmon);
 /* Account for a descriptor held (+1) or released (-1). */
 void vmon__fd_held(vmon_t *vmon, int delta);
 /* Recompute the budget in force (the default follows RLIMIT_NOFILE). */
@@ -376,6 +381,9 @@ struct vmon_internal {
  * EMFILE... */
 struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_thread);
 
+/* The node's directory from the proc root: "PID", or "TGID/task/TID" for
+ * a thread; snprintf()'s count. */
+int vmon__node_path(const struct vmon__node *node, char *path, size_t size);
 /* Open the node's directory, held if the budget has room: 0 or -errno
  * (-ESRCH: gone); close it. */
 int vmon__node_dir_open(vmon_t *vmon, struct vmon__node *node);

@@ -56,15 +56,6 @@ struct vmon__lazy_dir vmon__lazy_dir_set(struct vmon__lazy_dir to)
 	return was;
 }
 
-/* The path of the node's directory from the proc root. */
-static void node_path(const struct vmon__node *node, char *path, size_t size)
-{
-	if (node->proc.is_thread)
-		snprintf(path, size, "%d/task/%d", node->tgid, node->proc.pid);
-	else
-		snprintf(path, size, "%d", node->proc.pid);
-}
-
 /*
  * Where to find `name`: dirfd as given; or, for the node being sampled
  * (dirfd -1, vmon__lazy_dir_set()), its directory, opened now and held when
@@ -78,22 +69,18 @@ static void node_path(const struct vmon__node *node, char *path, size_t size)
  */
 static int dir_of(int dirfd, const char **name, char *path, size_t size)
 {
-	struct vmon_internal *in;
-	int err;
+	int err, n;
 
 	if (dirfd != -1 || !lazy.node)
 		return dirfd;
-	in = lazy.vmon->internal;
-	if (lazy.node->dirfd < 0 && (!vmon__fd_room(lazy.vmon) || in->shed_dirs)) {
-		char dir[32];
-
-		node_path(lazy.node, dir, sizeof(dir));
-		snprintf(path, size, "%s/%s", dir, *name);
+	if (lazy.node->dirfd < 0 && !vmon__dir_room(lazy.vmon)) {
+		n = vmon__node_path(lazy.node, path, size);
+		snprintf(path + n, size - n, "/%s", *name);
 		*name = path;
 		if (!lazy_counted && counting)
 			counting->fallback_nodes++;
 		lazy_counted = true;
-		return in->proc_fd;
+		return lazy.vmon->internal->proc_fd;
 	}
 	if (lazy.node->dirfd < 0) {
 		err = vmon__node_dir_open(lazy.vmon, lazy.node);
@@ -108,9 +95,9 @@ static int dir_of(int dirfd, const char **name, char *path, size_t size)
  * file is not in this kernel. */
 static int path_enoent(int dirfd)
 {
-	char dir[32];
+	char dir[48];
 
-	node_path(lazy.node, dir, sizeof(dir));
+	vmon__node_path(lazy.node, dir, sizeof(dir));
 	return faccessat(dirfd, dir, F_OK, 0) < 0 && errno == ENOENT ? -ESRCH : -ENOENT;
 }
 
@@ -253,12 +240,15 @@ static uint64_t digest(const char *buf, size_t len)
 	return h ^ (h >> 33);
 }
 
+void vmon__digest_init(void)
+{
+	pthread_once(&digest_key_once, digest_key_make);
+}
+
 bool vmon__file_unchanged(struct vmon__file *f, const char *buf, size_t len)
 {
-	uint64_t d;
+	uint64_t d = digest(buf, len);
 
-	pthread_once(&digest_key_once, digest_key_make);
-	d = digest(buf, len);
 	if (len < UINT32_MAX && f->last_len == len && f->last_digest == d)
 		return true;
 	f->last_digest = d;

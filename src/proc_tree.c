@@ -21,6 +21,13 @@
 
 #include "internal.h"
 
+int vmon__node_path(const struct vmon__node *node, char *path, size_t size)
+{
+	if (node->proc.is_thread)
+		return snprintf(path, size, "%d/task/%d", node->tgid, node->proc.pid);
+	return snprintf(path, size, "%d", node->proc.pid);
+}
+
 /* Open the node's /proc directory (O_PATH), holding it if the budget has
  * room: 0 with node->dirfd set, or -errno (-ESRCH: no such process). */
 int vmon__node_dir_open(vmon_t *vmon, struct vmon__node *node)
@@ -28,15 +35,12 @@ int vmon__node_dir_open(vmon_t *vmon, struct vmon__node *node)
 	char path[48];
 	int fd;
 
-	if (node->proc.is_thread)
-		snprintf(path, sizeof(path), "%d/task/%d", node->tgid, node->proc.pid);
-	else
-		snprintf(path, sizeof(path), "%d", node->proc.pid);
+	vmon__node_path(node, path, sizeof(path));
 	fd = vmon__openat(vmon->internal->proc_fd, path, O_PATH | O_DIRECTORY);
 	if (fd < 0)
 		return (fd == -ENOENT || fd == -ENOTDIR) ? -ESRCH : fd;
 	node->dirfd = fd;
-	node->dir_held = vmon__fd_room(vmon) && !vmon->internal->shed_dirs;
+	node->dir_held = vmon__dir_room(vmon);
 	if (node->dir_held)
 		vmon__fd_held(vmon, 1);
 	return 0;

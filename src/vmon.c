@@ -45,6 +45,7 @@ VMON_EXPORT int vmon_init_root(vmon_t *vmon, const char *root, vmon_flags_t flag
 		return 0;
 	}
 	memset(vmon, 0, sizeof(*vmon));
+	vmon__digest_init();
 	in = vmon__calloc(1, sizeof(*in));
 	if (!in)
 		return 0;

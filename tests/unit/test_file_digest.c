@@ -32,6 +32,7 @@ TEST(file_digest_every_one_byte_change_is_seen)
 	size_t n = self_stat(line, sizeof(line));
 	unsigned long tried = 0;
 
+	vmon__digest_init();
 	vmon__file_init(&f);
 	ASSERT(!vmon__file_unchanged(&f, line, n));	/* nothing parsed yet */
 	ASSERT(vmon__file_unchanged(&f, line, n));
@@ -59,6 +60,7 @@ TEST(file_digest_length_words_and_forget)
 	char b[64];
 	size_t n = strlen(a);
 
+	vmon__digest_init();
 	vmon__file_init(&f);
 	ASSERT(!vmon__file_unchanged(&f, a, n));
 	ASSERT(vmon__file_unchanged(&f, a, n));
