@@ -185,10 +185,16 @@ void rec_proc(struct recorder *r, int id, const vmon_proc_t *p)
 	sb_putc(b, '}');
 }
 
+/* seconds with six decimals */
+static void put_secs(struct sbuf *b, vt_us t)
+{
+	sb_printf(b, "%s%lld.%06lld", t < 0 ? "-" : "", llabs(t) / US_PER_S, llabs(t) % US_PER_S);
+}
+
 static void put_time(struct sbuf *b, const char *key, vt_us t)
 {
-	sb_printf(b, ",\"%s\":%s%lld.%06lld", key, t < 0 ? "-" : "", llabs(t) / US_PER_S,
-		  llabs(t) % US_PER_S);
+	sb_printf(b, ",\"%s\":", key);
+	put_secs(b, t);
 }
 
 static void put_seq_time(struct sbuf *b, const struct model *m)
@@ -330,10 +336,13 @@ void rec_close(struct recorder *r, const struct model *m)
 	put_time(b, "t", m->end);
 	sb_printf(b, ",\"samples\":%d,\"missed\":%d,\"exit_status\":", m->nsamples, m->missed);
 	json_status(b, m->exit_status);
-	if (m->reaped_known)	/* seconds, as every time of the record */
-		sb_printf(b, ",\"reaped_cpu\":{\"user\":%lld.%06lld,\"system\":%lld.%06lld}",
-			  m->reaped_user / US_PER_S, m->reaped_user % US_PER_S,
-			  m->reaped_sys / US_PER_S, m->reaped_sys % US_PER_S);
+	if (m->reaped_known) {
+		sb_puts(b, ",\"reaped_cpu\":{\"user\":");
+		put_secs(b, m->reaped_user);
+		sb_puts(b, ",\"system\":");
+		put_secs(b, m->reaped_sys);
+		sb_putc(b, '}');
+	}
 	sb_puts(b, ",\"running\":[");
 	for (int i = 0; i < m->ntracks; i++)
 		if (!m->tracks[i]->exited) {

@@ -24,6 +24,7 @@ struct totals {
 	unsigned long long user, sys;	/* ticks */
 	unsigned long long rchar, wchar, rbytes, wbytes;
 	int exited, running;
+	unsigned long long exited_cpu;	/* ticks of the processes seen to exit */
 	vt_us late_sum, late_max;
 	struct track **procs;	/* every process, heaviest first */
 	int nprocs;
@@ -66,8 +67,10 @@ static void totals(const struct model *m, struct totals *s)
 		s->user += track_user(t);
 		s->sys += track_sys(t);
 		add_io(s, t);
-		if (t->exited)
+		if (t->exited) {
 			s->exited++;
+			s->exited_cpu += cpu(t);
+		}
 		else
 			s->running++;
 	}
@@ -90,19 +93,11 @@ static double secs(const struct model *m, unsigned long long ticks)
  * are read as zombies).  What exited processes were seen to use is taken
  * away, never below 0: a zombie left unreaped at the end was seen, not
  * reaped. */
-static double unseen_secs(const struct model *m)
+static double unseen_secs(const struct model *m, const struct totals *s)
 {
 	double reaped = (double)(m->reaped_user + m->reaped_sys) / US_PER_S;
-	unsigned long long seen = 0;
 
-	for (int i = 0; i < m->ntracks; i++) {
-		const struct track *t = m->tracks[i];
-
-		if (!t->is_thread && t->exited)
-			seen += cpu(t);
-	}
-
-	return reaped > secs(m, seen) ? reaped - secs(m, seen) : 0;
+	return reaped > secs(m, s->exited_cpu) ? reaped - secs(m, s->exited_cpu) : 0;
 }
 
 static const char *command(const struct model *m, char *buf, size_t size)
@@ -177,7 +172,7 @@ void summary_print(const struct model *m, FILE *f)
 	if (m->reaped_known)
 		fprintf(f, "  reaped      %.2f s user + %.2f s system, the kernel's count for every "
 			"descendant reaped; %.2f s of it no sample saw\n",
-			m->reaped_user / 1e6, m->reaped_sys / 1e6, unseen_secs(m));
+			m->reaped_user / 1e6, m->reaped_sys / 1e6, unseen_secs(m, &s));
 	fprintf(f, "  processes   %d (%d still running at the end), %d threads; at most %d "
 		"processes and %d threads at once\n", m->nprocs, s.running, m->nthreads,
 		m->peak_procs, m->peak_threads);
@@ -230,7 +225,7 @@ static void json_body(struct sbuf *b, const struct model *m, const struct totals
 		  secs(m, s->user), secs(m, s->sys));
 	if (m->reaped_known)
 		sb_printf(b, "\"reaped_cpu\":{\"user_s\":%.6f,\"system_s\":%.6f,\"unseen_s\":%.6f},",
-			  m->reaped_user / 1e6, m->reaped_sys / 1e6, unseen_secs(m));
+			  m->reaped_user / 1e6, m->reaped_sys / 1e6, unseen_secs(m, s));
 	else
 		sb_puts(b, "\"reaped_cpu\":null,");
 	sb_printf(b, "\"processes\":{\"seen\":%d,\"exited\":%d,\"running\":%d,"
