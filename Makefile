@@ -32,7 +32,7 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/lib/%.o)
 TLIB_OBJ := $(LIB_SRC:src/%.c=$(B)/tlib/%.o)
 # tests/seed_prog.c is a program of its own (tests/check-install.sh)
 TEST_SRC := $(filter-out tests/seed_prog.c,\
-	    $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c))
+	    $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c tests/compat/*.c))
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 HELPERS  := $(patsubst tests/helpers/%.c,$(B)/helpers/%,$(wildcard tests/helpers/*.c))
@@ -146,6 +146,8 @@ install: $(B)/libvmon.a $(B)/libvmon.so $(B)/libvmon.pc
 	install -m 644 include/vmon/vmon.h include/vmon/list.h include/vmon/bitmap.h \
 		$(DESTDIR)$(INCLUDEDIR)/vmon/
 	install -m 644 include/vmon/defs/*.def $(DESTDIR)$(INCLUDEDIR)/vmon/defs/
+	# the original libvmon's programs include "libvmon/vmon.h"
+	ln -sfn vmon $(DESTDIR)$(INCLUDEDIR)/libvmon
 	install -m 644 $(B)/libvmon.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libvmon.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)

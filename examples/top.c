@@ -338,6 +338,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "top: vmon_init: %s\n", strerror(errno));
 		return 1;
 	}
+	/* every process of the system: the cheap refresh (argv follows execs) */
+	vmon_set_refresh(&vmon, VMON_REFRESH_CMDLINE, 32);
+	vmon_set_refresh(&vmon, VMON_REFRESH_WCHAN, 32);
 	vmon.proc_ctor_cb = prev_ctor;
 	vmon.proc_dtor_cb = prev_dtor;
 	ok = run(&vmon, iterations, delay, rows);

@@ -20,8 +20,9 @@ static void check_comm(const vmon_proc_stat_t *st, const char *buf, size_t len)
 		return;
 	}
 	FUZZ_CHECK(!BITTEST(st->unavailable, VMON_PROC_STAT_COMM));
-	FUZZ_CHECK(st->comm.len == (size_t)(close - open - 1));
-	FUZZ_CHECK(!memcmp(st->comm.array, open + 1, st->comm.len));
+	FUZZ_CHECK(st->comm.len == (size_t)(close - open));	/* its NUL counted */
+	FUZZ_CHECK(!memcmp(st->comm.array, open + 1, st->comm.len - 1));
+	FUZZ_CHECK(st->comm.array[st->comm.len - 1] == '\0');
 	FUZZ_CHECK(st->comm.array[st->comm.len] == '\0');
 }
 

@@ -80,6 +80,8 @@ static int check_proc_stat(const vmon_proc_stat_t *st, int pid)
 {
 	int err;
 
+	CHECK(!st->comm.len || (st->comm.array && st->comm.array[st->comm.len - 1] == '\0'),
+	      "pid %d: comm's len does not count its NUL", pid);
 	if ((err = vmon__check_chars(&st->comm, pid, "comm")) < 0 ||
 	    (err = vmon__check_chars(&st->cmdline, pid, "cmdline")) < 0 ||
 	    (err = vmon__check_chars(&st->exe, pid, "exe")) < 0 ||

@@ -216,6 +216,9 @@ VMON_EXPORT int vmon_field_format(const vmon_store_info_t *info, const void *sto
 	case VMON_FIELD_ULL:
 		put(&o, num, snprintf(num, sizeof(num), "%llu", *(const unsigned long long *)m));
 		break;
+	case VMON_FIELD_ULONG:
+		put(&o, num, snprintf(num, sizeof(num), "%lu", *(const unsigned long *)m));
+		break;
 	case VMON_FIELD_LL:
 		put(&o, num, snprintf(num, sizeof(num), "%lld", *(const long long *)m));
 		break;
@@ -229,6 +232,12 @@ VMON_EXPORT int vmon_field_format(const vmon_store_info_t *info, const void *sto
 		const vmon_char_array_t *ca = (const vmon_char_array_t *)m;
 
 		put_escaped(&o, ca->array, ca->array ? ca->len : 0);
+		break;
+	}
+	case VMON_FIELD_STRZ: {
+		const vmon_char_array_t *ca = (const vmon_char_array_t *)m;
+
+		put_escaped(&o, ca->array, ca->array && ca->len ? ca->len - 1 : 0);
 		break;
 	}
 	case VMON_FIELD_ARGV: {

@@ -6,8 +6,12 @@
  * /proc/PID/task/TID/.  Thread nodes are found by tid in their own hash,
  * so a sample costs O(threads); a tid no longer listed is staled.
  *
- * It does not depend on the stat want (the seed only followed threads when
- * stat said num_threads > 1).
+ * As in the original libvmon, a process's threads are followed only once
+ * it has more than one task (or while it still lists thread nodes): a
+ * single-threaded process has an empty threads list and is_threaded 0, so
+ * its programs draw no thread row under it.  The count comes from the
+ * task directory itself, not from the stat want (the original read
+ * num_threads from the stat store and followed nothing without it).
  */
 #include <errno.h>
 
@@ -57,6 +61,10 @@ static enum vmon__outcome follow_threads_sample(vmon_t *vmon, vmon_proc_t *proc,
 		return VMON__NOMEM;
 	if (n < 0) {
 		proc->unavailable |= VMON_WANT_PROC_FOLLOW_THREADS;
+		return VMON__UNCHANGED;
+	}
+	if (n <= 1 && list_empty(&proc->threads)) {
+		s->pub.threads_nr = 0;
 		return VMON__UNCHANGED;
 	}
 	for (int i = 0; i < n; i++)

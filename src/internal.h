@@ -198,6 +198,10 @@ int vmon__field_parse(const vmon_field_t *f, void *store, char *changed,
  * setting changed bit sym if they differ.  0 or -ENOMEM (unchanged then). */
 int vmon__chars_set(vmon_char_array_t *ca, const char *src, size_t len,
 		    char *changed, int sym);
+/* The same for a string whose len counts its terminating NUL (comm, as the
+ * original kept it): len + 1 bytes, the last a NUL, and a NUL after. */
+int vmon__chars_setz(vmon_char_array_t *ca, const char *src, size_t len,
+		     char *changed, int sym);
 void vmon__chars_free(vmon_char_array_t *ca);
 
 /* Any of the first nr bits set; set the first nr bits. */
@@ -322,6 +326,7 @@ struct vmon__node {
 	list_head_t stale_node;	/* on internal->stale or ->doomed */
 	struct vmon__node *move_to;	/* pending adoption by this parent */
 	list_head_t move_node;	/* on internal->moves */
+	list_head_t fresh_node;	/* on internal->fresh */
 	/* the tasks of /proc/PID/task, read at most once per sample for the
 	 * follow samplers */
 	int task_fd;
@@ -360,6 +365,10 @@ struct vmon_internal {
 	list_head_t stale;		/* library-held nodes staled this sample */
 	list_head_t doomed;		/* nodes released during this sample */
 	list_head_t moves;		/* adoptions to apply at the end of it */
+	list_head_t fresh;		/* top-level nodes the caller monitored,
+					 * not sampled yet: their is_new ends
+					 * with the sample that first samples
+					 * them, as in the original libvmon */
 	int *array_free;		/* free slots of vmon->array (a stack) */
 	size_t array_free_alloc;
 	int array_free_nr;
@@ -424,6 +433,8 @@ void vmon__node_unref(vmon_t *vmon, struct vmon__node *node);
 void vmon__tree_reap(vmon_t *vmon);
 /* Apply pending adoptions, free doomed nodes, make orphans top-level. */
 void vmon__tree_settle(vmon_t *vmon);
+/* End the is_new of the caller's top-level nodes sampled in this sample. */
+void vmon__fresh_age(vmon_t *vmon);
 
 /* Queue node to move under parent at the end of this sample. */
 void vmon__node_adopt(vmon_t *vmon, struct vmon__node *node, struct vmon__node *parent);

@@ -54,11 +54,22 @@ int vmon__parse_ll(const char **p, const char *end, long long *out)
 void vmon__field_set_ull(const vmon_field_t *f, void *store, char *changed,
 			 char *unavailable, unsigned long long v)
 {
-	unsigned long long *m = (unsigned long long *)((char *)store + f->offset);
+	char *m = (char *)store + f->offset;
+	unsigned long long old;
 
-	if (*m != v)
+	if (f->type == VMON_FIELD_ULONG) {	/* the original's meminfo members */
+		if (v > ULONG_MAX) {
+			BITSET(unavailable, f->sym);
+			return;
+		}
+		old = *(unsigned long *)m;
+		*(unsigned long *)m = (unsigned long)v;
+	} else {
+		old = *(unsigned long long *)m;
+		*(unsigned long long *)m = v;
+	}
+	if (old != v)
 		BITSET(changed, f->sym);
-	*m = v;
 	BITCLEAR(unavailable, f->sym);
 }
 
@@ -100,6 +111,7 @@ int vmon__field_parse(const vmon_field_t *f, void *store, char *changed,
 
 	switch (f->type) {
 	case VMON_FIELD_ULL:
+	case VMON_FIELD_ULONG:
 		if (vmon__parse_ull(&p, end, &u) < 0 || p != end)
 			break;
 		vmon__field_set_ull(f, store, changed, unavailable, u);
@@ -138,6 +150,26 @@ int vmon__chars_set(vmon_char_array_t *ca, const char *src, size_t len,
 	memcpy(ca->array, src, len);
 	ca->array[len] = '\0';
 	ca->len = len;
+	BITSET(changed, sym);
+	return 0;
+}
+
+int vmon__chars_setz(vmon_char_array_t *ca, const char *src, size_t len,
+		     char *changed, int sym)
+{
+	if (ca->array && ca->len == len + 1 && !memcmp(ca->array, src, len))
+		return 0;
+	if (len + 2 > ca->alloc_len) {
+		char *p = vmon__realloc(ca->array, len + 2);
+
+		if (!p)
+			return -ENOMEM;
+		ca->array = p;
+		ca->alloc_len = len + 2;
+	}
+	memcpy(ca->array, src, len);
+	ca->array[len] = ca->array[len + 1] = '\0';
+	ca->len = len + 1;
 	BITSET(changed, sym);
 	return 0;
 }
@@ -312,7 +344,7 @@ static int scan_number(const char **p, const char *end, unsigned long long *v, b
 static void store_number(const vmon_field_t *f, void *store, char *changed, char *unavailable,
 			 unsigned long long v, bool neg)
 {
-	if (f->type == VMON_FIELD_ULL) {
+	if (f->type == VMON_FIELD_ULL || f->type == VMON_FIELD_ULONG) {
 		if (neg && v)
 			BITSET(unavailable, f->sym);
 		else
@@ -375,7 +407,8 @@ int vmon__positions_build(const vmon_store_info_t *info, int first, signed char 
 		const vmon_field_t *f = &info->fields[i];
 		int pos = atoi(f->source) - first;
 
-		if (pos >= 0 && pos < nr && f->type != VMON_FIELD_STR && f->type != VMON_FIELD_ARGV &&
+		if (pos >= 0 && pos < nr && f->type != VMON_FIELD_STR &&
+		    f->type != VMON_FIELD_STRZ && f->type != VMON_FIELD_ARGV &&
 		    f->source[0] >= '0' && f->source[0] <= '9') {
 			syms[pos] = (signed char)f->sym;
 			if (pos + 1 > used)

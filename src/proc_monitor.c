@@ -56,7 +56,10 @@ VMON_EXPORT vmon_proc_t *vmon_proc_monitor(vmon_t *vmon, int pid, vmon_proc_want
 		proc = &node->proc;
 		proc->wants = wants;
 	} else {
+		/* as the original: monitoring again sets the node's wants (0:
+		 * inherit the instance's) */
 		proc->refcnt++;
+		proc->wants = wants;
 	}
 	if (cb)
 		list_add_tail(&cb->callbacks, &proc->sample_callbacks);

@@ -90,6 +90,7 @@ struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_threa
 	INIT_LIST_HEAD(&node->proc.sample_callbacks);
 	INIT_LIST_HEAD(&node->stale_node);
 	INIT_LIST_HEAD(&node->move_node);
+	INIT_LIST_HEAD(&node->fresh_node);
 	node->proc.array_hint_pos = -1;
 	node->task_fd = -1;
 	return node;
@@ -143,6 +144,8 @@ int vmon__node_attach(vmon_t *vmon, struct vmon__node *node,
 		}
 	} else {
 		list_add_tail(&proc->siblings, &vmon->processes);
+		if (hold == VMON__HOLD_CALLER)
+			list_add_tail(&node->fresh_node, &in->fresh);
 	}
 	vmon__note_children_changed(vmon, proc->parent, proc->is_thread);
 	if (vmon->proc_ctor_cb)
@@ -252,6 +255,12 @@ static void node_free(vmon_t *vmon, struct vmon__node *node)
 		vmon__pidhash_del(proc->is_thread ? &in->threads : &in->procs, proc);
 	list_del(&node->stale_node);
 	list_del(&node->move_node);
+	list_del(&node->fresh_node);
+	/* a node leaving its list changes its parent's children (threads), or
+	 * the top level, as its going stale did: the original libvmon set the
+	 * flag both times, and its programs redraw their rows on either */
+	if (proc->is_thread ? !list_empty(&proc->threads) : !list_empty(&proc->siblings))
+		vmon__note_children_changed(vmon, proc->parent, proc->is_thread);
 	if (proc->is_thread)
 		list_del(&proc->threads);
 	else
@@ -366,6 +375,24 @@ void vmon__tree_settle(vmon_t *vmon)
 	if (!list_empty(&vmon->orphans)) {
 		list_splice_init(&vmon->orphans, vmon->processes.prev);
 		vmon__note_children_changed(vmon, NULL, false);
+	}
+}
+
+/* A node the library finds (a followed child or thread, a process under
+ * VMON_FLAG_PROC_ALL) keeps is_new until its next sample, so a caller
+ * walking the tree after vmon_sample() sees every birth.  One the caller
+ * monitored itself loses it when its first sample ends, after its
+ * callbacks, as the original libvmon did (docs/compat.md). */
+void vmon__fresh_age(vmon_t *vmon)
+{
+	list_head_t *fresh = &vmon->internal->fresh;
+	struct vmon__node *node, *tmp;
+
+	list_for_each_entry_safe(node, tmp, fresh, fresh_node) {
+		if (node->proc.generation != vmon->generation && !node->proc.is_stale)
+			continue;	/* monitored during this sample: not sampled yet */
+		node->proc.is_new = 0;
+		list_del(&node->fresh_node);
 	}
 }
 

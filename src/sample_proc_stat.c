@@ -15,11 +15,16 @@
  * fails with ENOENT for zombies and EACCES for other users' processes:
  * unavailable, and EACCES is retried after a back-off.
  *
- * What rarely changes is not read every sample (performance.md): cmdline
- * and exe on the first sample, when stat shows an exec (a new comm or
- * memory layout), while a cmdline reads empty (mid-exec), and every Nth
- * sample for processes that rewrite their title; wchan on the first sample
- * and every Nth (vmon_set_refresh()).  A steady-state sample is one pread.
+ * comm's len counts a terminating NUL, as the original libvmon's did (it
+ * kept /proc/PID/comm's bytes with their newline): its programs print
+ * len - 1 bytes.
+ *
+ * cmdline, exe and wchan are read at every sample by default, as the
+ * original did.  The cheap refresh (vmon_set_refresh(), every > 1) reads
+ * cmdline and exe on the first sample, when stat shows an exec (a new comm
+ * or memory layout), while a cmdline reads empty (mid-exec), and every Nth
+ * sample for processes that rewrite their title, and wchan on the first
+ * sample and every Nth: a steady-state sample is then one pread.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -83,8 +88,8 @@ int vmon__parse_proc_stat(vmon_proc_stat_t *st, const char *buf, size_t len)
 	else
 		BITSET(st->unavailable, VMON_PROC_STAT_PID);
 	/* (2) comm */
-	if (vmon__chars_set(&st->comm, open + 1, close - open - 1,
-			    st->changed, VMON_PROC_STAT_COMM) < 0)
+	if (vmon__chars_setz(&st->comm, open + 1, close - open - 1,
+			     st->changed, VMON_PROC_STAT_COMM) < 0)
 		return -ENOMEM;
 	BITCLEAR(st->unavailable, VMON_PROC_STAT_COMM);
 	/* (3) state onwards, counted from the last ')', in one pass */
@@ -174,6 +179,9 @@ static enum vmon__outcome read_text(vmon_t *vmon, int dirfd, const char *name,
 	return VMON__UNCHANGED;
 }
 
+/* An empty cmdline never replaces one read before: a zombie's (and a
+ * process's mid-exec) reads empty, and the original libvmon kept the last
+ * arguments then, so an exited process keeps showing what it ran. */
 static enum vmon__outcome read_cmdline(vmon_t *vmon, int dirfd, struct proc_stat_state *s)
 {
 	vmon_proc_stat_t *st = &s->pub;
@@ -187,6 +195,8 @@ static enum vmon__outcome read_cmdline(vmon_t *vmon, int dirfd, struct proc_stat
 		BITSET(st->unavailable, VMON_PROC_STAT_ARGV);
 		return n == -ENOMEM ? VMON__NOMEM : VMON__UNCHANGED;
 	}
+	if (n == 0 && st->cmdline.len)
+		return VMON__UNCHANGED;
 	return vmon__parse_cmdline(st, vmon->internal->buf.data, n) < 0 ?
 	       VMON__NOMEM : VMON__UNCHANGED;
 }

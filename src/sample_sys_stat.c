@@ -10,9 +10,12 @@
  * procs_running and procs_blocked.  Rows with fewer columns (old kernels)
  * leave the missing ones unavailable; unknown lines are skipped; of a line
  * repeated (lxcfs has printed two "cpu" lines) the first one counts.
+ * boottime, the original's field, is no line of the file: it is read from
+ * CLOCK_BOOTTIME at every sample.
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -193,6 +196,25 @@ static bool cpus_changed(const vmon_sys_stat_t *st)
 	return false;
 }
 
+/* boottime: the time since boot, suspend included, in ticks, as the
+ * original computed it (CLOCK_BOOTTIME, not a line of the file).  Its
+ * difference with a process's start (field 22, ticks since boot) is the
+ * process's age. */
+static void sample_boottime(vmon_t *vmon, vmon_sys_stat_t *st)
+{
+	const vmon_field_t *f = &vmon__sys_stat_info.fields[VMON_SYS_STAT_BOOTTIME];
+	unsigned long long tps = vmon->ticks_per_sec > 0 ? (unsigned long long)vmon->ticks_per_sec : 100;
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) < 0) {
+		BITSET(st->unavailable, VMON_SYS_STAT_BOOTTIME);
+		return;
+	}
+	vmon__field_set_ull(f, st, st->changed, st->unavailable,
+			    (unsigned long long)ts.tv_sec * tps +
+			    (unsigned long long)ts.tv_nsec * tps / 1000000000ull);
+}
+
 static enum vmon__outcome sys_stat_sample(vmon_t *vmon, void *state)
 {
 	struct sys_stat_state *s = state;
@@ -207,10 +229,12 @@ static enum vmon__outcome sys_stat_sample(vmon_t *vmon, void *state)
 			      &vmon__sys_stat_info, &s->pub, parse, &unavailable);
 	if (read_failed(s))
 		rows_unavailable(&s->pub);
+	sample_boottime(vmon, &s->pub);
 
-	if (unavailable)
+	if (vmon__bits_any(s->pub.unavailable, VMON_SYS_STAT_NR))
 		vmon->unavailable |= VMON_WANT_SYS_STAT;
-	if (o == VMON__UNCHANGED && cpus_changed(&s->pub))
+	if (o == VMON__UNCHANGED && (cpus_changed(&s->pub) ||
+				     BITTEST(s->pub.changed, VMON_SYS_STAT_BOOTTIME)))
 		o = VMON__CHANGED;
 	return o;
 }

@@ -12,8 +12,10 @@
 
 #include "internal.h"
 
-/* samples between re-reads of cmdline/exe and wchan (vmon_set_refresh()) */
-#define VMON__REFRESH_DEFAULT 32
+/* samples between re-reads of cmdline/exe and wchan (vmon_set_refresh()):
+ * every sample, as the original libvmon read them, so that its programs
+ * see them current and their change bits exact */
+#define VMON__REFRESH_DEFAULT 1
 
 static const unsigned flags_known = 0
 #define vmon_flag(_sym, _bit, _desc) | VMON_FLAG_ ## _sym
@@ -63,6 +65,7 @@ VMON_EXPORT int vmon_init_root(vmon_t *vmon, const char *root, vmon_flags_t flag
 	INIT_LIST_HEAD(&in->stale);
 	INIT_LIST_HEAD(&in->doomed);
 	INIT_LIST_HEAD(&in->moves);
+	INIT_LIST_HEAD(&in->fresh);
 	INIT_LIST_HEAD(&vmon->processes);
 	INIT_LIST_HEAD(&vmon->orphans);
 	INIT_LIST_HEAD(&vmon->fobjects);
@@ -73,6 +76,8 @@ VMON_EXPORT int vmon_init_root(vmon_t *vmon, const char *root, vmon_flags_t flag
 	vmon->array_hint_free = -1;
 	vmon->ticks_per_sec = sysconf(_SC_CLK_TCK);
 	vmon->num_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (vmon->num_cpus <= 0)	/* never 0: callers scale by it */
+		vmon->num_cpus = 1;
 	in->fd_budget_set = -1;
 	in->fds_held = 1;	/* the proc root */
 	vmon__fd_budget_update(vmon);
@@ -198,6 +203,7 @@ VMON_EXPORT int vmon_sample(vmon_t *vmon)
 			vmon__sample_error(vmon, err);
 	}
 	vmon__sample_procs(vmon);
+	vmon__fresh_age(vmon);
 	in->in_sample = false;
 	vmon__tree_settle(vmon);
 	cost_end(in);

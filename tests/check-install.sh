@@ -33,7 +33,7 @@ fail() {
 make -C "$root" --no-print-directory B="$build" PREFIX=/usr DESTDIR="$dest" install >/dev/null
 
 # ---- what was installed ----
-expected=(include/vmon/vmon.h include/vmon/list.h include/vmon/bitmap.h
+expected=(include/vmon/vmon.h include/vmon/list.h include/vmon/bitmap.h include/libvmon
 	lib/libvmon.a "lib/libvmon.so.$version" lib/libvmon.so.0 lib/libvmon.so
 	lib/pkgconfig/libvmon.pc share/man/man3/libvmon.3)
 for def in "$root"/include/vmon/defs/*.def; do
@@ -42,10 +42,12 @@ done
 for f in "${expected[@]}"; do
 	[ -e "$usr/$f" ] || fail "/usr/$f was not installed"
 	case $f in
+	include/libvmon) ;;	# a link, checked below
 	include/*) cmp -s "$root/$f" "$usr/$f" || fail "/usr/$f differs from $f" ;;
 	share/man/*) cmp -s "$root/docs/libvmon.3" "$usr/$f" || fail "/usr/$f differs" ;;
 	esac
 done
+[ "$(readlink "$usr/include/libvmon")" = vmon ] || fail "include/libvmon -> vmon (the original's path)"
 [ "$(readlink "$usr/lib/libvmon.so")" = libvmon.so.0 ] || fail "libvmon.so -> libvmon.so.0"
 [ "$(readlink "$usr/lib/libvmon.so.0")" = "libvmon.so.$version" ] ||
 	fail "libvmon.so.0 -> libvmon.so.$version"

@@ -4,8 +4,8 @@
  * the per-store `changed` and `unavailable` bitmaps, indexed by the store's
  * VMON_<STORE>_<FIELD> symbols.
  */
-#ifndef _VMON_BITMAP_H
-#define _VMON_BITMAP_H
+#ifndef _BITMAP_H	/* the original's guard: its programs may carry a copy */
+#define _BITMAP_H
 
 #include <limits.h>
 

@@ -4,9 +4,15 @@
  * kernel's include/linux/list.h.  A list_head_t is embedded in each object;
  * list_entry() recovers the object from its node.  Deleted nodes are left
  * pointing at themselves so a second list_del() is harmless.
+ *
+ * Programs written for the original libvmon ship their own copy of the
+ * kernel-style list.h and often include it after <vmon/vmon.h>.  The guard
+ * is therefore the original's, __LIST_H, and every name of the original
+ * is here with the same meaning, so whichever copy comes first serves
+ * both (docs/compat.md).
  */
-#ifndef _VMON_LIST_H
-#define _VMON_LIST_H
+#ifndef __LIST_H
+#define __LIST_H
 
 #include <stddef.h>
 
@@ -56,6 +62,14 @@ static inline void list_del(list_head_t *entry)
 	INIT_LIST_HEAD(entry);
 }
 
+/* list_del_init - unlink entry and leave it an empty list of its own (what
+ * list_del() also does here; kept for the original's callers) */
+static inline void list_del_init(list_head_t *entry)
+{
+	__list_del(entry->prev, entry->next);
+	INIT_LIST_HEAD(entry);
+}
+
 /* list_move - unlink entry and add it after head */
 static inline void list_move(list_head_t *entry, list_head_t *head)
 {
@@ -76,17 +90,31 @@ static inline int list_empty(const list_head_t *head)
 	return head->next == head;
 }
 
-/* list_splice_init - move every entry of list before head's first entry,
- * leaving list empty */
+/* __list_splice - link the entries of the non-empty list in right after
+ * head; list itself is left pointing at them */
+static inline void __list_splice(list_head_t *list, list_head_t *head)
+{
+	list_head_t *first = list->next, *last = list->prev, *at = head->next;
+
+	first->prev = head;
+	head->next = first;
+	last->next = at;
+	at->prev = last;
+}
+
+/* list_splice - move every entry of list in front of head's first entry;
+ * list must be reinitialised before it is used again */
+static inline void list_splice(list_head_t *list, list_head_t *head)
+{
+	if (!list_empty(list))
+		__list_splice(list, head);
+}
+
+/* list_splice_init - as list_splice(), leaving list empty */
 static inline void list_splice_init(list_head_t *list, list_head_t *head)
 {
 	if (!list_empty(list)) {
-		list_head_t *first = list->next, *last = list->prev, *at = head->next;
-
-		first->prev = head;
-		head->next = first;
-		last->next = at;
-		at->prev = last;
+		__list_splice(list, head);
 		INIT_LIST_HEAD(list);
 	}
 }
@@ -100,6 +128,9 @@ static inline void list_splice_init(list_head_t *list, list_head_t *head)
 #define list_for_each(pos, head) \
 	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
 
+#define list_for_each_prev(pos, head) \
+	for ((pos) = (head)->prev; (pos) != (head); (pos) = (pos)->prev)
+
 #define list_for_each_safe(pos, n, head) \
 	for ((pos) = (head)->next, (n) = (pos)->next; (pos) != (head); \
 	     (pos) = (n), (n) = (pos)->next)
@@ -108,6 +139,11 @@ static inline void list_splice_init(list_head_t *list, list_head_t *head)
 	for ((pos) = list_entry((head)->next, __typeof__(*(pos)), member); \
 	     &(pos)->member != (head); \
 	     (pos) = list_entry((pos)->member.next, __typeof__(*(pos)), member))
+
+#define list_for_each_entry_prev(pos, head, member) \
+	for ((pos) = list_entry((head)->prev, __typeof__(*(pos)), member); \
+	     &(pos)->member != (head); \
+	     (pos) = list_entry((pos)->member.prev, __typeof__(*(pos)), member))
 
 #define list_for_each_entry_safe(pos, n, head, member) \
 	for ((pos) = list_entry((head)->next, __typeof__(*(pos)), member), \

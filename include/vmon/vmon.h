@@ -13,9 +13,12 @@
  * pread() at offset 0.  Processes appear with is_new set and leave in two
  * phases (is_stale for one sample, then freed).
  *
- * The full reference is the libvmon(3) manual page.  This header is
- * source-compatible with the original libvmon header: every name of it is
- * kept.
+ * The full reference is the libvmon(3) manual page.  This header is a
+ * drop-in for the original libvmon's: every name of its vmon.h, list.h,
+ * bitmap.h and .def tables is here with the same spelling, type and
+ * meaning, and it is also installed as <libvmon/vmon.h>, the path its
+ * programs include.  What differs on purpose (defects fixed, kernels
+ * changed) is listed in docs/compat.md of the source tree.
  *
  * Thread safety: one vmon_t must be used by one thread at a time; separate
  * instances are independent.
@@ -185,6 +188,20 @@ typedef struct _vmon_proc_io_t {
 #define VMON_DECLARE_MEMBERS
 #include "defs/proc_io.def"
 } vmon_proc_io_t;
+
+/* The 0.1 spellings of symbols that now have the original's */
+#define VMON_SYS_VM_VMALLOCTOTAL_KB VMON_SYS_VM_VMALLOC_TOTAL_KB
+#define VMON_SYS_VM_VMALLOCUSED_KB VMON_SYS_VM_VMALLOC_USED_KB
+#define VMON_SYS_VM_VMALLOCCHUNK_KB VMON_SYS_VM_VMALLOC_CHUNK_KB
+#define VMON_SYS_VM_DIRECTMAP4K_KB VMON_SYS_VM_DIRECTMAP_4K_KB
+#define VMON_SYS_VM_DIRECTMAP2M_KB VMON_SYS_VM_DIRECTMAP_4M_KB
+#define VMON_PROC_IO_RCHARS VMON_PROC_IO_RCHAR
+#define VMON_PROC_IO_WCHARS VMON_PROC_IO_WCHAR
+#define VMON_PROC_IO_READ_BYTES VMON_PROC_IO_READBYTES
+#define VMON_PROC_IO_WRITE_BYTES VMON_PROC_IO_WRITEBYTES
+#define VMON_PROC_IO_CANCELLED_WRITE_BYTES VMON_PROC_IO_CANCELLED_WRITEBYTES
+#define VMON_PROC_FILES_FDNUM VMON_FILES_FDNUM
+#define VMON_PROC_FILES_OBJECT_PATH VMON_FILES_OBJPATH
 
 /*
  * The wants added in 0.2: what libproc2, psutil and htop tell about a
@@ -653,9 +670,10 @@ int vmon_init_root(vmon_t *, const char *proc_root, vmon_flags_t,
 void vmon_destroy(vmon_t *);
 
 /* Monitor pid at the top level, or take another reference on its node if it
- * is already monitored (refcnt + 1).  sample_cb, when not NULL, is installed
- * once per (sample_cb, arg) pair and called after the node (and, in the
- * default order, its subtree) is sampled.  wants 0 inherits the instance's
+ * is already monitored (refcnt + 1; the node's wants become `wants`, as in
+ * the original).  sample_cb, when not NULL, is installed once per
+ * (sample_cb, arg) pair and called after the node (and, in the default
+ * order, its subtree) is sampled.  wants 0 inherits the instance's
  * proc_wants.  ESRCH: no such process; EINVAL: following children under
  * VMON_FLAG_PROC_ALL; ENOMEM. */
 vmon_proc_t *vmon_proc_monitor(vmon_t *, int pid, vmon_proc_wants_t,
@@ -726,14 +744,16 @@ int vmon_socket_format(const vmon_socket_t *, char *buf, size_t size);
  * 0 holds nothing but the proc root.  Returns 1, or 0 with EINVAL. */
 int vmon_set_fd_budget(vmon_t *, int max);
 
-/* PROC_STAT's companions that rarely change are not read every sample:
- * cmdline and exe are read on a node's first sample, again whenever stat
- * shows an exec (comm, start of code or stack changed), and every `every`
- * samples for processes that rewrite their own title; wchan every `every`
- * samples.  every == 1 reads them at every sample (exact change bits at the
- * cost of 2-3 more system calls per process); 0 never refreshes (cmdline
- * and exe then follow execs only).  Defaults: VMON_REFRESH_CMDLINE 32,
- * VMON_REFRESH_WCHAN 32.  Returns 1, or 0 with EINVAL. */
+/* How often PROC_STAT's companions are read.  By default (every == 1, as
+ * the original libvmon did) cmdline, argv, exe and wchan are read at every
+ * sample: always current, with exact change bits, for 3 more system calls
+ * per process.  The cheap refresh, every > 1, reads cmdline and exe on a
+ * node's first sample, again whenever stat shows an exec (comm, start of
+ * code or stack changed), and every `every` samples for processes that
+ * rewrite their own title; wchan every `every` samples (32 keeps PROC_ALL
+ * within a few percent of reading stat alone).  0 never refreshes
+ * (cmdline and exe then follow execs only, wchan is read once).  Returns
+ * 1, or 0 with EINVAL. */
 typedef enum vmon_refresh {
 	VMON_REFRESH_CMDLINE,	/* cmdline, argc, argv and exe */
 	VMON_REFRESH_WCHAN,	/* wchan */
@@ -770,6 +790,10 @@ typedef enum vmon_field_type {
 	VMON_FIELD_CHAR,	/* char */
 	VMON_FIELD_STR,		/* vmon_char_array_t */
 	VMON_FIELD_ARGV,	/* char **, NULL-terminated */
+	VMON_FIELD_ULONG,	/* unsigned long */
+	VMON_FIELD_STRZ,	/* vmon_char_array_t whose len counts a
+				 * terminating NUL (comm): the value is the
+				 * first len - 1 bytes */
 } vmon_field_type_t;
 
 typedef struct vmon_field {

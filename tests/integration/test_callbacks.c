@@ -227,8 +227,8 @@ static void run(vmon_t *v, struct tree *t, vmon_flags_t flags, vmon_proc_t **np,
 	ASSERT(vmon_proc_monitor(v, t->c1, 0, order_cb, &g) == *nc1);
 	ASSERT(vmon_proc_monitor(v, t->c2, 0, order_cb, &g) == *nc2);
 	ASSERT(vmon_proc_monitor(v, t->g, 0, order_cb, &g) == *ng);
-	/* 4 processes, 4 main threads */
-	ASSERT_EQ(g.ctors, 8);
+	/* 4 single-threaded processes: no thread nodes, as in the original */
+	ASSERT_EQ(g.ctors, 4);
 	for (int i = 0; i < 3; i++) {
 		g.log_nr = 0;
 		ASSERT(vmon_sample(v));
@@ -236,14 +236,14 @@ static void run(vmon_t *v, struct tree *t, vmon_flags_t flags, vmon_proc_t **np,
 		ASSERT_EQ(g.sample_cb_gen, v->generation);
 		ASSERT_EQ(g.log_nr, 4);	/* each callback once */
 	}
-	ASSERT_EQ(g.ctors, 8);
+	ASSERT_EQ(g.ctors, 4);
 	ASSERT_EQ(g.dtors, 0);
 }
 
 static void finish(vmon_t *v, struct tree *t)
 {
 	vmon_destroy(v);
-	ASSERT_EQ(g.dtors, 8);
+	ASSERT_EQ(g.dtors, 4);
 	ASSERT_EQ(g.live_nr, 0);
 	tree_end(t);
 }
@@ -336,14 +336,14 @@ TEST(callbacks_removed_with_unmonitor)
 	/* the root's last reference frees it and C2; C1, still the caller's,
 	 * becomes top-level with its followed child G */
 	vmon_proc_unmonitor(&v, np, order_cb, &g);
-	ASSERT_EQ(g.dtors, 4);	/* P, C2 and their main threads */
+	ASSERT_EQ(g.dtors, 2);	/* P and C2 */
 	ASSERT(nc1->parent == NULL && ng->parent == nc1);
 	g.log_nr = 0;
 	ASSERT(vmon_sample(&v));
 	ASSERT_EQ(g.log_nr, 1);
 	ASSERT_EQ(g.log[0], t.c1);
 	vmon_proc_unmonitor(&v, nc1, order_cb, &g);
-	ASSERT_EQ(g.dtors, 8);
+	ASSERT_EQ(g.dtors, 4);
 	ASSERT(vmon_sample(&v));
 	ASSERT_EQ(g.log_nr, 1);
 	finish(&v, &t);

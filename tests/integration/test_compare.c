@@ -298,8 +298,11 @@ static void compare_companions(const vmon_proc_stat_t *st, pid_t pid, enum who w
 
 	comm = read_proc(pid, "comm", &len);
 	ASSERT(comm && len > 0 && comm[len - 1] == '\n');
-	ASSERT_EQ(st->comm.len, len - 1);
+	/* as the original: len is comm's length with its newline, which the
+	 * store holds as a NUL */
+	ASSERT_EQ(st->comm.len, len);
 	ASSERT(!memcmp(st->comm.array, comm, len - 1));
+	ASSERT_EQ(st->comm.array[len - 1], '\0');
 	ASSERT(t_stat_field(pid, 0, 2, field, sizeof(field)));
 	ASSERT_STREQ(st->comm.array, field);
 	free(comm);

@@ -83,7 +83,7 @@ TEST(compare_spoofing_comm)
 		const vmon_proc_stat_t *st = nodes[i]->stores[VMON_STORE_PROC_STAT];
 		char state[16], ppid[16];
 
-		ASSERT_EQ(st->comm.len, strlen(names[i]));
+		ASSERT_EQ(st->comm.len, strlen(names[i]) + 1);	/* its NUL counted */
 		ASSERT_MSG(!memcmp(st->comm.array, names[i], st->comm.len),
 			   "comm \"%s\" read as \"%s\"", names[i], st->comm.array);
 		status_value(pids[i], "State", state, sizeof(state));

@@ -138,6 +138,8 @@ TEST(errors_zombie_child)
 	vm = n->stores[VMON_STORE_PROC_VM];
 	ASSERT(st->cmdline.len > 0 && st->argc > 0);
 	ASSERT(vm->size_pages > 0 && vm->resident_pages > 0);
+	size_t cmdline_len = st->cmdline.len;
+	int argc = st->argc;
 
 	/* it dies and stays unreaped: a zombie */
 	kill(z, SIGKILL);
@@ -153,10 +155,14 @@ TEST(errors_zombie_child)
 	ASSERT_EQ(vm->data_pages, 0);
 	ASSERT_EQ(st->vsize, 0);
 	ASSERT_EQ(st->rss, 0);
-	ASSERT_EQ(st->cmdline.len, 0);
-	ASSERT_EQ(st->argc, 0);
-	ASSERT(st->argv && st->argv[0] == NULL);
-	ASSERT(BITTEST(st->changed, VMON_PROC_STAT_CMDLINE));
+	/* its cmdline reads empty now; the last one read stays, as in the
+	 * original libvmon, so the exited process still shows what it ran */
+	ASSERT_EQ(st->cmdline.len, cmdline_len);
+	ASSERT_EQ(st->argc, argc);
+	ASSERT(st->argv && st->argv[argc] == NULL && st->argv[0] == st->cmdline.array);
+	ASSERT(!BITTEST(st->changed, VMON_PROC_STAT_CMDLINE));
+	ASSERT(!BITTEST(st->changed, VMON_PROC_STAT_ARGV));
+	ASSERT(!vmon_field_unavailable(info, st, VMON_PROC_STAT_CMDLINE));
 	ASSERT(vmon_field_unavailable(info, st, VMON_PROC_STAT_EXE));
 	ASSERT_EQ(st->ppid, getpid());
 

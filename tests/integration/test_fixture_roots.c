@@ -279,7 +279,7 @@ TEST(fixture_comm_with_paren_space_paren)
 	vmon_proc_vm_t *vm = p->stores[VMON_STORE_PROC_VM];
 	vmon_proc_io_t *io = p->stores[VMON_STORE_PROC_IO];
 
-	ASSERT_EQ(st->comm.len, 3);
+	ASSERT_EQ(st->comm.len, 4);	/* its NUL counted */
 	ASSERT_STREQ(st->comm.array, ") (");
 	ASSERT_EQ(st->pid, 100);
 	ASSERT_EQ(st->state, 'S');
@@ -308,7 +308,8 @@ TEST(fixture_comm_with_paren_space_paren)
 	ASSERT_EQ(p->unavailable, 0);
 	ASSERT(!any_bit(st->unavailable, VMON_PROC_STAT_NR));
 	ASSERT_EQ(p->activity, PROC_WANTS);
-	ASSERT(p->is_new);
+	/* monitored by the caller: new only during its first sample */
+	ASSERT(!p->is_new);
 	/* a second sample of unchanged files changes nothing */
 	ASSERT(vmon_sample(&v));
 	ASSERT(!p->is_new);

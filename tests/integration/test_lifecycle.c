@@ -169,9 +169,9 @@ TEST(lifecycle_unmonitor_frees_followed_subtree)
 	nc = t_child_node(np, c);
 	nd = t_child_node(np, d);
 	ASSERT(nc && nd);
-	/* p, c, d; p's two threads, c's and d's main threads */
+	/* p, c, d; p's two threads (c and d have one each: no thread nodes) */
 	ASSERT_EQ(ctor_procs, 3);
-	ASSERT_EQ(ctor_threads, 4);
+	ASSERT_EQ(ctor_threads, 2);
 	ASSERT_EQ(nc->refcnt, 1);
 
 	/* the caller also monitors a followed child: the same node */
@@ -187,12 +187,12 @@ TEST(lifecycle_unmonitor_frees_followed_subtree)
 	ASSERT_EQ(dtors_of(p), 1);
 	ASSERT_EQ(dtors_of(c), 1);
 	ASSERT_EQ(dtors_of(d), 0);
-	ASSERT_EQ(dtor_threads, 3);	/* p's two, c's one */
+	ASSERT_EQ(dtor_threads, 2);	/* p's two */
 	ASSERT_EQ(t_top_nr(&v), 1);
 	ASSERT(t_top_node(&v, d) == nd);
 	ASSERT(nd->parent == NULL);
 	ASSERT_EQ(nd->refcnt, 1);
-	ASSERT(!list_empty(&nd->threads));
+	ASSERT(list_empty(&nd->threads));	/* single-threaded */
 	ASSERT(vmon_sample(&v));
 	ASSERT(v.processes_changed);
 	ASSERT(!nd->is_stale);
@@ -202,7 +202,7 @@ TEST(lifecycle_unmonitor_frees_followed_subtree)
 
 	vmon_proc_unmonitor(&v, nd, NULL, NULL);
 	ASSERT_EQ(dtors_of(d), 1);
-	ASSERT_EQ(dtor_threads, 4);
+	ASSERT_EQ(dtor_threads, 2);
 	ASSERT(list_empty(&v.processes));
 	vmon_destroy(&v);
 	ASSERT_EQ(dtor_procs, ctor_procs);

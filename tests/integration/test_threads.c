@@ -281,6 +281,8 @@ static void run_thread_lifecycle(vmon_proc_wants_t wants)
 	check_threads_match_task(&v, proc);
 	ASSERT_EQ(tseen[tslot(tid3)].dtor, 1);
 	ASSERT(t_thread_node(proc, tid3) == NULL);
+	ASSERT(proc->threads_changed);	/* its row went (as the original flagged it) */
+	check_threads_match_task(&v, proc);
 	ASSERT(!proc->threads_changed);
 	ASSERT_EQ(((vmon_proc_follow_threads_t *)proc->stores[VMON_STORE_PROC_FOLLOW_THREADS])->threads_nr, 3);
 
@@ -364,7 +366,7 @@ TEST(threads_stat_per_task)
 		ASSERT(comm && len > 0);
 		comm[len - 1] = '\0';	/* the newline */
 		ASSERT_STREQ(st->comm.array, comm);
-		ASSERT_EQ(st->comm.len, len - 1);
+		ASSERT_EQ(st->comm.len, len);	/* the newline's place, as a NUL */
 		free(comm);
 	}
 	for (int i = 0; i < 3; i++) {

@@ -125,8 +125,13 @@ static void sys_unavailable(vmon_t *v)
 	vmon_sys_stat_t *st = v->stores[VMON_STORE_SYS_STAT];
 	vmon_sys_vm_t *vm = v->stores[VMON_STORE_SYS_VM];
 
+	/* boottime is read from a clock, not from the file */
+	static const int clock_fields[] = { VMON_SYS_STAT_BOOTTIME };
+
 	if (st) {
-		all_unavailable(st->unavailable, VMON_SYS_STAT_NR, 0, "/proc/stat", NULL, 0);
+		all_unavailable(st->unavailable, VMON_SYS_STAT_NR, 0, "/proc/stat", clock_fields,
+				1);
+		ASSERT(!BITTEST(st->unavailable, VMON_SYS_STAT_BOOTTIME) && st->boottime);
 		for (int i = 0; i < st->cpus_nr; i++) {
 			ASSERT_MSG(!st->cpus[i].online, "cpu%d shown online after every read failed",
 				   i);

@@ -146,52 +146,54 @@ struct expect {
 
 #define EXPECT(_m, _sym, _src, _type) \
 	{ VMON_ ## _sym, #_m, #_src, _type, offsetof(EXPECT_T, _m), sizeof(((EXPECT_T *)0)->_m) },
-/* each table's _end.def undefines the vmon_datum_* macros: define again
+/* each table's _end.def undefines the vmon_row_* macros: define again
  * the kinds the next table uses */
-#define vmon_datum_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
-#define vmon_datum_ll(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_LL)
-#define vmon_datum_int(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_INT)
-#define vmon_datum_char(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_CHAR)
-#define vmon_datum_str(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_STR)
-#define vmon_datum_argv(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ARGV)
+#define vmon_row_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
+#define vmon_row_ll(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_LL)
+#define vmon_row_int(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_INT)
+#define vmon_row_char(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_CHAR)
+#define vmon_row_str(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_STR)
+#define vmon_row_strz(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_STRZ)
+#define vmon_row_argv(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ARGV)
 #define EXPECT_T vmon_proc_stat_t
 static const struct expect proc_stat_expect[] = {
 #include "vmon/defs/proc_stat.def"
 };
 #undef EXPECT_T
-#define vmon_datum_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
+#define vmon_row_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
 #define EXPECT_T vmon_proc_vm_t
 static const struct expect proc_vm_expect[] = {
 #include "vmon/defs/proc_vm.def"
 };
 #undef EXPECT_T
-#define vmon_datum_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
+#define vmon_row_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
 #define EXPECT_T vmon_proc_io_t
 static const struct expect proc_io_expect[] = {
 #include "vmon/defs/proc_io.def"
 };
 #undef EXPECT_T
-#define vmon_datum_int(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_INT)
-#define vmon_datum_str(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_STR)
-#define vmon_datum_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
+#define vmon_row_int(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_INT)
+#define vmon_row_str(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_STR)
+#define vmon_row_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
 #define EXPECT_T vmon_proc_fd_t
 static const struct expect proc_files_expect[] = {
 #include "vmon/defs/proc_files.def"
 };
 #undef EXPECT_T
-#define vmon_datum_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
+#define vmon_row_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
 #define EXPECT_T vmon_sys_stat_t
 static const struct expect sys_stat_expect[] = {
 #include "vmon/defs/sys_stat.def"
 };
 #undef EXPECT_T
-#define vmon_datum_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
+#define vmon_row_ulong(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULONG)
+#define vmon_row_ulong_aka(m, aka, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULONG)
 #define EXPECT_T vmon_sys_vm_t
 static const struct expect sys_vm_expect[] = {
 #include "vmon/defs/sys_vm.def"
 };
 #undef EXPECT_T
-#define vmon_datum_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
+#define vmon_row_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
 #define EXPECT_T vmon_sys_cpu_t
 static const struct expect sys_cpu_expect[] = {
 #include "vmon/defs/sys_cpu.def"
@@ -263,7 +265,8 @@ TEST(misc_reflection_by_name)
 	ASSERT_STREQ(ps->fields[VMON_PROC_STAT_UTIME].source, "14");
 	ASSERT_STREQ(ps->fields[VMON_PROC_STAT_UTIME].name, "utime");
 	ASSERT(ps->fields[VMON_PROC_STAT_UTIME].type == VMON_FIELD_ULL);
-	ASSERT(ps->fields[VMON_PROC_STAT_COMM].type == VMON_FIELD_STR);
+	ASSERT(ps->fields[VMON_PROC_STAT_COMM].type == VMON_FIELD_STRZ);
+	ASSERT(ps->fields[VMON_PROC_STAT_CMDLINE].type == VMON_FIELD_STR);
 	ASSERT(ps->fields[VMON_PROC_STAT_ARGV].type == VMON_FIELD_ARGV);
 	ASSERT(ps->fields[VMON_PROC_STAT_STATE].type == VMON_FIELD_CHAR);
 	ASSERT(ps->fields[VMON_PROC_STAT_PID].type == VMON_FIELD_INT);
@@ -273,6 +276,14 @@ TEST(misc_reflection_by_name)
 	ASSERT_STREQ(vm->fields[VMON_SYS_VM_ANON_ACTIVE_KB].source, "Active(anon)");
 	ASSERT_STREQ(io->fields[VMON_PROC_IO_RCHARS].source, "rchar");
 	ASSERT_STREQ(ss->fields[VMON_SYS_STAT_BOOT_TIME].source, "btime");
+	ASSERT_STREQ(ss->fields[VMON_SYS_STAT_BOOTTIME].source, "CLOCK_BOOTTIME");
+	ASSERT_EQ(ss->fields[VMON_SYS_STAT_BOOTTIME].offset, offsetof(vmon_sys_stat_t, boottime));
+	/* meminfo is unsigned long, as the original's; Committed_AS has both
+	 * spellings, reflected under the right one */
+	ASSERT(vm->fields[VMON_SYS_VM_TOTAL_KB].type == VMON_FIELD_ULONG);
+	ASSERT_STREQ(vm->fields[VMON_SYS_VM_COMMITTED_AS_KB].name, "committed_as_kb");
+	ASSERT_EQ(vm->fields[VMON_SYS_VM_COMMITTED_AS_KB].offset,
+		  offsetof(vmon_sys_vm_t, commited_as_kb));
 	ASSERT_EQ(ss->fields[VMON_SYS_STAT_CTXT].offset, offsetof(vmon_sys_stat_t, ctxt));
 	/* the stores without fields, and the want names */
 #define vmon_want(_sym, _name, _func) \
@@ -347,8 +358,8 @@ TEST(misc_field_format)
 	st.cutime = LLONG_MIN;
 	st.pid = -42;
 	st.state = 'R';
-	ASSERT_EQ(vmon__chars_set(&st.comm, comm, sizeof(comm) - 1, st.changed,
-				  VMON_PROC_STAT_COMM), 0);
+	ASSERT_EQ(vmon__chars_setz(&st.comm, comm, sizeof(comm) - 1, st.changed,
+				   VMON_PROC_STAT_COMM), 0);
 	ASSERT_EQ(vmon__parse_cmdline(&st, "ls\0-l\0/tmp dir\0", 15), 0);
 	check_format(info, &st, VMON_PROC_STAT_RSSLIM, "18446744073709551615");
 	check_format(info, &st, VMON_PROC_STAT_CUTIME, "-9223372036854775808");
@@ -367,4 +378,11 @@ TEST(misc_field_format)
 	ASSERT_EQ(vmon__parse_cmdline(&st, "", 0), 0);
 	check_format(info, &st, VMON_PROC_STAT_ARGV, "");
 	vmon__proc_stat_free(&st);
+	/* the original's unsigned long meminfo members */
+	vmon_sys_vm_t vm = { 0 };
+
+	vm.total_kb = ULONG_MAX;
+	check_format(&vmon__sys_vm_info, &vm, VMON_SYS_VM_TOTAL_KB, "18446744073709551615");
+	vm.commited_as_kb = 7;
+	check_format(&vmon__sys_vm_info, &vm, VMON_SYS_VM_COMMITTED_AS_KB, "7");
 }

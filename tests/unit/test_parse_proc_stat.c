@@ -111,7 +111,7 @@ static void check_comm(const char *comm, size_t len)
 	size_t n = stat_line(buf, sizeof(buf), comm, len, 52);
 
 	ASSERT_EQ(vmon__parse_proc_stat(&st, buf, n), 0);
-	ASSERT_EQ(st.comm.len, len);
+	ASSERT_EQ(st.comm.len, len + 1);	/* the NUL counted, as the original */
 	ASSERT(st.comm.array);
 	ASSERT(!memcmp(st.comm.array, comm, len));
 	ASSERT_EQ(st.comm.array[len], '\0');
@@ -239,7 +239,7 @@ TEST(parse_stat_not_a_stat_line)
 	}
 	/* only "(x)": comm is there, nothing after it */
 	ASSERT_EQ(vmon__parse_proc_stat(&st, "1234 (x)", 8), 0);
-	ASSERT_EQ(st.comm.len, 1);
+	ASSERT_EQ(st.comm.len, 2);
 	ASSERT_EQ(st.pid, PID);
 	check_fields(&st, 2);
 	vmon__proc_stat_free(&st);
@@ -329,7 +329,7 @@ TEST(parse_stat_bad_pid_and_state)
 	ASSERT(BITTEST(st.unavailable, VMON_PROC_STAT_PID));
 	ASSERT(BITTEST(st.unavailable, VMON_PROC_STAT_STATE));
 	ASSERT_EQ(st.ppid, 1);
-	ASSERT_EQ(st.comm.len, 3);
+	ASSERT_EQ(st.comm.len, 4);
 	vmon__proc_stat_free(&st);
 }
 

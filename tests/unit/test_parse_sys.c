@@ -93,6 +93,9 @@ TEST(parse_sys_stat_every_line)
 	ASSERT_EQ(st.softirq_sched, 8);
 	ASSERT_EQ(st.softirq_hrtimer, 9);
 	ASSERT_EQ(st.softirq_rcu, 10);
+	/* every field but boottime, which the sampler reads from a clock */
+	ASSERT(BITTEST(st.unavailable, VMON_SYS_STAT_BOOTTIME));
+	BITCLEAR(st.unavailable, VMON_SYS_STAT_BOOTTIME);
 	ASSERT(!vmon__bits_any(st.unavailable, VMON_SYS_STAT_NR));
 	ASSERT_EQ(st.cpus_nr, 2);
 	ASSERT(st.cpus[0].online && st.cpus[1].online);

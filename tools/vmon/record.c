@@ -23,11 +23,22 @@ static const vmon_proc_store_t recorded[] = {
 };
 #define NRECORDED ((int)(sizeof(recorded) / sizeof(*recorded)))
 
+/* the record's value types: a comm (its NUL counted in C) is a string
+ * like any other, an unsigned long a number like an unsigned long long */
 static const char *type_name(vmon_field_type_t t)
 {
-	static const char *names[] = { "ull", "ll", "int", "char", "str", "argv" };
+	static const char *names[] = {
+		[VMON_FIELD_ULL] = "ull", [VMON_FIELD_LL] = "ll", [VMON_FIELD_INT] = "int",
+		[VMON_FIELD_CHAR] = "char", [VMON_FIELD_STR] = "str", [VMON_FIELD_ARGV] = "argv",
+		[VMON_FIELD_ULONG] = "ull", [VMON_FIELD_STRZ] = "str",
+	};
 
 	return (unsigned)t < sizeof(names) / sizeof(*names) ? names[t] : "?";
+}
+
+static bool is_text(vmon_field_type_t t)
+{
+	return t == VMON_FIELD_STR || t == VMON_FIELD_STRZ || t == VMON_FIELD_CHAR;
 }
 
 /* "store":{"field":{"label":...,"type":...,"desc":...},...} */
@@ -131,7 +142,7 @@ static void put_field(struct sbuf *b, const vmon_store_info_t *info, const void 
 		buf = xmalloc(n + 1);
 		vmon_field_format(info, store, sym, buf, n + 1);
 	}
-	if (f->type == VMON_FIELD_STR || f->type == VMON_FIELD_CHAR)
+	if (is_text(f->type))
 		json_string(b, n < 0 ? "" : buf);
 	else
 		sb_puts(b, n < 0 ? "0" : buf);

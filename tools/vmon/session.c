@@ -133,6 +133,11 @@ static int init_vmon(struct session *s)
 		warnx_("cannot read /proc: %s", strerror(errno));
 		return 0;
 	}
+	/* the cheap refresh: cmdline and exe are read again on every exec,
+	 * which is what the chart and the record show; wchan, which vmon
+	 * shows nowhere, every 32 samples */
+	vmon_set_refresh(&s->vmon, VMON_REFRESH_CMDLINE, 32);
+	vmon_set_refresh(&s->vmon, VMON_REFRESH_WCHAN, 32);
 	observe_init(s);
 	model_init(&s->m, s->vmon.ticks_per_sec, sysconf(_SC_PAGESIZE), (int)s->vmon.num_cpus);
 	s->m.hz = s->hz;
