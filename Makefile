@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # libvmon - one GNU Makefile, no configure step.
 #
@@ -45,7 +45,7 @@ TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -Wno-missing-prototypes $(CFLAGS
 	-Iinclude -Isrc -Itests -DVMON_TESTING
 
 .PHONY: all clean install check check-build check-suite check-asan check-valgrind \
-	check-clang check-symbols check-install examples
+	check-clang check-symbols check-install check-licences examples
 .DELETE_ON_ERROR:
 
 all: $(B)/libvmon.a $(B)/libvmon.so examples
@@ -101,7 +101,8 @@ $(B)/vmon-tests: $(TEST_OBJ) $(B)/libvmon-test.a
 
 # The stages of `make check`; fragments in mk/*.mk (one per subsystem: the
 # tool, the fuzzers, the benchmark...) add their own rules and stages.
-CHECKS := check-suite check-asan check-valgrind check-clang check-symbols check-install
+CHECKS := check-suite check-asan check-valgrind check-clang check-symbols check-install \
+	  check-licences
 -include $(sort $(wildcard mk/*.mk))
 
 check: $(CHECKS)
@@ -129,6 +130,9 @@ check-symbols: $(B)/libvmon.so
 
 check-install: all
 	tests/check-install.sh $(B)
+
+check-licences:
+	tests/check-licences.sh
 
 # ---- install ----
 

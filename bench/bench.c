@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench.c - the measurement every C harness shares (see bench.h): CPU and
  * wall time over the measured samples, heap, descriptors and slab memory

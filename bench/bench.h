@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench.h - what every C harness of the benchmark measures, the same way:
  * CPU time of the harness (getrusage, user + system) and wall time over the

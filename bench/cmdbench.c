@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmdbench.c - the whole-command references of performance.md (ps, top -b
  * -n 1): runs a command as one "sample", warm-up runs first, and measures

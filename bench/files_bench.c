@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * files_bench.c - what VMON_WANT_PROC_FILES costs per descriptor
  * (performance.md: "a sample costs O(total fds), measured on 500 x 100

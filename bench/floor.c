@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * floor.c - the floor of performance.md: the least work through procfs
  * that yields stat, statm and io of every process each sample.  It opens

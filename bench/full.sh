@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # bench/full.sh - every run behind the tables of bench/README.md, one after
 # the other, each a bench/run.sh of its own (its ratios are taken within

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libproc2.c - the libproc2 reference of performance.md (procps-ng 4, the
  * library under ps and top; Debian libproc2-dev): procps_pids_new() with

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * naive.c - the naive reference of performance.md: what almost every tool
  * does.  Every sample it re-scans /proc with getdents64 (as the floor does)

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * proc_scan.c - /proc scan and minimal parsers shared by the floor and the
  * naive harness (see proc_scan.h).  The parsers are deliberately the least

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * proc_scan.h - the parts the floor and naive harnesses share, so that the
  * two differ only in how they get the bytes (held descriptor + pread, or

@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # bench/profile.sh - where libvmon's time goes, next to the floor's, on N
 # idle processes (default 1000): the target configuration (vmon_bench -m

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # psutil_bench.py - the psutil reference of performance.md (Debian
 # python3-psutil): every sample, psutil.process_iter(attrs=[pid, cpu_times,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # bench/run.sh - the benchmark of performance.md: N idle processes, every
 # harness run interleaved (A B C ... A B C ...) for ROUNDS rounds, the

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * spawn.c - the benchmark's workload: N idle processes (optionally with T
  * threads and F extra descriptors each), so that every harness measures the

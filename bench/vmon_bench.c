@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * vmon_bench.c - the libvmon harness: the configurations performance.md
  * sets targets for, measured like the references (bench.h) so that

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: MIT */
 /*
  * follow.c - run a command (or watch a running process) and print every
  * process and thread of its tree as it is born and as it exits, as libvmon

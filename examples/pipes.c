@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: MIT */
 /*
  * pipes.c - run a command (or watch a running process) and print the
  * graph of pipes and sockets its process tree holds, as libvmon sees it:

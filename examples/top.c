@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: MIT */
 /*
  * top.c - a small top(1): every interval, the CPU and memory of the system
  * and the processes using the most CPU.

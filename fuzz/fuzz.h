@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz.h - what the fuzz targets (fuzz/fuzz_<store>.c) share: the
  * libFuzzer entry point's prototype and FUZZ_CHECK(), which aborts with a

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_children.c - libFuzzer target for vmon__parse_pids(), the parser of
  * /proc/PID/task/TID/children lists.  Differential: its pids must be

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_cmdline.c - libFuzzer target for vmon__parse_cmdline(), which keeps
  * the raw /proc/PID/cmdline bytes and splits them into argv (titles

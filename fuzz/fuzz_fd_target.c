@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_fd_target.c - libFuzzer target for the descriptor link targets of
  * /proc/PID/fd/N: vmon__fobject_parse_target() (pure) and the shared

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_net_inet.c - libFuzzer target for vmon__parse_net_inet(), the
  * parser of /proc/net/{tcp,tcp6,udp,udp6} (columns found by the header's

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_net_unix.c - libFuzzer target for vmon__parse_net_unix(), the
  * parser of /proc/net/unix (a path is the rest of its line), and for

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_proc_cgroup.c - libFuzzer target for vmon__parse_proc_cgroup(), the
  * /proc/PID/cgroup parser and its container and unit hints (paths any

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_proc_io.c - libFuzzer target for vmon__parse_proc_io(), the
  * /proc/PID/io parser (keyed lines, like meminfo).

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_proc_ns.c - libFuzzer target for vmon__parse_proc_ns(), the parser
  * of the /proc/PID/ns link targets ("TYPE:[INODE]" lines).

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_proc_oom.c - libFuzzer target for vmon__parse_proc_oom(), the
  * parser of oom_score and oom_score_adj (one number per line).

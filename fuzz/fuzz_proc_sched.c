@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_proc_sched.c - libFuzzer target for vmon__parse_proc_sched() and
  * vmon__parse_proc_sched_stat(): the input is read as a schedstat line

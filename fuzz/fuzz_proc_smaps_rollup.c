@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_proc_smaps_rollup.c - libFuzzer target for
  * vmon__parse_proc_smaps_rollup() (keyed lines, and USS derived from

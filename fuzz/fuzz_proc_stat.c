@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_proc_stat.c - libFuzzer target for vmon__parse_proc_stat(), the
  * /proc/PID/stat parser, whose comm field any user chooses (names such as

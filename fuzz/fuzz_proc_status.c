@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_proc_status.c - libFuzzer target for vmon__parse_proc_status(), the
  * /proc/PID/status parser (keys in any order, several values per key,

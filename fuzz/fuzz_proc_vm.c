@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_proc_vm.c - libFuzzer target for vmon__parse_proc_vm(), the
  * /proc/PID/statm parser (seven columns in pages; fewer columns leave

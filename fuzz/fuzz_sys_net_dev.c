@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_sys_net_dev.c - libFuzzer target for vmon__parse_sys_net_dev(), the
  * /proc/net/dev parser (a row per interface name after a colon).  Checks

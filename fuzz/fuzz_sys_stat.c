@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_sys_stat.c - libFuzzer target for vmon__parse_sys_stat(), the
  * /proc/stat parser (what lxcfs, OpenVZ and CPU hotplug make of that file,

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_sys_uptime.c - libFuzzer target for vmon__parse_sys_uptime(), the
  * /proc/uptime parser.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * replay.c - run a fuzz target over stored inputs without libFuzzer, in
  * the manner of SQLite's fuzzcheck and compiler-rt's

@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # fuzz/seed-corpus-wants.sh - (re)write the seed inputs of the targets of
 # the 0.2 wants (status, smaps_rollup, cgroup, ns, oom, sched, loadavg,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # fuzz/seed-corpus.sh - (re)write the seed inputs of fuzz/corpus/<target>/
 # from three sources: captures of this machine's /proc (capture-*), the

@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # mk/bench.mk - the benchmark suite of bench/ (performance.md): the
 # workload spawner, the floor and naive programs, the libproc2, ps/top and

@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # mk/compat.mk - the check-compat stage of `make check`: every name of the
 # original libvmon's headers, and programs written the way its programs use

@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # mk/files.mk - the open files and sockets subsystem (VMON_WANT_PROC_FILES,
 # VMON_WANT_SYS_SOCKETS): its churn test and its cost measurement.

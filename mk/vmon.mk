@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # mk/vmon.mk - the vmon tool (tools/vmon/*.c), built on the installed
 # public header only (-Iinclude, never -Isrc) and libvmon.a, with libpng

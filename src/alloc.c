@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * alloc.c - the library's allocator wrappers.  They exist so that a test
  * build can fail the Nth allocation (vmon__fault(VMON__FAULT_ALLOC)) and

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check.c - vmon__check(), the whole-instance invariant checker (SQLite's
  * assert_pager_state() for libvmon).  It walks the tree, the pid hashes,

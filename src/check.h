@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check.h - what the invariant checkers (check.c, check_wants.c) share:
  * the report of a violation and the check of character data.

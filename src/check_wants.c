@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check_wants.c - the invariants of the 0.2 stores, for vmon__check()
  * (check.c): what must hold of a status, cgroup, smaps_rollup, vmstat,

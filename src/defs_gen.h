@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * defs_gen.h - the library's private expansion of .def rows: each row
  * becomes the vmon_field_t describing it.  Include this, with

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * dump.c - vmon_dump_procs(): the monitored tree as text, one node per
  * line, stable enough to diff.  The format (documented in libvmon(3)):

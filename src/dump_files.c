@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * dump_files.c - the VMON_DUMP_FILES part of vmon_dump_procs_ex(): each
  * process's descriptors under its line, and after the tree the shared

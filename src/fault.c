@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fault.c - fault injection for test builds (VMON_TESTING), in the manner
  * of SQLite's test_malloc.c: a test arms a countdown per site; when it

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fault.h - the test builds' fault plans (VMON_TESTING only).  A plan arms
  * one site (allocation, open, read, readlink, readdir): the countdown-th

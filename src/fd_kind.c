@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fd_kind.c - what a descriptor of /proc/PID/fd refers to: its kind
  * (regular file, directory, device, named pipe, pipe, socket, anon inode,

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fields.c - the reflection tables: for every store, one vmon_field_t per
  * .def row (name, label, description, source, type, offset, symbol),

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fobject.c - the kernel objects that monitored processes hold through
  * their descriptors and that several processes can share: pipes

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * follow_children.c - VMON_WANT_PROC_FOLLOW_CHILDREN: keep the process's
  * children list equal to the union of /proc/PID/task/TID/children over

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * follow_threads.c - VMON_WANT_PROC_FOLLOW_THREADS: keep the process's
  * threads list equal to /proc/PID/task.  Every task, the main thread

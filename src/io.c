@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * io.c - every system call the samplers make on /proc goes through here:
  * openat() relative to a directory descriptor, pread() at offset 0 of a

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * node_sample.c - sampling one node: its wanted stores, in want order, and
  * the task list its follow samplers share.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * parse.c - the parsing primitives every store's parser is made of.  They
  * are pure functions of bytes: no descriptors, no global state, so the

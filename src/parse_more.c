@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * parse_more.c - parsing primitives the 0.2 stores add to parse.c's: a
  * lookup of fields by key for the files whose lines carry several values

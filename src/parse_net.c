@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * parse_net.c - the pure parsers of VMON_WANT_SYS_SOCKETS: the socket
  * tables /proc/net/{tcp,tcp6,udp,udp6} and /proc/net/unix, and the answer

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pidhash.c - nodes by pid, in O(1) amortised: chained buckets (the
  * vmon_proc_t.bucket member) that double when the table holds as many

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * proc_all.c - VMON_FLAG_PROC_ALL: keep the top-level list equal to the
  * numeric entries of the proc root.  Each sample lists the root once

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * proc_array.c - VMON_FLAG_PROC_ARRAY: a flat array of every monitored
  * node, for top-like callers.  A node keeps its slot for life

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * proc_extras.c - vmon_proc_read_extras(): /proc/PID/environ and the cwd
  * and root links, read once when the caller asks, never sampled at rate.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * proc_monitor.c - vmon_proc_monitor() and vmon_proc_unmonitor(): the
  * caller's references on top-level nodes and their sample callbacks, one

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rates_proc.c - vmon_proc_rates_update(): CPU percent, faults and I/O
  * bytes per second of a node, from its stores at two consecutive samples.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rates_sys.c - vmon_sys_rates_update(): CPU states in percent (the whole
  * machine and each CPU), context switches, forks and interrupts per second

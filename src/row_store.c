@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * row_store.c - the system stores that are one set of named rows, a row
  * per line of their file (diskstats: devices, net/dev: interfaces): the

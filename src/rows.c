@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rows.c - sets of rows found by name: the devices of /proc/diskstats, the
  * interfaces of /proc/net/dev and the keys of /proc/vmstat.  Devices and

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_file.c - the common shape of a store filled from one file the
  * kernel generates whole (/proc/stat, meminfo, statm, io): read it with one

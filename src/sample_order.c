@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_order.c - the three orders in which vmon_sample() visits nodes
  * (libvmon(3), "Order of sampling and callbacks"):

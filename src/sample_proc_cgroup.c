@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_proc_cgroup.c - VMON_WANT_PROC_CGROUP: /proc/PID/cgroup
  * (cgroups(7)), one "hierarchy-ID:controllers:path" line per hierarchy.

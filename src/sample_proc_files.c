@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_proc_files.c - VMON_WANT_PROC_FILES: the open descriptors of a
  * process, from /proc/PID/fd.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_proc_io.c - VMON_WANT_PROC_IO: /proc/PID/io (proc_pid_io(5)),
  * parsed by key.  Reading another user's io needs ptrace read access, so

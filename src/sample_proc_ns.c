@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_proc_ns.c - VMON_WANT_PROC_NS: the namespaces of a task, from the
  * links /proc/PID/ns/NAME (namespaces(7)), whose targets read

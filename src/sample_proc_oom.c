@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_proc_oom.c - VMON_WANT_PROC_OOM: /proc/PID/oom_score and
  * /proc/PID/oom_score_adj (proc_pid_oom_score(5)), one number each.  Both

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_proc_sched.c - VMON_WANT_PROC_SCHED: /proc/PID/schedstat (three
  * numbers: time on a CPU and waiting on a run queue, in ns, and timeslices;

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_proc_smaps_rollup.c - VMON_WANT_PROC_SMAPS_ROLLUP:
  * /proc/PID/smaps_rollup (4.14+), parsed by key: proportional (PSS) and

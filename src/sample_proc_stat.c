@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_proc_stat.c - VMON_WANT_PROC_STAT: /proc/PID/stat
  * (proc_pid_stat(5)) and its companions cmdline, exe and wchan.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_proc_status.c - VMON_WANT_PROC_STATUS: /proc/PID/status
  * (proc_pid_status(5)), parsed by key: credentials, peak and split memory,

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_proc_vm.c - VMON_WANT_PROC_VM: /proc/PID/statm (proc_pid_statm(5)):
  * seven numbers in pages: size resident shared text lib data dt, of which

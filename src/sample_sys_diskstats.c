@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_sys_diskstats.c - VMON_WANT_SYS_DISKSTATS: /proc/diskstats
  * (Documentation/admin-guide/iostats.rst), one line per block device:

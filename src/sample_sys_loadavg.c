@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_sys_loadavg.c - VMON_WANT_SYS_LOADAVG: /proc/loadavg
  * (proc_loadavg(5)), "0.22 0.75 0.84 1/85 7399": the 1, 5 and 15 minute

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_sys_net_dev.c - VMON_WANT_SYS_NET_DEV: /proc/net/dev, one line
  * per network interface after two header lines:

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_sys_pressure.c - VMON_WANT_SYS_PRESSURE_CPU, _MEMORY and _IO:
  * /proc/pressure/{cpu,memory,io}, pressure stall information (4.20+,

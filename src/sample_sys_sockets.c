@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_sys_sockets.c - VMON_WANT_SYS_SOCKETS: every TCP, UDP and UNIX
  * socket of the network namespace the library reads, and the join of the

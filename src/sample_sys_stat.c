@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_sys_stat.c - VMON_WANT_SYS_STAT: /proc/stat (proc_stat(5)).
  *

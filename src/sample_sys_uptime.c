@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_sys_uptime.c - VMON_WANT_SYS_UPTIME: /proc/uptime
  * (proc_uptime(5)), "2348.36 3526.93": seconds since boot and idle seconds

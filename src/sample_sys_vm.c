@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_sys_vm.c - VMON_WANT_SYS_VM: /proc/meminfo (proc_meminfo(5)),
  * parsed by key through the source column of sys_vm.def: a kernel that adds,

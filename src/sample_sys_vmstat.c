@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_sys_vmstat.c - VMON_WANT_SYS_VMSTAT: /proc/vmstat, "key value"
  * lines.  Every key the kernel prints is kept by name in vmstat->keys[]

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * vmon.c - an instance's life: vmon_init(), vmon_sample() and
  * vmon_destroy().  This file only orchestrates; the tree lives in

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * want_common.c - what the 0.2 samplers share: the per-want interval of
  * vmon_set_want_interval() (PROC_SMAPS_ROLLUP makes the kernel walk the

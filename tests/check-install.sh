@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # check-install.sh [BUILD_DIR] - install into a scratch DESTDIR with
 # PREFIX=/usr and use the result as a user would:

@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # check-symbols.sh LIBVMON_SO - the shared library's interface:
 #  - its SONAME is libvmon.so.0;

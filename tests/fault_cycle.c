@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fault_cycle.c - the cycle the fault sweeps run over the puppet tree
  * (fault_cycle.h, puppet.c), the tree's signature that tells a recovered

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fault_cycle.h - the fault sweeps' common ground (fault_cycle.c): one
  * "cycle" of the library over the puppet tree (puppet.h), run again and

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fault_root.c - the PROC_ALL cycle of the fault sweeps (fault_cycle.h):
  * a private copy of a fixture proc root in which process directories

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * files_util.c - independent readers for the files and sockets tests: the
  * entries of /proc/PID/fd with their link targets (readlink), kinds

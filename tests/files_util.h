@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * files_util.h - what the tests of VMON_WANT_PROC_FILES and
  * VMON_WANT_SYS_SOCKETS share (tests/integration/test_files_*.c): an

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * invariants.c - t_check_tree(): fail the test when the library's own
  * invariant checker, vmon__check() (src/check.c), finds anything broken in

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * puppet.h - a process tree that is born, execs and exits on command
  * (puppet.c), for the fault sweeps: the same births and exits in every

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * runner.c - runs every registered test in its own forked process group
  * with a timeout, and prints one line per test and a closing

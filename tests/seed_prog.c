@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * seed_prog.c - a program written only against the original libvmon
  * header (../shared/seeds/vmon.h): every libvmon name it uses is one the

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tree_util.c - small lookups over a monitored tree, shared by the tests.
  * They walk the public lists, never the library's hashes, so they check

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * util.c - helpers for tests: starting and ending processes, pipes as
  * "ready" signals, and independent readers of /proc that share no code

@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # valgrind-cycle.sh BUILD_DIR - run BUILD_DIR/helpers/valgrind_cycle under
 # valgrind in each of its modes (a followed tree with every want, the same

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * want_util.c - helpers of the tests of the 0.2 wants: readers of /proc
  * that share no code with the library, psutil run through python3 (an

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * want_util.h - helpers of the tests of the 0.2 wants (want_util.c): more
  * independent readers (a status value, a file's number, psutil through

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bitmap.h - the classic char-array bitmap (comp.lang.c FAQ 20.8).  Used for
  * the per-store `changed` and `unavailable` bitmaps, indexed by the store's

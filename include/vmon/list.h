@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * list.h - a circular doubly linked intrusive list, in the style of the Linux
  * kernel's include/linux/list.h.  A list_head_t is embedded in each object;

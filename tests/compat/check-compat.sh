@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # check-compat.sh [BUILD_DIR] - the original libvmon's names and the ways
 # its programs use them, against the library as installed:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """names_check.py NAMES.tsv > names_check.c
 
 Write a C program that uses every name of the original libvmon's headers

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_compat_behaviour.c - what a program written for the original
  * libvmon sees, on real processes: the behaviours docs/compat.md says are

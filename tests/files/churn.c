@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * churn.c - the descriptor churn test of VMON_WANT_PROC_FILES (ISSUE 3),
  * built with ASan and UBSan against the test build of the library, so the

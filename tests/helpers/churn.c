@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * churn.c - the workload of the churn stress test (tests/stress/): forks
  * and reaps short-lived processes and threads as fast as it can, so that a

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * retitle.c - a process that rewrites its own command line in place, as
  * setproctitle() does: no exec, no new comm, no new memory layout, so

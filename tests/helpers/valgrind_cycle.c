@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * valgrind_cycle.c - one whole life of a vmon_t with every want it may
  * combine, for tests/valgrind-cycle.sh to run under valgrind: init, three

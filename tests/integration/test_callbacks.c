@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_callbacks.c - the order and counts of callbacks over a live followed
  * tree (P with children C1 and C2, C1 with child G): in the default order a

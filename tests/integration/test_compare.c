@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_compare.c - every figure of the per-process stores compared with an
  * independent reader at the same moment, for live processes the test

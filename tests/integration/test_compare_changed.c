@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_compare_changed.c - the changed bitmaps and activity masks against
  * the values themselves, for every field of every store (through the

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_compare_files.c - the PROC_FILES store against /proc/PID/fd read
  * directly: every descriptor with its link target, in fd order, and the

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_compare_names.c - processes naming themselves with prctl(PR_SET_NAME)
  * to spoof the fields of /proc/PID/stat that follow comm ("x) Z 1 1",

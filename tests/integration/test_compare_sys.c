@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_compare_sys.c - the system stores compared with an independent
  * reading of the same files: SYS_STAT (the aggregate and every per-CPU row

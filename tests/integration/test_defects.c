@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_defects.c - one named test for each defect of the original libvmon
  * (libvmon.md section 4) that the core covers: 1-12 and 14.  Each test is

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_defects2.c - the original libvmon's defects 7-11 and 14 (libvmon.md
  * section 4), each shown gone on real processes.  Defect 12 (allocation

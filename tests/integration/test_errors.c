@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_errors.c - the documented errors and the unusual processes, against
  * real ones: vmon_init() refusing VMON_FLAG_PROC_ALL with

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_examples.c - the example programs run on real workloads, their
  * output read through a pipe and checked against what the test knows.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_fd_budget.c - descriptor exhaustion (the original's defect 13):
  * with RLIMIT_NOFILE at 64 and 2000 monitored processes every sample must

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_files_events.c - the change report of the files store and what it
  * says of each descriptor, on a child that opens, replaces and closes

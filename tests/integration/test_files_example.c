@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_files_example.c - examples/pipes on a real pipeline: `pipes -- sh
  * -c 'cat | cat | cat'`, its stdin a pipe the test holds (so the cats wait

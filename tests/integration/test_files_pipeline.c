@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_files_pipeline.c - the shared objects of a real pipeline, a | b | c,
  * built by the test with pipe() and fork(): two pipe objects, each with

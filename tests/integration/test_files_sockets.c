@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_files_sockets.c - VMON_WANT_SYS_SOCKETS on real sockets: a child
  * holds a UNIX socketpair, a TCP listener on 127.0.0.1 with a client and

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_files_threads.c - threads share their process's files store: a
  * process with many threads, followed with VMON_WANT_PROC_FOLLOW_THREADS,

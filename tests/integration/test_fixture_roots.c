@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_fixture_roots.c - the whole library (vmon_init_root, monitor,
  * sample, stores, destroy) over fixture proc roots: plain files for what

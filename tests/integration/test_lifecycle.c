@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_lifecycle.c - the life of monitored nodes against real processes:
  * references (monitoring a pid twice, callbacks once per (func, arg),

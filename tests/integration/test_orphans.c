@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_orphans.c - a followed child that the caller also monitors outlives
  * its parent: when the parent exits, the child must not be staled with it

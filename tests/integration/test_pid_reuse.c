@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_pid_reuse.c - a pid reused by another process between two samples
  * (reliability.md K4, B2): a monitored child is killed and reaped, and a

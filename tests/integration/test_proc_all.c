@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_proc_all.c - VMON_FLAG_PROC_ALL and VMON_FLAG_PROC_ARRAY against the
  * real /proc: the top-level list mirrors the numeric entries of /proc

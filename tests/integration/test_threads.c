@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_threads.c - following the threads of a live process with
  * VMON_WANT_PROC_FOLLOW_THREADS, with and without the stat want: the

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_tree.c - following a live process tree with
  * VMON_WANT_PROC_FOLLOW_CHILDREN against real processes: the shape of the

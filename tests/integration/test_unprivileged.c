@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_unprivileged.c - less privilege, and a proc root that goes away
  * (ISSUE 4, item 7; reliability.md K13, K14, C1, C2, C5).

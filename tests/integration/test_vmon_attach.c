@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_vmon_attach.c - vmon watching what it did not start: -p PID on a
  * running tree (the record streamed through a pipe, whose first sample

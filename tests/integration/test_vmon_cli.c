@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_vmon_cli.c - vmon's command line: --help and --version, bad options
  * (exit 2), an unknown pid, a command that cannot be found (127) or run

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_vmon_live.c - the live view, driven in a real terminal: tmux runs
  * vmon on a workload (a shell, a sleeper and a two-threaded burner that

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_vmon_png.c - the chart, read back with libpng (workloads/pngdump):
  * the size asked for, one row per process of the record (rows found from

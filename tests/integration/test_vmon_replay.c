@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_vmon_replay.c - `vmon replay`: the recording of a live run gives
  * the very summary (text and JSON, byte for byte) and the very chart of

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_vmon_run.c - vmon running real workloads under it: a shell script
  * with three CPU burners in parallel, a command that exits 3 and one

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_vmon_util.c - the helpers of test_vmon_util.h.  The record reader
  * scans the JSON text itself (string-aware brace matching, keys looked up

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_vmon_util.h - helpers of the vmon tool's tests (test_vmon_*.c):
  * running build/vmon and the workloads, a scratch directory per test, and

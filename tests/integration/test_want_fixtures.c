@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_want_fixtures.c - the 0.2 wants through the whole library over
  * fixture proc roots, for what the kernel will not produce on demand:

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_want_oom_sched.c - VMON_WANT_PROC_OOM and VMON_WANT_PROC_SCHED on
  * real processes the test starts:

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_want_status.c - VMON_WANT_PROC_STATUS on real processes the test
  * starts, every field compared with /proc/PID/status read right after the

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_want_sys.c - the system wants added in 0.2 against this machine:
  * each store is compared with its file read just before and just after

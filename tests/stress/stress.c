@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * stress.c - the churn stress test (ISSUE 4, item 5), built with ASan and
  * UBSan against the test build of the library, so the invariant checker

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_check.c - the invariant checker, vmon__check() (src/check.c), must
  * see what it claims to see: each test builds a real tree, breaks one

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_fault.c - defect 12 of the original libvmon: it crashed or leaked
  * when malloc failed and ignored EINTR and short reads.

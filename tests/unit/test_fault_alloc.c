@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_fault_alloc.c - allocation failure injection across births, an exec
  * and exits (ISSUE 4, item 2).  SQLite's sweep: allocation N fails (once;

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_fault_io.c - I/O failure injection (ISSUE 4, item 3), swept like
  * allocation failures: for each system call site of io.c (openat, pread,

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_fault_wants.c - the 0.2 wants under allocation and I/O failures,
  * swept as the sweeps of test_fault_alloc.c and test_fault_io.c do: call N

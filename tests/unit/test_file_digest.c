@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_file_digest.c - vmon__file_unchanged(), which lets a sample skip
  * parsing a file whose bytes did not change, keeping a length and a digest

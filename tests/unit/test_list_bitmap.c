@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_list_bitmap.c - one small test per operation of the public list.h
  * and bitmap.h (in the manner of the kernel's lib/list-test.c), and the

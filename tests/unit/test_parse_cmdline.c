@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_parse_cmdline.c - vmon__parse_cmdline(): /proc/PID/cmdline's raw
  * bytes into cmdline, argc and argv.

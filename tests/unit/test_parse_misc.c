@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_parse_misc.c - the small pieces every parser and caller relies on:
  * the number parsers (strict: an overflow is an error, never a wrapped

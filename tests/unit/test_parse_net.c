@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_parse_net.c - the pure parsers of VMON_WANT_SYS_SOCKETS
  * (src/parse_net.c) and of descriptor link targets (src/fd_kind.c), fed

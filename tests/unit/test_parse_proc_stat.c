@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_parse_proc_stat.c - vmon__parse_proc_stat(), the parser of
  * /proc/PID/stat (proc_pid_stat(5)).

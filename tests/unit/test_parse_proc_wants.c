@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_parse_proc_wants.c - the parsers of the per-process files added
  * with status: smaps_rollup (keyed, USS derived), cgroup (v2 path, v1

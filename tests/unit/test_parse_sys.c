@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_parse_sys.c - the parsers of the system-wide files and of the
  * other per-process files parsed by key or column: /proc/stat

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_parse_sys_wants.c - the parsers of the system files added with
  * the 0.2 wants: /proc/loadavg, /proc/uptime, /proc/vmstat (every key by

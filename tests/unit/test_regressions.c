@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_regressions.c - one test per bug the hardening work (ISSUE 4) found,
  * named after it, so that none comes back.  Fuzzer finds are also kept as

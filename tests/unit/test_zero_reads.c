@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_zero_reads.c - zero-byte reads (ISSUE 4, item 3).  The kernel never
  * gives an empty stat, statm, io, meminfo or /proc/stat (reliability.md

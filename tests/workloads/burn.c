@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * burn.c - a workload of known resource use for vmon's tests: it burns a
  * given amount of CPU (measured by its own CPU clock, so the amount holds

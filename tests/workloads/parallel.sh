@@ -1,5 +1,5 @@
 #!/bin/sh
-# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # parallel.sh - vmon's test workload: a shell script that starts three CPU
 # burners of known length in parallel and waits for them.  $BURN is the

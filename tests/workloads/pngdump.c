@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pngdump.c - read a PNG back with libpng for vmon's chart tests, which
  * must not trust vmon's own writer: it prints the size, the text chunks

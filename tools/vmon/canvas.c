@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * canvas.c - drawing on an RGB raster (canvas.h): clipped rectangles and
  * lines, and text in the bitmap font, scaled by whole pixels.

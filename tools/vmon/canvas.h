@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * canvas.h - an RGB raster to draw charts on: filled rectangles, lines,
  * text in vmon's own bitmap font (font.c), and writing it out as a PNG

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * capture.c - the command's output under the live view (capture.h).  The
  * read end is non-blocking and polled by the sampling loop, so a command

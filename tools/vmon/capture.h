@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * capture.h - the command's output while the live view owns the terminal:
  * read from a pipe as it comes, its last lines shown under the tree, and

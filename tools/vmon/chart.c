@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * chart.c - the chart's layout and its frame: the title and totals, the
  * system rows (CPU of all cores stacked as user, system, iowait and irq;

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * chart.h - the PNG chart of a run (--png, the w key, SIGUSR1, replay).
  */

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * chart_int.h - what the two halves of the chart share: its layout (where
  * each part goes, computed once in chart.c), its palette, and the helpers

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * chart_rows.c - one chart row per process and thread, in tree order: on
  * the left its label (pid, comm and arguments, indented by depth, with

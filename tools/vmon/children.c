@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * children.c - vmon as a parent: a child subreaper (so that orphans of the
  * monitored tree are reparented to vmon rather than to init, and stay in

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * font.c - the bitmap font of vmon's charts, drawn here: printable ASCII
  * in a 5x7 cell above the baseline plus two rows for descenders (g j p q

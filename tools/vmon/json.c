@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * json.c - JSON writing helpers and a recursive-descent parser (json.h).
  * The parser accepts RFC 8259 JSON; a \u escape (four hex digits) below

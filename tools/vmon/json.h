@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * json.h - just enough JSON for vmon's recordings and summaries: writing
  * strings escaped into a string buffer, and a small parser that turns one

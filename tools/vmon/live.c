@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * live.c - the live view's life and keys (live.h): taking over the
  * terminal with ncurses (newterm, so keys may come from /dev/tty when

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * live.h - the live view on the terminal (ncurses): each CPU and memory
  * at the top, then the tree, one row per process (threads folded, t to

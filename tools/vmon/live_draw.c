@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * live_draw.c - painting the live view (live.h).  A title bar with the
  * keys; a cell per CPU and a memory line; the column heads; one row per

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * loop.c - the sampling loop: a steady schedule of samples at HZ, kept
  * against absolute deadlines (so errors do not accumulate), with the

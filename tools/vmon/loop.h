@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * loop.h - the signals of the sampling loop.  vmon blocks the signals it
  * handles and lets them in only while it waits (ppoll), so a handler never

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * main.c - vmon, "strace for resource use": the CPU, memory, I/O and
  * lifetime of every process and thread of a command's tree (or of a

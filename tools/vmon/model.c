@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * model.c - the tracks and samples of a run (model.h).  Every figure is an
  * integer (microseconds, ticks, kB) so that a live run and the replay of

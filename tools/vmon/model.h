@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * model.h - what vmon knows about a run, fed sample by sample either live
  * (from libvmon, observe.c) or from a recording (replay.c), and read by the

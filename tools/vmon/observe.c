@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * observe.c - after each vmon_sample(), walk libvmon's tree and tell the
  * model (and the recorder) what happened: tracks first seen (births), the

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * png.c - write a canvas as a PNG with libpng (canvas.h).  The file is
  * written whole under PATH.tmp.PID and renamed to PATH, so a viewer that

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * record.c - the JSON Lines recording (record.h).  Field names, types and
  * descriptions come from libvmon's reflection tables, so a field added to

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * record.h - writing a run as JSON Lines (--record FILE), the format that
  * `vmon replay` reads back.  The format is described in vmon(1), FILES.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * replay.c - `vmon replay FILE`: read a recording back into the model and
  * draw its chart or print its summary, without /proc.  The model is fed

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * session.c - one live run of vmon from start to end: set up libvmon for
  * the mode (a command run under vmon, a process attached to, or every

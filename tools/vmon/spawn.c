@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * spawn.c - start the command so that it is monitored from its first
  * instant: the child is forked and waits on a pipe while vmon creates its

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * summary.c - "time(1) for a whole process tree": wall time, the user and
  * system CPU of every process monitored, the kernel's count for every

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool.h - the parts of vmon and how they meet: the options (main.c), the
  * session of a live run (what it monitors, its libvmon instance, its model,

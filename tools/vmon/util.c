@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * util.c - the helpers of util.h: allocation, messages, the clock, string
  * buffers and human formatting.  Kept free of libvmon so that replay and

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * util.h - small helpers shared by every part of vmon: allocation that
  * exits on failure (a tool, unlike the library, may), the monotonic clock

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * charts_style.c - a program written the way the original libvmon's first
  * user draws its per-window charts (vwm's charts): the same calls, list

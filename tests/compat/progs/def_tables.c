@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * def_tables.c - a program that builds its own field tables from the
  * library's .def tables, the way the original's tables were meant to be

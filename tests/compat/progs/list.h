@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * list.h - the kind of list.h the original libvmon's programs carry as a
  * file of their own (vwm does): the Linux kernel's intrusive list, guarded

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * list_first.c - a program that includes its own copy of list.h (guard
  * __LIST_H) before the library's header, the other order from
