@@ -89,6 +89,10 @@ int vmon__fault(enum vmon__fault_site site)
 		p->countdown = 0;
 	fired++;
 	note_site(site);
+	if (p->hook) {
+		p->hook(p->hook_arg);
+		return 0;
+	}
 	return p->short_read ? p->short_read : -p->err;
 }
 #endif

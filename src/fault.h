@@ -3,8 +3,8 @@
  * fault.h - the test builds' fault plans (VMON_TESTING only).  A plan arms
  * one site (allocation, open, read, readlink, readdir): the countdown-th
  * call from now fails with err (or, for reads, returns at most short_read
- * bytes); then, if every is set, each every-th call after it; if persistent,
- * every call after it.
+ * bytes, or calls hook first and goes ahead); then, if every is set, each
+ * every-th call after it; if persistent, every call after it.
  */
 #ifndef VMON_FAULT_H
 #define VMON_FAULT_H
@@ -18,6 +18,10 @@ struct vmon_fault_plan {
 	int persistent;
 	int err;
 	int short_read;
+	/* instead of failing: call hook(hook_arg) right before the call, which
+	 * then goes ahead (to change the world between two reads) */
+	void (*hook)(void *hook_arg);
+	void *hook_arg;
 };
 
 void vmon_test_fault_set(enum vmon__fault_site site, const struct vmon_fault_plan *plan);

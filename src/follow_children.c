@@ -10,7 +10,10 @@
  * about a page per read, K7).  Listed pids are found in the pid hash (O(1)):
  * a new pid becomes a new node, a top-level node (monitored by the caller)
  * is adopted when the sample settles, and a followed child no longer listed
- * is staled.
+ * is staled once its own stat confirms that it is gone: a children file is
+ * read a page at a time, and when a child printed on one page exits before
+ * the next read the kernel resumes by position and skips live children, so
+ * an absence alone proves nothing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -175,8 +178,14 @@ static enum vmon__outcome follow_children_sample(vmon_t *vmon, vmon_proc_t *proc
 
 		if (complete && cn->held_by_follow && !child->is_stale &&
 		    cn->seen != vmon->generation && !cn->move_to) {
-			vmon__node_stale(vmon, cn);
-			s->changed = true;
+			/* not listed: gone, or skipped by a listing read in
+			 * pages while siblings exited (vmon__node_gone()) */
+			if (vmon__node_gone(vmon, cn, proc->pid)) {
+				vmon__node_stale(vmon, cn);
+				s->changed = true;
+			} else {
+				cn->seen = vmon->generation;
+			}
 		}
 		nr++;
 	}

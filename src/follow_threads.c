@@ -70,9 +70,14 @@ static enum vmon__outcome follow_threads_sample(vmon_t *vmon, vmon_proc_t *proc,
 	for (int i = 0; i < n; i++)
 		changed |= keep_thread(vmon, node, node->tids[i]);
 	list_for_each_entry(t, &proc->threads, threads) {
+		/* an absence from a listing read in pages is only a hint */
 		if (!t->is_stale && vmon__node(t)->seen != vmon->generation) {
-			vmon__node_stale(vmon, vmon__node(t));
-			changed = true;
+			if (vmon__node_gone(vmon, vmon__node(t), 0)) {
+				vmon__node_stale(vmon, vmon__node(t));
+				changed = true;
+			} else {
+				vmon__node(t)->seen = vmon->generation;
+			}
 		}
 		nr++;
 	}

@@ -161,6 +161,7 @@ struct vmon__io_counters *vmon__io_counting(void);
 struct vmon__lazy_dir {
 	vmon_t *vmon;
 	struct vmon__node *node;
+	bool counted;		/* node counted in fallback_nodes */
 };
 struct vmon__lazy_dir vmon__lazy_dir_set(struct vmon__lazy_dir to);
 
@@ -315,6 +316,9 @@ struct vmon__node {
 				 * between samples when the budget could not hold it */
 	unsigned dir_held:1;	/* dirfd is held between samples */
 	int tgid;		/* the process's pid (threads: their process's) */
+	unsigned long long start;	/* start time (stat field 22), 0 until read:
+				 * tells a reused pid apart where no held
+				 * directory does */
 	int seen;		/* generation its holder last saw it in /proc */
 	unsigned held_by_follow:1;	/* a followed child or thread */
 	unsigned held_by_all:1;	/* held by VMON_FLAG_PROC_ALL */
@@ -374,6 +378,9 @@ struct vmon_internal {
 	int array_free_nr;
 	struct vmon__buf buf;		/* scratch for reads */
 	struct vmon__buf link;		/* scratch for readlink */
+	struct vmon__buf ident;		/* scratch for the identity checks of
+					 * vmon__node_read_stat(), which run
+					 * while buf holds a listing */
 	int *ids;			/* scratch for directory listings */
 	size_t ids_alloc;
 	struct vmon__fobj_hash {
@@ -451,6 +458,18 @@ vmon_proc_wants_t vmon__node_wants(const vmon_t *vmon, const vmon_proc_t *proc);
 /* The tids of a process's task directory, read at most once per sample.
  * Returns the count (tids in node->tids) or -errno. */
 int vmon__node_tasks(vmon_t *vmon, struct vmon__node *node);
+
+/* Is a node that its parent's listing (children or task directory) did
+ * not show really gone?  Listings are read a page at a time and skip live
+ * entries when earlier ones go between two reads: an absence is only a
+ * hint.  The node's own stat decides: gone when it cannot be opened (its
+ * process or thread has exited), when another process has its pid (start
+ * time), or, ppid > 0, when the process now has another parent. */
+bool vmon__node_gone(vmon_t *vmon, struct vmon__node *node, int ppid);
+/* Read the node's stat into vmon->internal->ident, through its directory
+ * (opened for the read if not held) or by path: the length or -errno
+ * (-ESRCH: gone). */
+ssize_t vmon__node_read_stat(vmon_t *vmon, struct vmon__node *node);
 
 /* ---- the pid hash (pidhash.c): O(1) amortised, grows by doubling ---- */
 int vmon__pidhash_init(struct vmon__pidhash *h);
@@ -614,6 +633,8 @@ int vmon__parse_x100(const char **p, const char *end, unsigned long long *out);
  * ')': 0 with [*tok, *tok_end), or -EINVAL. */
 int vmon__stat_token(const char *buf, size_t len, int n, const char **tok,
 		     const char **tok_end);
+/* Field n (>= 3) of a stat line as an unsigned number, or ~0 without one. */
+unsigned long long vmon__stat_ull(const char *buf, size_t len, int n);
 
 /* Rows found by name (rows.c): the devices of diskstats, the interfaces of
  * net/dev, the keys of vmstat.  A row type says where a row keeps its name

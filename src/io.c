@@ -45,14 +45,12 @@ struct vmon__io_counters *vmon__io_counting(void)
 }
 
 static __thread struct vmon__lazy_dir lazy;
-static __thread bool lazy_counted;	/* lazy.node counted in fallback_nodes */
 
 struct vmon__lazy_dir vmon__lazy_dir_set(struct vmon__lazy_dir to)
 {
 	struct vmon__lazy_dir was = lazy;
 
 	lazy = to;
-	lazy_counted = false;
 	return was;
 }
 
@@ -77,9 +75,9 @@ static int dir_of(int dirfd, const char **name, char *path, size_t size)
 		n = vmon__node_path(lazy.node, path, size);
 		snprintf(path + n, size - n, "/%s", *name);
 		*name = path;
-		if (!lazy_counted && counting)
+		if (!lazy.counted && counting)
 			counting->fallback_nodes++;
-		lazy_counted = true;
+		lazy.counted = true;
 		return lazy.vmon->internal->proc_fd;
 	}
 	if (lazy.node->dirfd < 0) {

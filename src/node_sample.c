@@ -139,7 +139,7 @@ void vmon__node_sample(vmon_t *vmon, struct vmon__node *node)
 	if (!wants)
 		return;
 	/* the directory is opened only if a sampler has something to open */
-	was = vmon__lazy_dir_set((struct vmon__lazy_dir){ vmon, node });
+	was = vmon__lazy_dir_set((struct vmon__lazy_dir){ vmon, node, false });
 	run_samplers(vmon, node, wants);
 	vmon__lazy_dir_set(was);
 	if (!node->dir_held || vmon->internal->shed_dirs)
@@ -178,4 +178,40 @@ int vmon__node_tasks(vmon_t *vmon, struct vmon__node *node)
 	node->tids_nr = n;
 	node->tids_gen = vmon->generation;
 	return n;
+}
+
+ssize_t vmon__node_read_stat(vmon_t *vmon, struct vmon__node *node)
+{
+	struct vmon__lazy_dir was = vmon__lazy_dir_set((struct vmon__lazy_dir){ vmon, node, false });
+	bool opened = node->dirfd < 0;
+	struct vmon__file f;
+	ssize_t n;
+
+	vmon__file_init(&f);
+	f.transient = true;
+	n = vmon__file_read(vmon, node->dirfd, "stat", &f, &vmon->internal->ident);
+	vmon__file_close(&f);
+	vmon__lazy_dir_set(was);
+	if (opened && !node->dir_held)
+		vmon__node_dir_close(vmon, node);
+	return n;
+}
+
+bool vmon__node_gone(vmon_t *vmon, struct vmon__node *node, int ppid)
+{
+	ssize_t n = vmon__node_read_stat(vmon, node);
+	const char *buf = vmon->internal->ident.data;
+	unsigned long long start;
+
+	if (n == -ESRCH || n == -ENOENT)
+		return true;
+	if (n <= 0)
+		return false;	/* unknown: never staled on a doubt */
+	start = vmon__stat_ull(buf, n, 22);
+	if (!node->start)
+		node->start = start;
+	if (start != node->start)
+		return true;	/* another process got its pid */
+	/* reparented: it belongs elsewhere now */
+	return ppid > 0 && vmon__stat_ull(buf, n, 4) != (unsigned long long)ppid;
 }

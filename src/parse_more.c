@@ -112,3 +112,14 @@ int vmon__stat_token(const char *buf, size_t len, int n, const char **tok,
 	}
 	return 0;
 }
+
+unsigned long long vmon__stat_ull(const char *buf, size_t len, int n)
+{
+	const char *tok, *tok_end;
+	unsigned long long v;
+
+	if (vmon__stat_token(buf, len, n, &tok, &tok_end) < 0 ||
+	    vmon__parse_ull(&tok, tok_end, &v) < 0)
+		return ~0ull;
+	return v;
+}

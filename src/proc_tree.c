@@ -81,8 +81,6 @@ struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_threa
 		errno = -err;
 		return NULL;
 	}
-	if (!node->dir_held)
-		vmon__node_dir_close(vmon, node);
 	INIT_LIST_HEAD(&node->proc.bucket);
 	INIT_LIST_HEAD(&node->proc.children);
 	INIT_LIST_HEAD(&node->proc.siblings);
@@ -93,6 +91,15 @@ struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_threa
 	INIT_LIST_HEAD(&node->fresh_node);
 	node->proc.array_hint_pos = -1;
 	node->task_fd = -1;
+	/* a directory held tells the process apart from a later one with its
+	 * pid (ESRCH); without one, its start time must */
+	if (!node->dir_held) {
+		ssize_t n = vmon__node_read_stat(vmon, node);
+
+		if (n > 0)
+			node->start = vmon__stat_ull(vmon->internal->ident.data, n, 22);
+		vmon__node_dir_close(vmon, node);
+	}
 	return node;
 }
 

@@ -314,6 +314,8 @@ static int read_stat(vmon_t *vmon, struct vmon__node *node, struct proc_stat_sta
 		vmon__file_forget(&s->stat);
 		return VMON__NOMEM;
 	}
+	if (!node->start && !BITTEST(st->unavailable, VMON_PROC_STAT_START))
+		node->start = st->start;
 	return 0;
 }
 

@@ -239,6 +239,7 @@ VMON_EXPORT void vmon_destroy(vmon_t *vmon)
 	vmon__pidhash_destroy(&in->threads);
 	vmon__free(in->buf.data);
 	vmon__free(in->link.data);
+	vmon__free(in->ident.data);
 	vmon__free(in->ids);
 	vmon__free(in->sorted);
 	closedir(vmon->proc_dir);
