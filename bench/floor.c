@@ -8,14 +8,25 @@
  * reading the same three files can do less; libvmon's target is a ratio to
  * this program's CPU time per process per sample, measured in the same run.
  *
+ * With -f (the floor-full harness) it reads what libvmon's default mode
+ * reads, so that mode has a floor of its own: cmdline and wchan too, held
+ * and pread() like the others, and the exe link with one readlinkat()
+ * each sample, relative to an O_PATH descriptor on /proc/PID held for it
+ * (libvmon holds its node's directory the same way, and a lookup of "exe"
+ * alone costs less than one of "PID/exe" from /proc).  A kernel thread has
+ * neither cmdline nor exe, and libvmon does not read them for one: neither
+ * does this floor, which lets go of their descriptors as soon as stat's
+ * flags show a kernel thread.
+ *
  * Descriptors are held while the soft RLIMIT_NOFILE (raised to the hard
  * limit) allows, less a reserve of 32; a process that does not fit is read
- * by open + read + close every sample, like the naive harness, so every
- * process is still read.  The BENCH line says how many were held
- * (held_procs).  A pid whose held file fails to read (its process exited and
- * the pid was reused) is reopened.
+ * by open + read + close every sample, like the naive harness (its exe
+ * link by path from /proc), so every process is still read.  The BENCH
+ * line says how many were held (held_procs).  A pid whose held file or
+ * directory fails to read (its process exited and the pid was reused) is
+ * reopened.
  *
- * usage: floor [-w WARMUP] [-s SAMPLES]
+ * usage: floor [-f] [-w WARMUP] [-s SAMPLES]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,17 +42,33 @@
 #define EMPTY 0
 #define TOMB (-1)
 
+/* the descriptor slots of an entry: the files of proc_scan.h, then (-f)
+ * the O_PATH directory the exe link is read through */
+#define SLOT_DIR F_NR
+
+/* An entry of the pid table.  Its descriptor slots are as many as the mode
+ * reads (3, or 6 with -f), so entries are sized at run time (stride) and
+ * reached with ent_at(): the plain floor keeps the table it always had. */
 struct ent {
 	int pid;	/* EMPTY, TOMB or a pid */
 	int gen;	/* the sample that last saw it */
-	int fd[F_NR];	/* -1: not held */
+	int fd[];	/* per slot; -1: not held */
 };
 
-static struct ent *tab;
+static int full;		/* -f */
+static int nfiles = F_BASE_NR;	/* files read per process */
+static int nslots = F_BASE_NR;	/* descriptors held per process */
+static size_t stride;		/* bytes per entry */
+static char *tab;
 static size_t cap, used;	/* used: live entries plus tombstones */
 static int gen, dirfd_proc;
 static long fds_held, hold_max;
 static char buf[4096];
+
+static struct ent *ent_at(char *table, size_t i)
+{
+	return (struct ent *)(table + i * stride);
+}
 
 static struct ent *lookup(int pid, int insert)
 {
@@ -49,7 +76,7 @@ static struct ent *lookup(int pid, int insert)
 	struct ent *tomb = NULL;
 
 	for (;; i = (i + 1) & mask) {
-		struct ent *e = &tab[i];
+		struct ent *e = ent_at(tab, i);
 
 		if (e->pid == pid)
 			return e;
@@ -63,7 +90,7 @@ static struct ent *lookup(int pid, int insert)
 				used++;
 			}
 			tomb->pid = pid;
-			for (int k = 0; k < F_NR; k++)
+			for (int k = 0; k < nslots; k++)
 				tomb->fd[k] = -1;
 			return tomb;
 		}
@@ -72,79 +99,122 @@ static struct ent *lookup(int pid, int insert)
 
 static void rehash(size_t newcap)
 {
-	struct ent *old = tab;
+	char *old = tab;
 	size_t oldcap = cap;
 
-	tab = calloc(newcap, sizeof(*tab));
+	tab = calloc(newcap, stride);
 	if (!tab)
 		bench_die("calloc");
 	cap = newcap;
 	used = 0;
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].pid > 0)
-			*lookup(old[i].pid, 1) = old[i];
+	for (size_t i = 0; i < oldcap; i++) {
+		struct ent *e = ent_at(old, i);
+
+		if (e->pid > 0)
+			memcpy(lookup(e->pid, 1), e, stride);
+	}
 	free(old);
 }
 
-static int open_file(int pid, int k)
+static int open_slot(int pid, int k)
 {
 	char path[32];
 
+	if (k == SLOT_DIR) {
+		snprintf(path, sizeof(path), "%d", pid);
+		return openat(dirfd_proc, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
 	snprintf(path, sizeof(path), "%d/%s", pid, proc_file_names[k]);
 	return openat(dirfd_proc, path, O_RDONLY | O_CLOEXEC);
 }
 
 static void hold(struct ent *e)
 {
-	if (fds_held + F_NR > hold_max)
+	if (fds_held + nslots > hold_max)
 		return;
-	for (int k = 0; k < F_NR; k++) {
-		e->fd[k] = open_file(e->pid, k);
+	for (int k = 0; k < nslots; k++) {
+		e->fd[k] = open_slot(e->pid, k);
 		if (e->fd[k] >= 0)
 			fds_held++;
 	}
 }
 
-static void release(struct ent *e)
+static void drop(struct ent *e, int k)
 {
-	for (int k = 0; k < F_NR; k++)
-		if (e->fd[k] >= 0) {
-			close(e->fd[k]);
-			e->fd[k] = -1;
-			fds_held--;
-		}
+	if (e->fd[k] >= 0) {
+		close(e->fd[k]);
+		e->fd[k] = -1;
+		fds_held--;
+	}
 }
 
-static void read_one(struct ent *e, int k)
+static void release(struct ent *e)
+{
+	for (int k = 0; k < nslots; k++)
+		drop(e, k);
+}
+
+/* A held descriptor failed: its process is gone, or the pid was reused by
+ * a new one, whose files are opened in its place. */
+static void reopen(struct ent *e, int k)
+{
+	drop(e, k);
+	e->fd[k] = open_slot(e->pid, k);
+	if (e->fd[k] >= 0)
+		fds_held++;
+}
+
+/* Read and parse file k of the process; returns what proc_parse() does
+ * (stat's flags word), 0 when the file could not be read. */
+static unsigned long read_one(struct ent *e, int k)
 {
 	ssize_t n = -1;
 
 	if (e->fd[k] >= 0) {
 		n = pread(e->fd[k], buf, sizeof(buf) - 1, 0);
-		if (n < 0) {	/* gone, or the pid was reused: reopen */
-			close(e->fd[k]);
-			fds_held--;
-			e->fd[k] = open_file(e->pid, k);
-			if (e->fd[k] >= 0) {
-				fds_held++;
+		if (n < 0) {
+			reopen(e, k);
+			if (e->fd[k] >= 0)
 				n = pread(e->fd[k], buf, sizeof(buf) - 1, 0);
-			}
 		}
 	} else {
-		int fd = open_file(e->pid, k);
+		int fd = open_slot(e->pid, k);
 
 		if (fd >= 0) {
 			n = read(fd, buf, sizeof(buf) - 1);
 			close(fd);
 		}
 	}
+	return n > 0 ? proc_parse(k, buf, (size_t)n) : 0;
+}
+
+/* The exe link, through the held directory, else by path from /proc.  Only
+ * ENOENT (the directory's process is gone) reopens: a link the floor may
+ * not read (EACCES) stays held and is asked again next sample. */
+static void read_exe(struct ent *e)
+{
+	char path[32];
+	ssize_t n;
+
+	if (e->fd[SLOT_DIR] >= 0) {
+		n = readlinkat(e->fd[SLOT_DIR], "exe", buf, sizeof(buf));
+		if (n < 0 && errno == ENOENT) {
+			reopen(e, SLOT_DIR);
+			if (e->fd[SLOT_DIR] >= 0)
+				n = readlinkat(e->fd[SLOT_DIR], "exe", buf, sizeof(buf));
+		}
+	} else {
+		snprintf(path, sizeof(path), "%d/exe", e->pid);
+		n = readlinkat(dirfd_proc, path, buf, sizeof(buf));
+	}
 	if (n > 0)
-		proc_parse(k, buf, n);
+		parse_text(buf, (size_t)n);
 }
 
 static void visit(int pid, void *arg)
 {
 	struct ent *e = lookup(pid, 0);
+	unsigned long flags;
 
 	(void)arg;
 	if (!e) {
@@ -154,8 +224,18 @@ static void visit(int pid, void *arg)
 		hold(e);
 	}
 	e->gen = gen;
-	for (int k = 0; k < F_NR; k++)
-		read_one(e, k);
+	flags = read_one(e, F_STAT);
+	for (int k = F_STAT + 1; k < nfiles; k++)
+		if (k != F_CMDLINE || !(flags & PROC_PF_KTHREAD))
+			read_one(e, k);
+	if (!full)
+		return;
+	if (flags & PROC_PF_KTHREAD) {
+		drop(e, F_CMDLINE);
+		drop(e, SLOT_DIR);
+	} else {
+		read_exe(e);
+	}
 }
 
 static long sample(void)
@@ -166,12 +246,26 @@ static long sample(void)
 	nr = proc_scan(dirfd_proc, visit, NULL);
 	if (nr < 0)
 		bench_die("getdents64 /proc");
-	for (size_t i = 0; i < cap; i++)
-		if (tab[i].pid > 0 && tab[i].gen != gen) {
-			release(&tab[i]);
-			tab[i].pid = TOMB;
+	for (size_t i = 0; i < cap; i++) {
+		struct ent *e = ent_at(tab, i);
+
+		if (e->pid > 0 && e->gen != gen) {
+			release(e);
+			e->pid = TOMB;
 		}
+	}
 	return nr;
+}
+
+static int opt(int c, const char *arg)
+{
+	(void)arg;
+	if (c != 'f')
+		return 0;
+	full = 1;
+	nfiles = F_NR;
+	nslots = F_NR + 1;
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -181,11 +275,12 @@ int main(int argc, char **argv)
 	long procs = 0, held = 0;
 	char extra[128];
 
-	bench_parse(argc, argv, &o, NULL, NULL, "[-w WARMUP] [-s SAMPLES]");
+	bench_parse(argc, argv, &o, "f", opt, "[-f] [-w WARMUP] [-s SAMPLES]");
+	stride = sizeof(struct ent) + (size_t)nslots * sizeof(int);
 	hold_max = bench_raise_nofile() - RESERVE;
-	bench_begin(&b, "floor");
+	bench_begin(&b, full ? "floor-full" : "floor");
 	cap = 1024;
-	tab = calloc(cap, sizeof(*tab));
+	tab = calloc(cap, stride);
 	dirfd_proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (!tab || dirfd_proc < 0)
 		bench_die("setup");
@@ -197,13 +292,13 @@ int main(int argc, char **argv)
 	bench_measure_stop(&b);
 	bench_held(&b);
 	for (size_t i = 0; i < cap; i++)
-		if (tab[i].pid > 0 && tab[i].fd[0] >= 0)
+		if (ent_at(tab, i)->pid > 0 && ent_at(tab, i)->fd[F_STAT] >= 0)
 			held++;
 	snprintf(extra, sizeof(extra), " held_procs=%ld held_files=%ld sink=%llu",
 		 held, fds_held, proc_sink % 10);
 	for (size_t i = 0; i < cap; i++)
-		if (tab[i].pid > 0)
-			release(&tab[i]);
+		if (ent_at(tab, i)->pid > 0)
+			release(ent_at(tab, i));
 	close(dirfd_proc);
 	bench_released(&b);
 	bench_print(&b, procs, o.samples, extra);

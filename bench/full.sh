@@ -7,7 +7,9 @@
 # 10,000 idle processes and at 1,000 processes x 4 threads; libvmon with a
 # descriptor budget high enough for everything at the largest N the hard
 # RLIMIT_NOFILE allows; the files want on 500 processes x 100 descriptors
-# (and x 0, to take the difference per descriptor).
+# (and x 0, to take the difference per descriptor).  Every run has both
+# floors and both libvmon modes (vmon-proc, the default, against
+# floor-full; vmon-proc-cheap against floor).
 #
 #   bench/full.sh [ROUNDS]        (or make bench-full ROUNDS=5)
 #
@@ -48,11 +50,12 @@ make -s --no-print-directory bench-build
 run "1,000 processes" 1000
 run "5,000 processes" 5000
 run "10,000 processes (and libvmon with the largest budget the hard limit allows)" \
-	HARNESSES="floor naive libproc2 psutil ps top vmon-proc vmon-proc-max vmon-all vmon-tree vmon-sys" 10000
+	HARNESSES="floor floor-full naive libproc2 psutil ps top vmon-proc vmon-proc-cheap vmon-proc-max vmon-all vmon-tree vmon-sys" 10000
 run "1,000 processes x 4 threads" THREADS=4 1000
 
 # A budget high enough for everything: libvmon's descriptors per process
-# (from a one-sample probe of the system as it is), and the largest N whose
+# (from a one-sample probe of the system as it is, in the default mode,
+# which holds the most: cmdline and wchan too), and the largest N whose
 # processes, with those already running and a margin, fit under the hard
 # limit less the harness's reserve.
 probe=$("$B/bench/vmon_bench" -m proc -b max -w 1 -s 1)
@@ -65,9 +68,9 @@ echo
 echo "libvmon holds $per descriptors per process (probe: $fds for $procs processes);"
 echo "hard limit $hard: at most $nfit spawned processes fit with everything held."
 run "$nfit processes: everything held (budget high enough for everything)" \
-	HARNESSES="floor naive vmon-proc vmon-proc-max vmon-proc-r1" "$nfit"
+	HARNESSES="floor floor-full naive vmon-proc vmon-proc-cheap vmon-proc-max" "$nfit"
 
 run "500 processes x 100 descriptors (files want)" FDS=100 \
-	HARNESSES="floor vmon-proc vmon-files vmon-all" 500
+	HARNESSES="floor floor-full vmon-proc vmon-proc-cheap vmon-files vmon-all" 500
 run "500 processes x 0 extra descriptors (files want, for the difference)" FDS=0 \
-	HARNESSES="floor vmon-proc vmon-files vmon-all" 500
+	HARNESSES="floor floor-full vmon-proc vmon-proc-cheap vmon-files vmon-all" 500

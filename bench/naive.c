@@ -22,7 +22,7 @@ static char buf[4096];
 static void visit(int pid, void *arg)
 {
 	(void)arg;
-	for (int k = 0; k < F_NR; k++) {
+	for (int k = 0; k < F_BASE_NR; k++) {
 		char path[32];
 		ssize_t n;
 		int fd;

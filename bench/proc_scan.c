@@ -2,7 +2,8 @@
 /*
  * proc_scan.c - /proc scan and minimal parsers shared by the floor and the
  * naive harness (see proc_scan.h).  The parsers are deliberately the least
- * a monitor can do: no allocation, no copy of comm, one pass over the bytes.
+ * a monitor can do: no allocation, no copy of comm (nor of cmdline, wchan
+ * or exe), one pass over the bytes.
  */
 #include <dirent.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 
 #include "proc_scan.h"
 
-const char *const proc_file_names[F_NR] = { "stat", "statm", "io" };
+const char *const proc_file_names[F_NR] = { "stat", "statm", "io", "cmdline", "wchan" };
 
 unsigned long long proc_sink;
 
@@ -39,21 +40,24 @@ static unsigned long long num(const char **pp, const char *end)
 }
 
 /* stat: "pid (comm) S ppid ..."; comm may hold spaces and ')' */
-void parse_stat(const char *buf, size_t len)
+unsigned long parse_stat(const char *buf, size_t len)
 {
 	const char *end = buf + len, *p = memrchr(buf, ')', len);
-	unsigned long long utime, stime, vsize, rss;
+	unsigned long long flags, utime, stime, vsize, rss;
 
 	if (!p)
-		return;
+		return 0;
 	p += 2;				/* field 3, state */
-	p = skip_fields(p, end, 11);	/* field 14, utime */
+	p = skip_fields(p, end, 6);	/* field 9, flags */
+	flags = num(&p, end);
+	p = skip_fields(p, end, 5);	/* field 14, utime */
 	utime = num(&p, end);
 	stime = num(&p, end);
 	p = skip_fields(p, end, 8);	/* field 23, vsize */
 	vsize = num(&p, end);
 	rss = num(&p, end);
 	proc_sink += utime + stime + vsize + rss;
+	return (unsigned long)flags;
 }
 
 void parse_statm(const char *buf, size_t len)
@@ -78,14 +82,50 @@ void parse_io(const char *buf, size_t len)
 	}
 }
 
-void proc_parse(int which, const char *buf, size_t len)
+/* cmdline: the arguments, each ended by a NUL; a monitor wants argc and
+ * where each argument starts, so count them. */
+void parse_cmdline(const char *buf, size_t len)
 {
-	if (which == F_STAT)
-		parse_stat(buf, len);
-	else if (which == F_STATM)
+	const char *p = buf, *end = buf + len;
+	unsigned long long argc = 0;
+
+	while (p < end) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+
+		argc++;
+		p = nul ? nul + 1 : end;
+	}
+	proc_sink += argc;
+}
+
+/* wchan and the exe link are one string each, which a monitor keeps as it
+ * is: there is nothing to parse, and the floor copies nothing (as it does
+ * not copy comm), so only the length is taken. */
+void parse_text(const char *buf, size_t len)
+{
+	(void)buf;
+	proc_sink += len;
+}
+
+unsigned long proc_parse(int which, const char *buf, size_t len)
+{
+	switch (which) {
+	case F_STAT:
+		return parse_stat(buf, len);
+	case F_STATM:
 		parse_statm(buf, len);
-	else
+		break;
+	case F_IO:
 		parse_io(buf, len);
+		break;
+	case F_CMDLINE:
+		parse_cmdline(buf, len);
+		break;
+	default:
+		parse_text(buf, len);
+		break;
+	}
+	return 0;
 }
 
 long proc_scan(int dirfd, void (*fn)(int pid, void *arg), void *arg)

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # bench/profile.sh - where libvmon's time goes, next to the floor's, on N
-# idle processes (default 1000): the target configuration (vmon_bench -m
-# proc) and the floor, each profiled
+# idle processes (default 1000): each of libvmon's two modes next to the
+# floor that reads the same files, as in run.sh (vmon-proc-cheap, the
+# target configuration, and floor; vmon-proc, the library's default, and
+# floor-full), each profiled
 #
 #  - with `perf record -e cpu-clock -g` (a software clock: it works where
 #    hardware counters do not, as in most VMs; `perf stat -e instructions
@@ -16,6 +18,8 @@
 #
 #   bench/profile.sh [N] [SAMPLES]     (apt-get install linux-perf valgrind)
 #
+# PROFILED="floor vmon-proc-cheap" (say) profiles fewer of the four.
+#
 # The raw profiles stay in OUT (default: a new directory in /tmp).  The
 # reports are cut with sed, not head: under pipefail, head closing its pipe
 # early would kill perf report with SIGPIPE and the script with it.
@@ -27,8 +31,22 @@ cd "$(dirname "$0")/.."
 B=${B:-build}
 BD=$B/bench
 OUT=${OUT:-$(mktemp -d)}
+PROFILED=${PROFILED:-floor vmon-proc-cheap floor-full vmon-proc}
 mkdir -p "$OUT"
 make -s --no-print-directory B="$B" bench-build
+
+# profile_cmd NAME WARMUP SAMPLES: the command line, in cmd, and the
+# function callgrind collects in, in fn (run.sh has the same harnesses)
+profile_cmd() {
+	case $1 in
+	floor) cmd=("$BD/floor" -w "$2" -s "$3"); fn=proc_scan ;;
+	floor-full) cmd=("$BD/floor" -f -w "$2" -s "$3"); fn=proc_scan ;;
+	vmon-proc) cmd=("$BD/vmon_bench" -m proc -w "$2" -s "$3"); fn=vmon_sample ;;
+	vmon-proc-cheap)
+		cmd=("$BD/vmon_bench" -m proc -c 32 -W 32 -w "$2" -s "$3"); fn=vmon_sample ;;
+	*) echo "profile.sh: unknown harness $1" >&2; exit 2 ;;
+	esac
+}
 
 SPAWN_PID=
 cleanup() {
@@ -46,11 +64,8 @@ read -r -u "${SP[0]}" ready || { echo "profile.sh: the spawner failed" >&2; exit
 
 echo "## Profiles at $N idle processes ($(ls /proc | grep -c '^[0-9]') in all)"
 if command -v perf >/dev/null && perf record -e cpu-clock -o "$OUT/probe.data" true >/dev/null 2>&1; then
-	for h in floor vmon-proc; do
-		case $h in
-		floor) cmd=("$BD/floor" -w 3 -s "$SAMPLES") ;;
-		vmon-proc) cmd=("$BD/vmon_bench" -m proc -w 3 -s "$SAMPLES") ;;
-		esac
+	for h in $PROFILED; do
+		profile_cmd "$h" 3 "$SAMPLES"
 		perf record -q -e cpu-clock -F 4000 -g -o "$OUT/$h.perf" "${cmd[@]}" > "$OUT/$h.perf.out" 2>/dev/null
 		echo
 		echo "### perf, $h: $(sed -n 's/.*\(cpu_us_per_proc=[0-9.]*\).*/\1/p' "$OUT/$h.perf.out")"
@@ -74,12 +89,9 @@ fi
 if command -v valgrind >/dev/null; then
 	# two runs, 1 + 8 and 1 + 40 samples: the difference over 32 samples
 	# leaves the first sample (every open) out of the figure per sample
-	for h in floor vmon-proc; do
+	for h in $PROFILED; do
 		for s in 8 40; do
-			case $h in
-			floor) cmd=("$BD/floor" -w 1 -s "$s"); fn=proc_scan ;;
-			vmon-proc) cmd=("$BD/vmon_bench" -m proc -w 1 -s "$s"); fn=vmon_sample ;;
-			esac
+			profile_cmd "$h" 1 "$s"
 			valgrind --tool=callgrind --toggle-collect="$fn" \
 				--callgrind-out-file="$OUT/$h.callgrind.$s" "${cmd[@]}" \
 				> "$OUT/$h.cg.$s.out" 2> "$OUT/$h.cg.$s.err"

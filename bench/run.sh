@@ -8,6 +8,13 @@
 # Ratios taken in one run hold across machines and runs; absolute figures
 # do not.
 #
+# libvmon has two modes for PROC_STAT's companions, and each has a floor
+# that reads the same files: the default (vmon-proc: cmdline, argv, exe and
+# wchan read at every sample) against floor-full (floor -f), the cheap
+# refresh (vmon-proc-cheap: every 32 samples) against floor (stat, statm
+# and io).  The table's "ratio to its floor" column gives each of them
+# against its own floor, named in the cell, next to the ratio to floor.
+#
 #   bench/run.sh N [ROUNDS]           (ROUNDS defaults to 5)
 #   make bench N=1000 ROUNDS=5        the same, after building
 #
@@ -20,14 +27,16 @@
 # Environment:
 #   B=build          build directory (the programs are in $B/bench)
 #   SAMPLES=32       measured samples per harness per round (the default
-#                    is the libvmon refresh interval of cmdline and wchan)
+#                    is vmon-proc-cheap's refresh interval, so each of its
+#                    processes has cmdline and wchan read once per round)
 #   WARMUP=3         samples before the measurement
 #   THREADS=1        threads per spawned process (the main one included)
 #   FDS=0            extra descriptors per spawned process
-#   HARNESSES="..."  which harnesses, in this order, from: floor naive
-#                    libproc2 psutil ps top vmon-proc vmon-files vmon-all
-#                    vmon-tree vmon-tree-threads vmon-sys vmon-proc-max
-#                    vmon-proc-r1 vmon-proc-array (see harness_cmd below)
+#   HARNESSES="..."  which harnesses, in this order, from: floor
+#                    floor-full naive libproc2 psutil ps top vmon-proc
+#                    vmon-proc-cheap vmon-files vmon-all vmon-tree
+#                    vmon-tree-threads vmon-sys vmon-proc-max
+#                    vmon-proc-array (see harness_cmd below)
 #   STRACE=auto      1: count syscalls (strace -f), 0: do not, auto: if
 #                    strace is installed
 #   STRACE_SAMPLES=4 samples of the strace run (see below)
@@ -66,7 +75,7 @@ THREADS=${THREADS:-1}
 FDS=${FDS:-0}
 STRACE=${STRACE:-auto}
 STRACE_SAMPLES=${STRACE_SAMPLES:-4}
-DEFAULT_HARNESSES="floor naive libproc2 psutil ps top vmon-proc vmon-all vmon-tree vmon-sys"
+DEFAULT_HARNESSES="floor floor-full naive libproc2 psutil ps top vmon-proc vmon-proc-cheap vmon-all vmon-tree vmon-sys"
 [ "$THREADS" -gt 1 ] && DEFAULT_HARNESSES="$DEFAULT_HARNESSES vmon-tree-threads"
 HARNESSES=${HARNESSES:-$DEFAULT_HARNESSES}
 OUT=${OUT:-$(mktemp -d)}
@@ -148,12 +157,19 @@ harness_cmd() {
 	local w="-w $2" s="-s $3"
 	case $1 in
 	floor)     CMD=("$BD/floor" $w $s) ;;
+	# the files of libvmon's default mode: cmdline, wchan and exe too
+	floor-full) CMD=("$BD/floor" -f $w $s) ;;
 	naive)     CMD=("$BD/naive" $w $s) ;;
 	libproc2)  CMD=("$BD/libproc2" $w $s) ;;
 	psutil)    CMD=("$PYTHON" bench/psutil_bench.py $w $s) ;;
 	ps)        CMD=("$BD/cmdbench" -n ps $w $s -- ps -eo pid,utime,stime,rss,vsz,comm) ;;
 	top)       CMD=("$BD/cmdbench" -n top $w $s -- top -b -n 1) ;;
+	# the library's default: cmdline, argv, exe and wchan every sample
 	vmon-proc) CMD=("$BD/vmon_bench" -m proc $w $s) ;;
+	# the cheap refresh (the default before): every 32 samples, and
+	# cmdline and exe again on an exec
+	vmon-proc-cheap)
+		CMD=("$BD/vmon_bench" -m proc -c 32 -W 32 -n vmon-proc-cheap $w $s) ;;
 	vmon-files) CMD=("$BD/vmon_bench" -m files $w $s) ;;
 	vmon-all)  CMD=("$BD/vmon_bench" -m all $w $s) ;;
 	vmon-tree) CMD=("$BD/vmon_bench" -m tree -p "$SPAWN_PID" $w $s) ;;
@@ -163,9 +179,6 @@ harness_cmd() {
 	# a budget high enough for everything, as far as the hard limit goes
 	vmon-proc-max)
 		CMD=("$BD/vmon_bench" -m proc -b max -n vmon-proc-max $w $s) ;;
-	# cmdline, exe and wchan re-read every sample (no refresh interval)
-	vmon-proc-r1)
-		CMD=("$BD/vmon_bench" -m proc -c 1 -W 1 -n vmon-proc-r1 $w $s) ;;
 	vmon-proc-array)
 		CMD=("$BD/vmon_bench" -m proc -a -n vmon-proc-array $w $s) ;;
 	*) echo "run.sh: unknown harness $1" >&2; exit 2 ;;
@@ -286,12 +299,16 @@ BEGIN {
 }
 END {
 	floor = median("cpu_us_per_proc", "floor")
-	print "| harness | processes seen | CPU us/proc/sample | ratio to floor | wall ms/sample | syscalls/proc/sample | heap B/proc | fds held | kernel mem held | notes |"
-	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	# the floor that reads the same files as each libvmon mode: the
+	# default refresh (cmdline, exe and wchan every sample) or the cheap one
+	own["vmon-proc"] = own["vmon-proc-max"] = own["vmon-proc-array"] = "floor-full"
+	own["vmon-proc-cheap"] = "floor"
+	print "| harness | processes seen | CPU us/proc/sample | ratio to floor | ratio to its floor | wall ms/sample | syscalls/proc/sample | heap B/proc | fds held | kernel mem held | notes |"
+	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 	n = split(order, hs, " ")
 	for (i = 1; i <= n; i++) {
 		h = hs[i]
-		if (!(h in rounds)) { printf "| %s | failed | | | | | | | | |\n", h; continue }
+		if (!(h in rounds)) { printf "| %s | failed | | | | | | | | | |\n", h; continue }
 		procs = median("procs", h)
 		cpu = median("cpu_us_per_proc", h)
 		notes = ""
@@ -301,6 +318,12 @@ END {
 		} else {
 			cpus = sprintf("%.2f", cpu)
 			ratio = (floor != "-" && floor > 0) ? sprintf("%.2fx", cpu / floor) : "-"
+		}
+		ownratio = "-"
+		if (cpu != "-" && (h in own) && (own[h] in rounds)) {
+			of = median("cpu_us_per_proc", own[h])
+			if (of != "-" && of > 0)
+				ownratio = sprintf("%.2fx (%s)", cpu / of, own[h])
 		}
 		heap = median("heap_b_per_proc", h)
 		heap = heap == "-" ? "-" : sprintf("%.0f", heap)
@@ -314,7 +337,7 @@ END {
 			kmem = kmem sprintf(" (%.1f KiB/proc)", kh / procs / 1024)
 		fds = median("fds_held", h)
 		if (h == "ps" || h == "top") { fds = "-"; kmem = "-" }
-		if (h == "floor")
+		if (h == "floor" || h == "floor-full")
 			notes = sprintf("held %s of %s processes", thousands(median("held_procs", h)), thousands(procs))
 		if (h ~ /^vmon-/ && h != "vmon-sys") {
 			notes = sprintf("budget %s; %.2f reads + %.2f opens/proc (self-report)",
@@ -327,8 +350,8 @@ END {
 			if (t > 0) notes = notes sprintf("; %s threads", thousands(t))
 		}
 		if (h == "vmon-sys") notes = "system stores only: CPU per sample"
-		printf "| %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s |\n", h,
-			procs == "-" ? "-" : thousands(procs), cpus, ratio, median("wall_ms", h),
+		printf "| %s | %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s |\n", h,
+			procs == "-" ? "-" : thousands(procs), cpus, ratio, ownratio, median("wall_ms", h),
 			(h in sc) ? sc[h] : "-", heap, fds, kmem, notes
 	}
 	if (nsc > 0) {

@@ -5,8 +5,12 @@
  * run.sh can quote libvmon's CPU time per process per sample as a ratio to
  * the floor's from the same run.
  *
- *   -m proc  VMON_FLAG_PROC_ALL, PROC_STAT | PROC_VM | PROC_IO: the target
- *            configuration (at most 1.10x the floor)
+ *   -m proc  VMON_FLAG_PROC_ALL, PROC_STAT | PROC_VM | PROC_IO.  At the
+ *            library's default refresh it also reads cmdline, argv, exe and
+ *            wchan at every sample (run.sh's vmon-proc, whose floor is
+ *            floor -f); with -c 32 -W 32, the cheap refresh, it is the
+ *            target configuration (vmon-proc-cheap: at most 1.10x the
+ *            floor)
  *   -m all   VMON_FLAG_PROC_ALL with every process want that PROC_ALL
  *            allows (all of proc_wants.def but FOLLOW_CHILDREN: STAT, VM,
  *            IO, FILES, FOLLOW_THREADS and any added since) and every
@@ -22,8 +26,8 @@
  *            hard RLIMIT_NOFILE less 32 (as many as can be held); default
  *            leaves the library's (from the soft limit, raised to the hard
  *            one here like in every harness)
- *   -c N     vmon_set_refresh(VMON_REFRESH_CMDLINE, N)
- *   -W N     vmon_set_refresh(VMON_REFRESH_WCHAN, N)
+ *   -c N     vmon_set_refresh(VMON_REFRESH_CMDLINE, N) (default: 1)
+ *   -W N     vmon_set_refresh(VMON_REFRESH_WCHAN, N) (default: 1)
  *   -a       also VMON_FLAG_PROC_ARRAY
  *   -n NAME  the name on the BENCH line (default vmon-MODE)
  *

@@ -1,16 +1,17 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # mk/bench.mk - the benchmark suite of bench/ (performance.md): the
-# workload spawner, the floor and naive programs, the libproc2, ps/top and
-# libvmon harnesses (psutil's is bench/psutil_bench.py).
+# workload spawner, the floor (with -f the full floor, which reads what
+# libvmon's default mode reads) and naive programs, the libproc2, ps/top
+# and libvmon harnesses (psutil's is bench/psutil_bench.py).
 #
 #   make bench N=1000 [ROUNDS=5]   the ratio table at N idle processes
 #   make bench-full [ROUNDS=5]     every table of bench/README.md
 #   make bench-build               the programs only, in $(B)/bench
 #
-# `make check` runs check-bench: the whole suite at 200 processes, one
-# round of a few samples, to prove that every harness builds and runs (it
-# asserts no timing).  It needs libproc2-dev and python3-psutil (.ci/run
+# `make check` runs check-bench: the default harnesses (both floors and
+# both libvmon modes among them) at 200 processes, one round of a few
+# samples, to prove that they build and run (it asserts no timing).  It needs libproc2-dev and python3-psutil (.ci/run
 # installs them); strace is used when present.
 
 N      ?= 1000
