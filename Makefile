@@ -32,7 +32,8 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/lib/%.o)
 TLIB_OBJ := $(LIB_SRC:src/%.c=$(B)/tlib/%.o)
 # tests/seed_prog.c is a program of its own (tests/check-install.sh)
 TEST_SRC := $(filter-out tests/seed_prog.c,\
-	    $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c tests/compat/*.c))
+	    $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c tests/compat/*.c \
+	    tests/events/*.c))
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 HELPERS  := $(patsubst tests/helpers/%.c,$(B)/helpers/%,$(wildcard tests/helpers/*.c))

@@ -176,7 +176,7 @@ static enum vmon__outcome follow_children_sample(vmon_t *vmon, vmon_proc_t *proc
 	list_for_each_entry(child, &proc->children, siblings) {
 		struct vmon__node *cn = vmon__node(child);
 
-		if (complete && cn->held_by_follow && !child->is_stale &&
+		if (complete && cn->held_by_follow && !child->is_stale && !cn->born_gone &&
 		    cn->seen != vmon->generation && !cn->move_to) {
 			/* not listed: gone, or skipped by a listing read in
 			 * pages while siblings exited (vmon__node_gone()) */

@@ -331,6 +331,14 @@ struct vmon__node {
 	struct vmon__node *move_to;	/* pending adoption by this parent */
 	list_head_t move_node;	/* on internal->moves */
 	list_head_t fresh_node;	/* on internal->fresh */
+	/* VMON_FLAG_EVENTS: a node made from a fork event for a process
+	 * already gone (its stores come from the events, its samplers never
+	 * run; staled when the sample settles), an exec to read again, and
+	 * the exit record proc.exit points at */
+	unsigned born_gone:1;
+	unsigned exec_seen:1;
+	list_head_t gone_node;	/* on internal->events->gone */
+	vmon_exit_t *exit;
 	/* the tasks of /proc/PID/task, read at most once per sample for the
 	 * follow samplers */
 	int task_fd;
@@ -390,6 +398,7 @@ struct vmon_internal {
 	} fobjects;			/* vmon_fobject_t by (type, key) */
 	int *sorted;			/* scratch for sorted id lists */
 	size_t sorted_alloc;
+	struct vmon__events *events;	/* VMON_FLAG_EVENTS (events.c) */
 };
 
 /* Create a node for pid (a thread of process tgid when is_thread) and open
@@ -470,6 +479,93 @@ bool vmon__node_gone(vmon_t *vmon, struct vmon__node *node, int ppid);
  * (opened for the read if not held) or by path: the length or -errno
  * (-ESRCH: gone). */
 ssize_t vmon__node_read_stat(vmon_t *vmon, struct vmon__node *node);
+
+/* A node for a process a fork event told of but already gone: no
+ * directory, stores filled from the events (event_apply.c).  NULL on
+ * ENOMEM. */
+struct vmon__node *vmon__node_new_gone(vmon_t *vmon, int pid);
+
+/* The store of want i of a node, allocated on first use; NULL on ENOMEM. */
+void *vmon__node_store(vmon_t *vmon, struct vmon__node *node, int i);
+
+/* ---- events (events.c, event_apply.c, event sources): VMON_FLAG_EVENTS ---- */
+
+enum vmon__event_type {
+	VMON__EV_FORK,
+	VMON__EV_EXEC,
+	VMON__EV_EXIT,
+};
+
+/* What a source says happened to one task. */
+struct vmon__event {
+	enum vmon__event_type type;
+	int pid;		/* the task */
+	int tgid;		/* its process (pid == tgid: a process) */
+	int ppid;		/* fork: the parent process */
+	unsigned long long when_ns;	/* CLOCK_BOOTTIME; 0 unknown */
+	char comm[64];		/* exec, exit: the command name, "" unknown */
+	char *cmdline;		/* exec: the arguments as /proc/PID/cmdline
+				 * reads them (vmon__malloc'd), or NULL */
+	size_t cmdline_len;
+	vmon_exit_t exit;	/* exit: the status and figures known; for a
+				 * thread (pid != tgid) figures only, added
+				 * to its process's */
+	bool per_task;		/* exit: the figures are the task's own, not
+				 * its process's totals (taskstats): they add
+				 * up with its threads' */
+};
+
+/* An event source (WAIT needs none: vmon_reap() posts its events). */
+struct vmon__source {
+	vmon_event_source_t id;
+	/* start: 0 with *state set, or -errno (EPERM: not permitted) */
+	int (*open)(vmon_t *vmon, void **state);
+	/* a descriptor readable when events wait, or -1 */
+	int (*fd)(const void *state);
+	/* post what waits (vmon__event_post()): the count, or -errno */
+	int (*read)(vmon_t *vmon, void *state);
+	/* a top-level node the caller monitors: watch its tree from now (a
+	 * source that must be told its roots; NULL otherwise).  0 or -errno */
+	int (*watch)(vmon_t *vmon, void *state, int pid);
+	void (*close)(vmon_t *vmon, void *state);
+};
+
+extern const struct vmon__source vmon__source_netlink, vmon__source_ptrace;
+
+/* Queue an event, from any thread; the queue takes ev->cmdline.  0, or
+ * -ENOMEM (the event is dropped and counted lost). */
+int vmon__event_post(vmon_t *vmon, struct vmon__event *ev);
+/* Events a source dropped (its buffer overran), for vmon_sample_cost(). */
+void vmon__events_lost(vmon_t *vmon, unsigned long n);
+/* Does the library want more of pid than the event says (its cmdline at
+ * an exec)?  True for the processes of the followed trees, those already
+ * nodes and those a queued fork event will make nodes. */
+bool vmon__event_wanted(vmon_t *vmon, int pid);
+/* A root the caller monitors at the top level: tell the source. */
+void vmon__events_watch(vmon_t *vmon, int pid);
+/* vmon_sample(): read and apply what waits before the nodes are sampled;
+ * stale the born-gone nodes when the sample settles. */
+void vmon__events_apply(vmon_t *vmon);
+void vmon__events_settle(vmon_t *vmon);
+void vmon__events_destroy(vmon_t *vmon);
+/* Apply one event to the tree (event_apply.c). */
+void vmon__event_apply(vmon_t *vmon, const struct vmon__event *ev);
+/* Add what an exit event knows to the exit record of node (allocated on
+ * first use): a thread's or a task's own figures add up, a process's
+ * totals fill what is not known yet.  0 or -ENOMEM. */
+int vmon__exit_merge(struct vmon__node *node, const struct vmon__event *ev);
+/* A born-gone node: noted to stale when the sample settles (events.c);
+ * staled with its last figures from its exit record (event_apply.c). */
+void vmon__events_gone(vmon_t *vmon, struct vmon__node *node);
+void vmon__event_gone_stale(vmon_t *vmon, struct vmon__node *node);
+/* Start the events of an instance (VMON_FLAG_EVENTS): 0 or -ENOMEM. */
+int vmon__events_init(vmon_t *vmon);
+/* The event figures of the last sample, for vmon_sample_cost(). */
+void vmon__events_cost(vmon_t *vmon, vmon_sample_cost_t *cost);
+/* Fill a born-gone node's stat store from what the events said. */
+int vmon__proc_stat_from_events(vmon_t *vmon, vmon_proc_stat_t *st, int pid, int ppid,
+				const char *comm, size_t comm_len, const char *cmdline,
+				size_t cmdline_len, const vmon_exit_t *exit);
 
 /* ---- the pid hash (pidhash.c): O(1) amortised, grows by doubling ---- */
 int vmon__pidhash_init(struct vmon__pidhash *h);

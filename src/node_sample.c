@@ -46,16 +46,15 @@ static bool store_shared(const struct vmon__node *node, int i)
 }
 
 /* The store of want i, allocated on first use (a shared store on the
- * process, should a thread come first: VMON_FLAG_PROC_ARRAY); NULL on
- * ENOMEM. */
-static void *node_store(vmon_t *vmon, struct vmon__node *node, int i)
+ * process, should a thread come first: VMON_FLAG_PROC_ARRAY). */
+void *vmon__node_store(vmon_t *vmon, struct vmon__node *node, int i)
 {
 	void *store = node->proc.stores[i];
 
 	if (store)
 		return store;
 	if (store_shared(node, i)) {
-		store = node_store(vmon, vmon__node(node->proc.parent), i);
+		store = vmon__node_store(vmon, vmon__node(node->proc.parent), i);
 		if (store)
 			((vmon_proc_files_t *)store)->refcnt++;
 	} else {
@@ -100,7 +99,7 @@ static void run_samplers(vmon_t *vmon, struct vmon__node *node, vmon_proc_wants_
 	for (int i = 0; i < VMON_STORE_PROC_NR; i++) {
 		void *store;
 
-		if (!(wants & (1u << i)) || !(store = node_store(vmon, node, i)))
+		if (!(wants & (1u << i)) || !(store = vmon__node_store(vmon, node, i)))
 			continue;
 		switch (vmon__proc_samplers[i]->sample(vmon, proc, store)) {
 		case VMON__CHANGED:
@@ -124,7 +123,9 @@ void vmon__node_sample(vmon_t *vmon, struct vmon__node *node)
 	struct vmon__lazy_dir was;
 	vmon_proc_wants_t wants;
 
-	if (proc->is_stale || node->doomed || proc->generation == vmon->generation)
+	/* a born-gone node's figures come from the events, not from /proc */
+	if (proc->is_stale || node->doomed || node->born_gone ||
+	    proc->generation == vmon->generation)
 		return;
 	if (proc->generation)
 		proc->is_new = 0;

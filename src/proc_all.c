@@ -52,7 +52,7 @@ int vmon__proc_all_scan(vmon_t *vmon)
 	list_for_each_entry(proc, &vmon->processes, siblings) {
 		struct vmon__node *node = vmon__node(proc);
 
-		if (node->held_by_all && node->seen != vmon->generation)
+		if (node->held_by_all && node->seen != vmon->generation && !node->born_gone)
 			vmon__node_stale(vmon, node);
 	}
 	return 0;

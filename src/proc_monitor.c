@@ -55,6 +55,7 @@ VMON_EXPORT vmon_proc_t *vmon_proc_monitor(vmon_t *vmon, int pid, vmon_proc_want
 		}
 		proc = &node->proc;
 		proc->wants = wants;
+		vmon__events_watch(vmon, pid);	/* a root the source must know */
 	} else {
 		/* as the original: monitoring again sets the node's wants (0:
 		 * inherit the instance's) */

@@ -58,6 +58,22 @@ void vmon__node_dir_close(vmon_t *vmon, struct vmon__node *node)
 	node->dir_held = 0;
 }
 
+/* the lists of a node, empty */
+static void node_lists_init(struct vmon__node *node)
+{
+	INIT_LIST_HEAD(&node->proc.bucket);
+	INIT_LIST_HEAD(&node->proc.children);
+	INIT_LIST_HEAD(&node->proc.siblings);
+	INIT_LIST_HEAD(&node->proc.threads);
+	INIT_LIST_HEAD(&node->proc.sample_callbacks);
+	INIT_LIST_HEAD(&node->stale_node);
+	INIT_LIST_HEAD(&node->move_node);
+	INIT_LIST_HEAD(&node->fresh_node);
+	INIT_LIST_HEAD(&node->gone_node);
+	node->proc.array_hint_pos = -1;
+	node->task_fd = -1;
+}
+
 struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_thread)
 {
 	struct vmon__node *node;
@@ -81,16 +97,7 @@ struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_threa
 		errno = -err;
 		return NULL;
 	}
-	INIT_LIST_HEAD(&node->proc.bucket);
-	INIT_LIST_HEAD(&node->proc.children);
-	INIT_LIST_HEAD(&node->proc.siblings);
-	INIT_LIST_HEAD(&node->proc.threads);
-	INIT_LIST_HEAD(&node->proc.sample_callbacks);
-	INIT_LIST_HEAD(&node->stale_node);
-	INIT_LIST_HEAD(&node->move_node);
-	INIT_LIST_HEAD(&node->fresh_node);
-	node->proc.array_hint_pos = -1;
-	node->task_fd = -1;
+	node_lists_init(node);
 	/* a directory held tells the process apart from a later one with its
 	 * pid (ESRCH); without one, its start time must */
 	if (!node->dir_held) {
@@ -100,6 +107,21 @@ struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_threa
 			node->start = vmon__stat_ull(vmon->internal->ident.data, n, 22);
 		vmon__node_dir_close(vmon, node);
 	}
+	return node;
+}
+
+struct vmon__node *vmon__node_new_gone(vmon_t *vmon, int pid)
+{
+	struct vmon__node *node = vmon__calloc(1, sizeof(*node));
+
+	(void)vmon;
+	if (!node)
+		return NULL;
+	node->proc.pid = pid;
+	node->tgid = pid;
+	node->dirfd = -1;
+	node->born_gone = 1;
+	node_lists_init(node);
 	return node;
 }
 
@@ -263,6 +285,7 @@ static void node_free(vmon_t *vmon, struct vmon__node *node)
 	list_del(&node->stale_node);
 	list_del(&node->move_node);
 	list_del(&node->fresh_node);
+	list_del(&node->gone_node);
 	/* a node leaving its list changes its parent's children (threads), or
 	 * the top level, as its going stale did: the original libvmon set the
 	 * flag both times, and its programs redraw their rows on either */
@@ -281,6 +304,7 @@ static void node_free(vmon_t *vmon, struct vmon__node *node)
 		vmon__free(cb);
 	vmon__node_task_close(vmon, node);
 	vmon__free(node->tids);
+	vmon__free(node->exit);
 	node_destroy(vmon, node);
 }
 

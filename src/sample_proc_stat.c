@@ -237,6 +237,57 @@ static enum vmon__outcome kthread_companions(vmon_proc_stat_t *st)
 	return VMON__UNCHANGED;
 }
 
+/* set the scalar field sym (changed bit if it differs, available) */
+static void set_ull(vmon_proc_stat_t *st, int sym, unsigned long long v)
+{
+	vmon__field_set_ull(&vmon__proc_stat_info.fields[sym], st, st->changed, st->unavailable, v);
+}
+
+static void set_ll(vmon_proc_stat_t *st, int sym, long long v)
+{
+	vmon__field_set_ll(&vmon__proc_stat_info.fields[sym], st, st->changed, st->unavailable, v);
+}
+
+int vmon__proc_stat_from_events(vmon_t *vmon, vmon_proc_stat_t *st, int pid, int ppid,
+				const char *comm, size_t comm_len, const char *cmdline,
+				size_t cmdline_len, const vmon_exit_t *exit)
+{
+	struct proc_stat_state *s = (struct proc_stat_state *)st;
+	unsigned long long tps = vmon->ticks_per_sec > 0 ? (unsigned long long)vmon->ticks_per_sec : 100;
+
+	if (!s->sampled) {	/* what no event says stays unavailable */
+		vmon__bits_fill(st->unavailable, VMON_PROC_STAT_NR);
+		vmon__bits_fill(st->changed, VMON_PROC_STAT_NR);
+		s->sampled = true;
+	}
+	set_ll(st, VMON_PROC_STAT_PID, pid);
+	if (ppid > 0)
+		set_ll(st, VMON_PROC_STAT_PPID, ppid);
+	if (comm && comm_len) {
+		if (vmon__chars_setz(&st->comm, comm, comm_len, st->changed, VMON_PROC_STAT_COMM) < 0)
+			return -ENOMEM;
+		BITCLEAR(st->unavailable, VMON_PROC_STAT_COMM);
+	}
+	if (cmdline && vmon__parse_cmdline(st, cmdline, cmdline_len) < 0)
+		return -ENOMEM;
+	if (!exit)
+		return 0;
+	set_ll(st, VMON_PROC_STAT_STATE, 'X');	/* dead, and reaped by now */
+	if (exit->known & VMON_EXIT_CPU_SPLIT) {
+		set_ull(st, VMON_PROC_STAT_UTIME, exit->utime_us * tps / 1000000);
+		set_ull(st, VMON_PROC_STAT_STIME, exit->stime_us * tps / 1000000);
+	}
+	if (exit->known & VMON_EXIT_FAULTS) {
+		set_ull(st, VMON_PROC_STAT_MINFLT, exit->minflt);
+		set_ull(st, VMON_PROC_STAT_MAJFLT, exit->majflt);
+	}
+	if (exit->known & VMON_EXIT_START)
+		set_ull(st, VMON_PROC_STAT_START, exit->start);
+	if (exit->known & VMON_EXIT_PPID)
+		set_ll(st, VMON_PROC_STAT_PPID, exit->ppid);
+	return 0;
+}
+
 static void proc_stat_init(void *state)
 {
 	struct proc_stat_state *s = state;
@@ -332,8 +383,9 @@ static enum vmon__outcome read_companions(vmon_t *vmon, vmon_proc_t *proc, int d
 	s->wchan.transient = vmon->internal->refresh[VMON_REFRESH_WCHAN] != 1;
 	if (!BITTEST(st->unavailable, VMON_PROC_STAT_FLAGS) && (st->flags & VMON__PF_KTHREAD)) {
 		c = kthread_companions(st);
-	} else if (first || s->recheck || exec_seen(st) ||
+	} else if (first || s->recheck || exec_seen(st) || vmon__node(proc)->exec_seen ||
 		   refresh_due(vmon, proc, VMON_REFRESH_CMDLINE)) {
+		vmon__node(proc)->exec_seen = 0;
 		if ((c = read_cmdline(vmon, dirfd, s)) == VMON__UNCHANGED)
 			c = read_exe(vmon, dirfd, s);
 		/* mid-exec a cmdline reads empty: look again next sample */

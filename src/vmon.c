@@ -83,6 +83,11 @@ VMON_EXPORT int vmon_init_root(vmon_t *vmon, const char *root, vmon_flags_t flag
 	vmon__fd_budget_update(vmon);
 	in->refresh[VMON_REFRESH_CMDLINE] = VMON__REFRESH_DEFAULT;
 	in->refresh[VMON_REFRESH_WCHAN] = VMON__REFRESH_DEFAULT;
+	if ((flags & VMON_FLAG_EVENTS) && vmon__events_init(vmon) < 0) {
+		vmon_destroy(vmon);
+		errno = ENOMEM;
+		return 0;
+	}
 	return 1;
 
 out_free:
@@ -161,6 +166,12 @@ static void cost_end(struct vmon_internal *in)
 	in->cost.fd_budget = in->fd_budget;
 }
 
+/* the event figures too: their lost count is since the last sample */
+static void cost_events(vmon_t *vmon)
+{
+	vmon__events_cost(vmon, &vmon->internal->cost);
+}
+
 /* Node directories are worth holding only while every file fits too: a
  * node whose files are held opens nothing, and its directory is needed
  * only to open them.  When files were read open-per-sample for want of
@@ -194,6 +205,7 @@ VMON_EXPORT int vmon_sample(vmon_t *vmon)
 	vmon__fd_budget_update(vmon);
 	shed_dirs_update(in);
 	vmon__tree_reap(vmon);
+	vmon__events_apply(vmon);
 	sample_sys(vmon);
 	if (vmon->sample_cb)
 		vmon->sample_cb(vmon, vmon->sample_cb_arg);
@@ -203,10 +215,12 @@ VMON_EXPORT int vmon_sample(vmon_t *vmon)
 			vmon__sample_error(vmon, err);
 	}
 	vmon__sample_procs(vmon);
+	vmon__events_settle(vmon);
 	vmon__fresh_age(vmon);
 	in->in_sample = false;
 	vmon__tree_settle(vmon);
 	cost_end(in);
+	cost_events(vmon);
 #ifdef VMON_TESTING
 	if (vmon__check(vmon) < 0)
 		abort();
@@ -225,6 +239,7 @@ VMON_EXPORT void vmon_destroy(vmon_t *vmon)
 	if (!vmon || !(in = vmon->internal))
 		return;
 	in->in_sample = false;
+	vmon__events_destroy(vmon);	/* first: a source may watch the nodes */
 	vmon__node_free_all(vmon);
 	for (int i = 0; i < VMON_STORE_SYS_NR; i++) {
 		if (!vmon->stores[i])

@@ -609,6 +609,11 @@ typedef struct _vmon_proc_t {
 	unsigned is_thread:1;	/* a thread node, on its process's threads list */
 	unsigned is_threaded:1;	/* has or had followed threads */
 	vmon_proc_wants_t unavailable;	/* stores with unavailable fields */
+	/* how the process ended and its final figures, once it has
+	 * (VMON_FLAG_EVENTS, vmon_reap()): set by the sample in which it
+	 * went stale, or earlier when the exit was learnt while it was a
+	 * zombie; NULL while it runs, and for threads */
+	const struct vmon_exit *exit;
 } vmon_proc_t;
 
 struct vmon_internal;
@@ -772,11 +777,106 @@ typedef struct vmon_sample_cost {
 	int fd_budget;			/* the cap in force */
 	int fallback_files;		/* files read open-per-sample for want of budget */
 	int fallback_nodes;		/* nodes read by path, directory not held */
+	int event_source;		/* the vmon_event_source_t in use */
+	unsigned long events;		/* events applied by the sample */
+	unsigned long events_lost;	/* events the source dropped since the last
+					 * sample (a full socket buffer): the trees
+					 * were sampled, what happened between is lost */
 } vmon_sample_cost_t;
 
 /* Copy the figures of the last sample into *cost.  Returns 1, or 0 with
  * EINVAL. */
 int vmon_sample_cost(const vmon_t *, vmon_sample_cost_t *cost);
+
+/*
+ * Events and exit records (extensions): VMON_FLAG_EVENTS.
+ *
+ * Sampling sees what is there at each sample: a process born and gone
+ * between two samples is never seen, and a sample cannot tell how a
+ * process ended.  With VMON_FLAG_EVENTS the library also learns of every
+ * fork, exec and exit in the followed trees (every process under
+ * VMON_FLAG_PROC_ALL) from an event source, and applies them at each
+ * vmon_sample(): a process born and gone between two samples becomes a
+ * node all the same, new and stale in one sample (proc_ctor_cb fires, its
+ * parent's children_changed is set, it is freed at the next sample), its
+ * stores filled from the events; and every process that ends gets an exit
+ * record, proc->exit.  A program written for the original library, which
+ * does not set the flag, sees what it saw before.
+ */
+typedef enum vmon_event_source {
+	VMON_EVENTS_NONE = 0,	/* sampling only */
+	VMON_EVENTS_AUTO,	/* to ask for the best available: NETLINK
+				 * where permitted, else WAIT */
+	VMON_EVENTS_WAIT,	/* what the caller reaps through vmon_reap():
+				 * its children (all its descendants when it is
+				 * a child subreaper); always available */
+	VMON_EVENTS_NETLINK,	/* the kernel's proc connector (fork, exec,
+				 * exit with status) and taskstats (the final
+				 * figures of every task): needs CAP_NET_ADMIN */
+	VMON_EVENTS_PTRACE,	/* ptrace of the trees whose roots the caller
+				 * monitors (and started): no privilege, but it
+				 * costs every fork, exec and exit a stop, and a
+				 * traced process cannot be debugged or ptraced
+				 * by anything else (gdb, LeakSanitizer): opt-in */
+	VMON_EVENTS_SOURCE_NR
+} vmon_event_source_t;
+
+/* Which source VMON_FLAG_EVENTS uses (the default is VMON_EVENTS_AUTO).
+ * Returns 1, or 0 with errno: EPERM (NETLINK without CAP_NET_ADMIN),
+ * ENOSYS (the kernel lacks it), EINVAL; the source in use is then
+ * unchanged.  AUTO never fails. */
+int vmon_set_event_source(vmon_t *, vmon_event_source_t source);
+/* The source in use: VMON_EVENTS_NONE without VMON_FLAG_EVENTS. */
+vmon_event_source_t vmon_event_source(const vmon_t *);
+/* A descriptor that becomes readable when events wait, for a caller's
+ * poll(); -1 for a source without one.  Reading events between samples
+ * (vmon_events_read()) lets the library catch what a short-lived process
+ * ran (its argv) while it still exists. */
+int vmon_event_fd(const vmon_t *);
+/* Read the events that wait, without applying them (vmon_sample() does):
+ * the number read, or -1 with errno. */
+int vmon_events_read(vmon_t *);
+/* Short names: "none", "auto", "wait", "netlink", "ptrace". */
+const char *vmon_event_source_name(vmon_event_source_t source);
+
+/* How a process ended, and its final figures, which the source says
+ * (known: VMON_EXIT_* bits).  CPU and I/O are the process's own, all its
+ * threads included, not its reaped children's. */
+typedef struct vmon_exit {
+	unsigned known;			/* VMON_EXIT_* bits of what is set */
+	vmon_event_source_t source;	/* who told */
+	int status;			/* VMON_EXIT_STATUS: a wait status
+					 * (WIFEXITED(), WEXITSTATUS(),
+					 * WIFSIGNALED(), WTERMSIG(), WCOREDUMP()) */
+	unsigned long long cpu_ns;	/* VMON_EXIT_CPU: user + system, exact */
+	unsigned long long utime_us, stime_us;	/* VMON_EXIT_CPU_SPLIT: to
+						 * the microsecond from taskstats,
+						 * to a tick from /proc */
+	unsigned long long peak_rss_kb;	/* VMON_EXIT_PEAK_RSS */
+	unsigned long long rchar, wchar, read_bytes, write_bytes;	/* VMON_EXIT_IO */
+	unsigned long long minflt, majflt;	/* VMON_EXIT_FAULTS */
+	unsigned long long start;	/* VMON_EXIT_START: ticks after boot */
+	unsigned long long end_ns;	/* VMON_EXIT_END: CLOCK_BOOTTIME of the exit */
+	int ppid;			/* VMON_EXIT_PPID: parent when it ended */
+} vmon_exit_t;
+
+#define VMON_EXIT_STATUS	(1u << 0)
+#define VMON_EXIT_CPU		(1u << 1)
+#define VMON_EXIT_CPU_SPLIT	(1u << 2)
+#define VMON_EXIT_PEAK_RSS	(1u << 3)
+#define VMON_EXIT_IO		(1u << 4)
+#define VMON_EXIT_FAULTS	(1u << 5)
+#define VMON_EXIT_START		(1u << 6)
+#define VMON_EXIT_END		(1u << 7)
+#define VMON_EXIT_PPID		(1u << 8)
+
+/* Reap a child of the caller, as waitpid(pid, status, options) would
+ * (pid -1: any; options: WNOHANG, __WALL), first reading its final
+ * figures from its zombie (waitid() with WNOWAIT) into its node, and
+ * giving its node an exit record with the status: the WAIT source, which
+ * works with any other.  Returns the pid reaped, 0 (WNOHANG, none ready)
+ * or -1 with errno as waitpid(). */
+int vmon_reap(vmon_t *, int pid, int *status, int options);
 
 /*
  * Field reflection (extension): the same .def rows that declare the stores

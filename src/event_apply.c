@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * event_apply.c - what a fork, an exec and an exit do to the tree
+ * (VMON_FLAG_EVENTS), applied at the start of vmon_sample() in the order
+ * the source saw them:
+ *
+ *  fork  a process forked by a followed process (any process under
+ *        VMON_FLAG_PROC_ALL) becomes a node at once, under its parent,
+ *        and is sampled in this sample; one already gone becomes a
+ *        born-gone node, whose stat store starts as its parent's (a child
+ *        runs its parent's program until it execs) and whose figures come
+ *        from its exit
+ *  exec  a node's cmdline and exe are read again at its next sample (a
+ *        born-gone node takes the event's arguments and name)
+ *  exit  the node gets an exit record (how it ended, final figures); a
+ *        thread's figures are added to its process's
+ *
+ * Threads are not made nodes from events: a thread born and gone between
+ * two samples is counted in its process's figures, which is what callers
+ * chart.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "internal.h"
+
+static bool follows_children(const vmon_t *vmon, vmon_proc_t *p)
+{
+	return vmon__node_wants(vmon, p) & VMON_WANT_PROC_FOLLOW_CHILDREN;
+}
+
+/* A born-gone child starts with its parent's name and arguments. */
+static void inherit_stat(vmon_t *vmon, struct vmon__node *node, vmon_proc_t *parent)
+{
+	const vmon_proc_stat_t *from = parent ? parent->stores[VMON_STORE_PROC_STAT] : NULL;
+	vmon_proc_stat_t *st;
+
+	if (!(vmon__node_wants(vmon, &node->proc) & VMON_WANT_PROC_STAT))
+		return;
+	st = vmon__node_store(vmon, node, VMON_STORE_PROC_STAT);
+	if (!st)
+		return;
+	if (vmon__proc_stat_from_events(vmon, st, node->proc.pid, parent ? parent->pid : 0,
+					from && from->comm.len ? from->comm.array : "",
+					from && from->comm.len ? from->comm.len - 1 : 0,
+					from ? from->cmdline.array : NULL,
+					from ? from->cmdline.len : 0, NULL) < 0)
+		vmon__sample_error(vmon, -ENOMEM);
+}
+
+static void apply_fork(vmon_t *vmon, const struct vmon__event *ev)
+{
+	struct vmon_internal *in = vmon->internal;
+	vmon_proc_t *parent = vmon__pidhash_find(&in->procs, ev->ppid);
+	enum vmon__hold hold = VMON__HOLD_FOLLOW;
+	struct vmon__node *node;
+
+	if (ev->pid != ev->tgid || vmon__pidhash_find(&in->procs, ev->pid))
+		return;		/* a thread, or a node sampling found first */
+	if (parent && (parent->is_stale || !follows_children(vmon, parent)))
+		parent = NULL;
+	if (!parent && !(vmon->flags & VMON_FLAG_PROC_ALL))
+		return;		/* not in a followed tree */
+	if (!parent)
+		hold = VMON__HOLD_ALL;
+	node = vmon__node_new(vmon, ev->pid, ev->pid, false);
+	if (!node && errno == ESRCH)	/* already gone */
+		node = vmon__node_new_gone(vmon, ev->pid);
+	if (!node) {	/* out of memory or descriptors: sampling finds it */
+		if (errno == ENOMEM)
+			vmon__sample_error(vmon, -ENOMEM);
+		return;
+	}
+	node->proc.wants = parent ? parent->wants : 0;
+	if (vmon__node_attach(vmon, node, parent ? vmon__node(parent) : NULL, hold) < 0) {
+		vmon__sample_error(vmon, -ENOMEM);
+		return;
+	}
+	/* listed or not, it is there now: the follow samplers of this sample
+	 * must not take it for gone */
+	node->seen = vmon->generation;
+	if (ev->when_ns && !node->start)
+		node->start = ev->when_ns / (1000000000ull / (unsigned long long)vmon->ticks_per_sec);
+	if (node->born_gone) {
+		vmon__events_gone(vmon, node);
+		inherit_stat(vmon, node, parent);
+	}
+}
+
+static void apply_exec(vmon_t *vmon, const struct vmon__event *ev)
+{
+	vmon_proc_t *p = vmon__pidhash_find(&vmon->internal->procs, ev->tgid);
+	struct vmon__node *node;
+	vmon_proc_stat_t *st;
+
+	if (!p)
+		return;
+	node = vmon__node(p);
+	if (!node->born_gone) {
+		node->exec_seen = 1;	/* read cmdline and exe again */
+		return;
+	}
+	st = p->stores[VMON_STORE_PROC_STAT];
+	if (st && vmon__proc_stat_from_events(vmon, st, p->pid, p->parent ? p->parent->pid : 0,
+					      ev->comm, strlen(ev->comm), ev->cmdline,
+					      ev->cmdline_len, NULL) < 0)
+		vmon__sample_error(vmon, -ENOMEM);
+}
+
+static void apply_exit(vmon_t *vmon, const struct vmon__event *ev)
+{
+	vmon_proc_t *p = vmon__pidhash_find(&vmon->internal->procs, ev->tgid);
+	bool thread = ev->pid != ev->tgid;
+	struct vmon__node *node;
+	vmon_proc_stat_t *st;
+
+	if (!p)
+		return;
+	node = vmon__node(p);
+	if (vmon__exit_merge(node, ev) < 0) {
+		vmon__sample_error(vmon, -ENOMEM);
+		return;
+	}
+	if (thread || node->proc.is_stale)
+		return;
+	st = node->proc.stores[VMON_STORE_PROC_STAT];
+	if (node->born_gone && ev->comm[0] && st && !st->comm.len &&
+	    vmon__chars_setz(&st->comm, ev->comm, strlen(ev->comm), st->changed,
+			     VMON_PROC_STAT_COMM) < 0)
+		vmon__sample_error(vmon, -ENOMEM);
+	/* an exit followed by a fork that reuses the pid: the old node must
+	 * leave the hash first; a zombie stays until it is reaped */
+	if (!node->born_gone && vmon__node_gone(vmon, node, 0))
+		vmon__node_stale(vmon, node);
+}
+
+void vmon__event_apply(vmon_t *vmon, const struct vmon__event *ev)
+{
+	switch (ev->type) {
+	case VMON__EV_FORK:
+		apply_fork(vmon, ev);
+		break;
+	case VMON__EV_EXEC:
+		apply_exec(vmon, ev);
+		break;
+	case VMON__EV_EXIT:
+		apply_exit(vmon, ev);
+		break;
+	}
+}
+
+/* A born-gone node's last figures come from its exit record. */
+void vmon__event_gone_stale(vmon_t *vmon, struct vmon__node *node)
+{
+	vmon_proc_t *p = &node->proc;
+	vmon_proc_stat_t *st = p->stores[VMON_STORE_PROC_STAT];
+	vmon_proc_io_t *io;
+
+	if (st && node->exit &&
+	    vmon__proc_stat_from_events(vmon, st, p->pid, p->parent ? p->parent->pid : 0,
+					NULL, 0, NULL, 0, node->exit) < 0)
+		vmon__sample_error(vmon, -ENOMEM);
+	if (node->exit && (node->exit->known & VMON_EXIT_IO) &&
+	    (vmon__node_wants(vmon, p) & VMON_WANT_PROC_IO) &&
+	    (io = vmon__node_store(vmon, node, VMON_STORE_PROC_IO))) {
+		io->rchars = node->exit->rchar;
+		io->wchars = node->exit->wchar;
+		io->read_bytes = node->exit->read_bytes;
+		io->write_bytes = node->exit->write_bytes;
+		vmon__bits_fill(io->changed, VMON_PROC_IO_NR);
+		vmon__bits_fill(io->unavailable, VMON_PROC_IO_NR);
+		BITCLEAR(io->unavailable, VMON_PROC_IO_RCHAR);
+		BITCLEAR(io->unavailable, VMON_PROC_IO_WCHAR);
+		BITCLEAR(io->unavailable, VMON_PROC_IO_READBYTES);
+		BITCLEAR(io->unavailable, VMON_PROC_IO_WRITEBYTES);
+	}
+	p->activity = p->stores[VMON_STORE_PROC_STAT] ? VMON_WANT_PROC_STAT : 0;
+	if (!p->is_stale)
+		vmon__node_stale(vmon, node);
+}

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_events_core.c - what VMON_FLAG_EVENTS does with the events a source
+ * posts, independent of any source: events are posted here as a source
+ * would (vmon__event_post()), about real processes this test starts.  A
+ * fork of a followed process becomes a node in the same sample; one whose
+ * process is already gone becomes a born-gone node, new and stale in one
+ * sample, with its parent's name and arguments and its exit's figures; an
+ * exit gives the node an exit record; a thread's figures add to its
+ * process's.  And vmon_reap(), the WAIT source, which needs no event.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "test.h"
+
+static int ctors;
+static void count_ctor(vmon_t *v, vmon_proc_t *p) { (void)v; (void)p; ctors++; }
+
+static void post_fork(vmon_t *v, int pid, int ppid)
+{
+	struct vmon__event ev = { .type = VMON__EV_FORK, .pid = pid, .tgid = pid, .ppid = ppid };
+
+	ASSERT(vmon__event_post(v, &ev) == 0);
+}
+
+static void post_exit(vmon_t *v, int pid, int tgid, int status, unsigned long long utime_us,
+		      bool per_task)
+{
+	struct vmon__event ev = { .type = VMON__EV_EXIT, .pid = pid, .tgid = tgid,
+				  .per_task = per_task };
+
+	ev.exit.known = VMON_EXIT_CPU_SPLIT | (pid == tgid ? VMON_EXIT_STATUS : 0);
+	ev.exit.status = status;
+	ev.exit.utime_us = utime_us;
+	ev.exit.stime_us = 1000;
+	ev.exit.source = VMON_EVENTS_NETLINK;
+	ASSERT(vmon__event_post(v, &ev) == 0);
+}
+
+static bool exit_at_once(void *arg)
+{
+	(void)arg;
+	_exit(7);
+}
+
+TEST(events_born_gone_child_is_a_node_for_one_sample)
+{
+	vmon_proc_t *self, *c;
+	vmon_proc_stat_t *st;
+	pid_t kid;
+	vmon_t v;
+
+	ctors = 0;
+	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS, 0,
+			 VMON_WANT_PROC_STAT | VMON_WANT_PROC_FOLLOW_CHILDREN));
+	v.proc_ctor_cb = count_ctor;
+	ASSERT((self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL)));
+	ASSERT(vmon_sample(&v));
+	/* a child born and reaped between two samples: no sample sees it */
+	kid = t_fork(exit_at_once, NULL);
+	ASSERT_EQ(t_wait(kid), 7 << 8);
+	post_fork(&v, kid, getpid());
+	post_exit(&v, kid, kid, 7 << 8, 30000, false);
+	ASSERT(vmon_sample(&v));
+	c = t_child_node(self, kid);
+	ASSERT_MSG(c, "no node for the child born and gone between two samples");
+	ASSERT(c->is_new && c->is_stale && self->children_changed);
+	ASSERT_EQ(ctors, 2);
+	ASSERT(c->exit && (c->exit->known & VMON_EXIT_STATUS));
+	ASSERT(WIFEXITED(c->exit->status) && WEXITSTATUS(c->exit->status) == 7);
+	ASSERT_EQ(c->exit->source, VMON_EVENTS_NETLINK);
+	/* its stores come from the events: its parent's name, its exit's CPU */
+	st = c->stores[VMON_STORE_PROC_STAT];
+	ASSERT(st);
+	ASSERT_STREQ(st->comm.array,
+		     ((vmon_proc_stat_t *)self->stores[VMON_STORE_PROC_STAT])->comm.array);
+	ASSERT_EQ(st->pid, kid);
+	ASSERT_EQ(st->ppid, getpid());
+	ASSERT_EQ(st->state, 'X');
+	ASSERT_ULL_EQ(st->utime, 30000ull * v.ticks_per_sec / 1000000);
+	ASSERT(!BITTEST(st->unavailable, VMON_PROC_STAT_COMM));
+	ASSERT(BITTEST(st->unavailable, VMON_PROC_STAT_VSIZE));
+	/* freed at the next sample, like any stale node */
+	ASSERT(vmon_sample(&v));
+	ASSERT(!t_child_node(self, kid));
+	vmon_destroy(&v);
+}
+
+TEST(events_fork_of_a_live_child_is_one_node_sampled_at_once)
+{
+	struct t_sync ready;
+	vmon_proc_t *self, *c;
+	pid_t kid;
+	vmon_t v;
+
+	ctors = 0;
+	t_sync_init(&ready);
+	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS, 0,
+			 VMON_WANT_PROC_STAT | VMON_WANT_PROC_FOLLOW_CHILDREN));
+	v.proc_ctor_cb = count_ctor;
+	ASSERT((self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL)));
+	ASSERT(vmon_sample(&v));
+	kid = t_fork(t_sleeper, &ready);
+	t_sync_wait(&ready);
+	post_fork(&v, kid, getpid());
+	ASSERT(vmon_sample(&v));
+	c = t_child_node(self, kid);
+	ASSERT(c && c->is_new && !c->is_stale && c->generation == v.generation);
+	ASSERT_EQ(((vmon_proc_stat_t *)c->stores[VMON_STORE_PROC_STAT])->pid, kid);
+	ASSERT_EQ(ctors, 2);	/* the event and the children list: one node */
+	ASSERT(!c->exit);
+	/* it is killed: the exit event gives the record, sampling the stale */
+	t_kill(kid);
+	post_exit(&v, kid, kid, SIGKILL, 0, false);
+	ASSERT(vmon_sample(&v));
+	ASSERT(c->is_stale && c->exit);
+	ASSERT(WIFSIGNALED(c->exit->status) && WTERMSIG(c->exit->status) == SIGKILL);
+	vmon_destroy(&v);
+	t_sync_close(&ready);
+}
+
+/* taskstats tells each task's own figures: a process's add up */
+TEST(events_threads_figures_add_up_to_their_process)
+{
+	struct t_sync ready;
+	vmon_proc_t *self, *c;
+	pid_t kid;
+	vmon_t v;
+
+	t_sync_init(&ready);
+	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS, 0,
+			 VMON_WANT_PROC_STAT | VMON_WANT_PROC_FOLLOW_CHILDREN));
+	ASSERT((self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL)));
+	kid = t_fork(t_sleeper, &ready);
+	t_sync_wait(&ready);
+	ASSERT(vmon_sample(&v));
+	c = t_child_node(self, kid);
+	ASSERT(c);
+	post_exit(&v, kid + 100000, kid, 0, 20000, true);	/* a thread of it */
+	post_exit(&v, kid + 100001, kid, 0, 30000, true);
+	ASSERT(vmon_sample(&v));
+	/* threads alone: figures gathered, nothing known of the process yet */
+	ASSERT(c->exit && !(c->exit->known & VMON_EXIT_CPU_SPLIT));
+	t_kill(kid);
+	post_exit(&v, kid, kid, SIGKILL, 50000, true);	/* the leader's own */
+	ASSERT(vmon_sample(&v));
+	ASSERT(c->exit->known & VMON_EXIT_CPU_SPLIT);
+	ASSERT_ULL_EQ(c->exit->utime_us, 100000);
+	ASSERT_ULL_EQ(c->exit->stime_us, 3000);
+	/* a process's totals later (vmon_reap(), ptrace) do not count twice */
+	vmon_destroy(&v);
+	t_sync_close(&ready);
+}
+
+static bool exit_when_told(void *arg)
+{
+	struct t_sync *go = arg;
+	char c;
+
+	ASSERT(read(go->fd[0], &c, 1) == 1);
+	for (volatile long i = 0; i < 100000000; i++)	/* a few ticks of CPU */
+		;
+	_exit(3);
+}
+
+TEST(events_reap_gives_the_status_and_the_last_figures)
+{
+	struct t_sync go;
+	vmon_proc_t *self, *c;
+	int status = -1;
+	pid_t kid;
+	vmon_t v;
+
+	t_sync_init(&go);
+	ASSERT(vmon_init(&v, VMON_FLAG_NONE, 0,
+			 VMON_WANT_PROC_STAT | VMON_WANT_PROC_FOLLOW_CHILDREN));
+	ASSERT((self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL)));
+	kid = t_fork(exit_when_told, &go);
+	ASSERT(vmon_sample(&v));
+	c = t_child_node(self, kid);
+	ASSERT(c && !c->exit);
+	t_sync_post(&go);
+	/* no event source needed: the caller reaps through the library */
+	ASSERT_EQ(vmon_reap(&v, kid, &status, 0), kid);
+	ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+	ASSERT(c->exit && c->exit->source == VMON_EVENTS_WAIT);
+	ASSERT(c->exit->known & VMON_EXIT_STATUS);
+	ASSERT_EQ(c->exit->status, status);
+	ASSERT(c->exit->known & VMON_EXIT_CPU_SPLIT);
+	ASSERT(c->exit->utime_us + c->exit->stime_us > 0);	/* it spun */
+	ASSERT(c->exit->known & VMON_EXIT_START);
+	ASSERT_ULL_EQ(c->exit->start, ((vmon_proc_stat_t *)c->stores[VMON_STORE_PROC_STAT])->start);
+	ASSERT_EQ(c->exit->ppid, getpid());
+	ASSERT(vmon_sample(&v));
+	ASSERT(c->is_stale);
+	/* nothing left to reap */
+	errno = 0;
+	ASSERT_EQ(vmon_reap(&v, -1, NULL, WNOHANG), -1);
+	ASSERT_EQ(errno, ECHILD);
+	vmon_destroy(&v);
+	t_sync_close(&go);
+}
+
+TEST(events_source_selection)
+{
+	vmon_t v;
+
+	ASSERT(vmon_init(&v, VMON_FLAG_NONE, 0, VMON_WANT_PROC_STAT));
+	ASSERT_EQ(vmon_event_source(&v), VMON_EVENTS_NONE);
+	errno = 0;
+	ASSERT(!vmon_set_event_source(&v, VMON_EVENTS_WAIT) && errno == EINVAL);
+	ASSERT_EQ(vmon_event_fd(&v), -1);
+	vmon_destroy(&v);
+	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS, 0, VMON_WANT_PROC_STAT));
+	ASSERT(vmon_event_source(&v) == VMON_EVENTS_NETLINK ||
+	       vmon_event_source(&v) == VMON_EVENTS_WAIT);
+	ASSERT(vmon_set_event_source(&v, VMON_EVENTS_WAIT));
+	ASSERT_EQ(vmon_event_source(&v), VMON_EVENTS_WAIT);
+	ASSERT_EQ(vmon_event_fd(&v), -1);
+	ASSERT_STREQ(vmon_event_source_name(VMON_EVENTS_PTRACE), "ptrace");
+	ASSERT_STREQ(vmon_event_source_name((vmon_event_source_t)99), "unknown");
+	errno = 0;
+	ASSERT(!vmon_set_event_source(&v, VMON_EVENTS_NONE) && errno == EINVAL);
+	vmon_destroy(&v);
+}
