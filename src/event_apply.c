@@ -118,6 +118,11 @@ static void apply_exit(vmon_t *vmon, const struct vmon__event *ev)
 	if (!p)
 		return;
 	node = vmon__node(p);
+	/* a record of another process that had the pid (they arrive late
+	 * and out of order across CPUs): never pid alone */
+	if ((ev->exit.known & VMON_EXIT_START) && node->start &&
+	    (ev->exit.start > node->start + 1 || ev->exit.start + 1 < node->start))
+		return;
 	if (vmon__exit_merge(node, ev) < 0) {
 		vmon__sample_error(vmon, -ENOMEM);
 		return;

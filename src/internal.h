@@ -509,7 +509,10 @@ struct vmon__event {
 	size_t cmdline_len;
 	vmon_exit_t exit;	/* exit: the status and figures known; for a
 				 * thread (pid != tgid) figures only, added
-				 * to its process's */
+				 * to its process's.  With VMON_EXIT_START
+				 * known, a start more than a tick away from
+				 * the node's says another process had the
+				 * pid: the event is dropped */
 	bool per_task;		/* exit: the figures are the task's own, not
 				 * its process's totals (taskstats): they add
 				 * up with its threads' */

@@ -229,3 +229,36 @@ TEST(events_source_selection)
 	ASSERT(!vmon_set_event_source(&v, VMON_EVENTS_NONE) && errno == EINVAL);
 	vmon_destroy(&v);
 }
+
+/* records are keyed by pid and start time: another process's is dropped */
+TEST(events_exit_of_another_process_with_the_pid_is_dropped)
+{
+	struct t_sync ready;
+	struct vmon__event ev = { .type = VMON__EV_EXIT };
+	vmon_proc_t *self, *c;
+	pid_t kid;
+	vmon_t v;
+
+	t_sync_init(&ready);
+	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS, 0,
+			 VMON_WANT_PROC_STAT | VMON_WANT_PROC_FOLLOW_CHILDREN));
+	ASSERT((self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL)));
+	kid = t_fork(t_sleeper, &ready);
+	t_sync_wait(&ready);
+	ASSERT(vmon_sample(&v));
+	c = t_child_node(self, kid);
+	ASSERT(c);
+	ev.pid = ev.tgid = kid;
+	ev.exit.known = VMON_EXIT_STATUS | VMON_EXIT_START;
+	ev.exit.start = t_stat_ull(kid, 0, 22) + 1000;	/* ten seconds off */
+	ASSERT(vmon__event_post(&v, &ev) == 0);
+	ASSERT(vmon_sample(&v));
+	ASSERT(!c->exit);
+	ev.exit.start = t_stat_ull(kid, 0, 22);
+	ASSERT(vmon__event_post(&v, &ev) == 0);
+	ASSERT(vmon_sample(&v));
+	ASSERT(c->exit && (c->exit->known & VMON_EXIT_STATUS));
+	vmon_destroy(&v);
+	t_kill(kid);
+	t_sync_close(&ready);
+}
