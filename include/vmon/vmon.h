@@ -746,7 +746,11 @@ int vmon_socket_format(const vmon_socket_t *, char *buf, size_t size);
  * max < 0 restores the default, derived from RLIMIT_NOFILE at every
  * sample: the soft limit less an eighth of it, at least 32 and at most
  * 1,024 descriptors, left to the application.
- * 0 holds nothing but the proc root.  Returns 1, or 0 with EINVAL. */
+ * 0 holds nothing but the proc root.  A budget that shrinks (this call, or
+ * the application lowering its soft limit) is met by the next
+ * vmon_sample() before it opens anything: what is held beyond it is closed
+ * (directories first, then files) and read open-per-sample from then on.
+ * Returns 1, or 0 with EINVAL. */
 int vmon_set_fd_budget(vmon_t *, int max);
 
 /* How often PROC_STAT's companions are read.  By default (every == 1, as
