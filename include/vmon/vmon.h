@@ -677,8 +677,9 @@ void vmon_destroy(vmon_t *);
 /* Monitor pid at the top level, or take another reference on its node if it
  * is already monitored (refcnt + 1; the node's wants become `wants`, as in
  * the original).  sample_cb, when not NULL, is installed once per
- * (sample_cb, arg) pair and called after the node (and, in the default
- * order, its subtree) is sampled.  wants 0 inherits the instance's
+ * (sample_cb, arg) pair and node, whichever call installs it (proc_ctor_cb
+ * may monitor the node being made with the same pair), and called after
+ * the node (and, in the default order, its subtree) is sampled.  wants 0 inherits the instance's
  * proc_wants.  ESRCH: no such process; EINVAL: following children under
  * VMON_FLAG_PROC_ALL; ENOMEM. */
 vmon_proc_t *vmon_proc_monitor(vmon_t *, int pid, vmon_proc_wants_t,

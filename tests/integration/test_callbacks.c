@@ -348,3 +348,80 @@ TEST(callbacks_removed_with_unmonitor)
 	ASSERT_EQ(g.log_nr, 1);
 	finish(&v, &t);
 }
+
+/* ---- a callback installed twice on the node being made ---- */
+
+static struct {
+	int fires[2];		/* by arg: &twice.fires[0], &twice.fires[1] */
+	void *ctor_arg;		/* what proc_ctor_cb installs */
+} twice;
+
+static void count_cb(vmon_t *vmon, void *sample_arg, vmon_proc_t *proc, void *arg)
+{
+	(void)vmon;
+	(void)sample_arg;
+	(void)proc;
+	(*(int *)arg)++;
+}
+
+/* proc_ctor_cb monitoring the node being made, with a callback */
+static void ctor_monitors(vmon_t *vmon, vmon_proc_t *proc)
+{
+	ASSERT(vmon_proc_monitor(vmon, proc->pid, 0, count_cb, twice.ctor_arg) == proc);
+}
+
+static int callbacks_nr(vmon_proc_t *proc)
+{
+	vmon_proc_callback_t *cb;
+	int n = 0;
+
+	list_for_each_entry(cb, &proc->sample_callbacks, callbacks)
+		n++;
+	return n;
+}
+
+/* Monitor a new process with (count_cb, arg) while proc_ctor_cb monitors it
+ * with (count_cb, twice.ctor_arg); return its node after three samples. */
+static vmon_proc_t *monitor_twice(vmon_t *v, pid_t pid, int *arg)
+{
+	vmon_proc_t *p;
+
+	memset(&twice, 0, sizeof(twice));
+	twice.ctor_arg = &twice.fires[0];
+	ASSERT(vmon_init(v, VMON_FLAG_NONE, VMON_WANT_SYS_NONE, VMON_WANT_PROC_STAT));
+	v->proc_ctor_cb = ctor_monitors;
+	p = vmon_proc_monitor(v, pid, 0, count_cb, arg);
+	ASSERT(p);
+	ASSERT_EQ(p->refcnt, 2);
+	for (int i = 0; i < 3; i++)
+		ASSERT(vmon_sample(v));
+	return p;
+}
+
+/* The same (func, arg) from the creating vmon_proc_monitor() and from
+ * proc_ctor_cb is installed once: it fires once per sample.  Another arg
+ * is another callback. */
+TEST(callbacks_pair_installed_once_from_ctor)
+{
+	pid_t pid = t_fork(t_sleeper, NULL);
+	vmon_proc_t *p;
+	vmon_t v;
+
+	p = monitor_twice(&v, pid, &twice.fires[0]);
+	ASSERT_EQ(callbacks_nr(p), 1);
+	ASSERT_MSG(twice.fires[0] == 3, "fired %d times in 3 samples", twice.fires[0]);
+	/* one pair, one callback: the first unmonitor naming it removes it */
+	vmon_proc_unmonitor(&v, p, count_cb, &twice.fires[0]);
+	ASSERT(vmon_sample(&v));
+	ASSERT_EQ(twice.fires[0], 3);
+	vmon_proc_unmonitor(&v, p, count_cb, &twice.fires[0]);
+	ASSERT_EQ(t_top_nr(&v), 0);
+	vmon_destroy(&v);
+
+	p = monitor_twice(&v, pid, &twice.fires[1]);
+	ASSERT_EQ(callbacks_nr(p), 2);
+	ASSERT_EQ(twice.fires[0], 3);
+	ASSERT_EQ(twice.fires[1], 3);
+	vmon_destroy(&v);
+	t_kill(pid);
+}
