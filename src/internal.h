@@ -347,6 +347,7 @@ struct vmon__node {
 	unsigned doomed:1;	/* released during vmon_sample(): freed at its end */
 	int flags_gen;		/* generation children/threads_changed were set in */
 	int visited_gen;	/* generation of its last visit by the array pass */
+	int called_gen;		/* ... and of its callbacks, PROC_ARRAY|2PASS */
 	vmon_proc_wants_t stores_mask;	/* stores allocated */
 	list_head_t stale_node;	/* on internal->stale or ->doomed */
 	struct vmon__node *move_to;	/* pending adoption by this parent */

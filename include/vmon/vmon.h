@@ -49,6 +49,13 @@ extern "C" {
 #define VMON_HTAB_SIZE 1024
 #define VMON_ARRAY_GROWBY 5
 
+/* The flags of vmon_init() (defs/flags.def).  The order of sampling and
+ * callbacks: by default depth first, each node's callbacks after its
+ * subtree; VMON_FLAG_2PASS runs every sampler first, then every callback
+ * leaves first; VMON_FLAG_PROC_ARRAY runs flat over the array, each node's
+ * callbacks after its samplers; both together run every sampler over the
+ * array first, then every callback in array order (a node a callback
+ * makes is sampled, then called back, in the same sample). */
 typedef enum _vmon_flags_t {
 	VMON_FLAG_NONE = 0,
 #define vmon_flag(_sym, _bit, _desc) VMON_FLAG_ ## _sym = 1L << (_bit),
