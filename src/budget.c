@@ -109,8 +109,10 @@ static void shed_files(struct vmon_internal *in)
 	}
 }
 
-/* Node directories go first, all of them: files come first (shed_dirs),
- * and a node whose files are held needs no directory. */
+/* Node directories are shed first, all of them, as shed_dirs lets them go
+ * when files fall short: files have the priority, and a node whose files
+ * are held needs no directory.  Then files, then task directories, only
+ * as many as the budget requires. */
 void vmon__fd_shed(vmon_t *vmon)
 {
 	struct vmon_internal *in = vmon->internal;

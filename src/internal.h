@@ -67,7 +67,9 @@ struct vmon__buf {
  * When it cannot be opened for want of permission the open is retried after
  * a back-off (1, 2, 4 ... 64 samples), never on every sample.  When the
  * instance's descriptor budget is spent it is opened for the read and
- * closed again (open-per-sample), and held again once there is room. */
+ * closed again (open-per-sample), and held again once there is room; when
+ * the budget shrinks below what is held, its descriptor may be shed
+ * (vmon__fd_shed()). */
 struct vmon__file {
 	struct vmon_internal *held;	/* the instance whose budget holds fd
 				 * between samples, or NULL */
