@@ -67,12 +67,16 @@ struct vmon__buf {
  * When it cannot be opened for want of permission the open is retried after
  * a back-off (1, 2, 4 ... 64 samples), never on every sample.  When the
  * instance's descriptor budget is spent it is opened for the read and
- * closed again (open-per-sample), and held again once there is room. */
+ * closed again (open-per-sample), and held again once there is room; when
+ * the budget shrinks below what is held, its descriptor may be shed
+ * (vmon__fd_shed()). */
 struct vmon__file {
-	int *held;		/* the instance's count of held descriptors,
-				 * while fd is held between samples */
+	struct vmon_internal *held;	/* the instance whose budget holds fd
+				 * between samples, or NULL */
 	uint64_t last_digest;	/* of the content parsed last */
 	uint32_t last_len;	/* its length, or UINT32_MAX: none */
+	uint32_t held_gen;	/* while held: the hold's generation
+				 * (vmon__fd_hold()) */
 	int fd;			/* -1 when not open */
 	int retry_gen;		/* generation at which to try opening again */
 	int backoff;		/* samples to wait after the next refusal */
@@ -174,6 +178,25 @@ bool vmon__dir_room(const vmon_t *vmon);
 void vmon__fd_held(vmon_t *vmon, int delta);
 /* Recompute the budget in force (the default follows RLIMIT_NOFILE). */
 void vmon__fd_budget_update(vmon_t *vmon);
+/*
+ * The descriptors of files (struct vmon__file) are held by number, so that
+ * the budget can shed them when it shrinks although their owners cannot be
+ * reached from the instance (the follow samplers keep theirs in arrays
+ * that move).  Each hold of a number gets a generation, odd while it
+ * lasts; the file keeps it, and learns at its next use that its
+ * descriptor was shed: the number's generation has moved on.
+ *
+ * Hold fd for a file: its generation (never 0), or 0 when the budget has
+ * no room (or the registry no memory): the file is read open-per-sample.
+ */
+uint32_t vmon__fd_hold(vmon_t *vmon, int fd);
+/* Is fd still held under generation gen? */
+bool vmon__fd_holds(const struct vmon_internal *in, int fd, uint32_t gen);
+/* A held file closes its descriptor. */
+void vmon__fd_unhold(struct vmon_internal *in, int fd);
+/* vmon_sample(), before it opens anything: close what is held beyond the
+ * budget (node directories first, then files, then task directories). */
+void vmon__fd_shed(vmon_t *vmon);
 
 /* ---- parsing primitives (parse.c): pure functions of bytes ---- */
 
@@ -326,6 +349,7 @@ struct vmon__node {
 	unsigned doomed:1;	/* released during vmon_sample(): freed at its end */
 	int flags_gen;		/* generation children/threads_changed were set in */
 	int visited_gen;	/* generation of its last visit by the array pass */
+	int called_gen;		/* ... and of its callbacks, PROC_ARRAY|2PASS */
 	vmon_proc_wants_t stores_mask;	/* stores allocated */
 	list_head_t stale_node;	/* on internal->stale or ->doomed */
 	struct vmon__node *move_to;	/* pending adoption by this parent */
@@ -362,6 +386,9 @@ struct vmon_internal {
 	int fd_budget_set;		/* vmon_set_fd_budget(); < 0: the default */
 	int fd_budget;			/* the budget in force */
 	int fds_held;			/* descriptors held between samples */
+	uint32_t *fd_gens;		/* by descriptor number: the generation
+					 * of its hold by a file (odd: held) */
+	size_t fd_gens_alloc;
 	bool shed_dirs;			/* node directories are not held: the
 					 * budget is short and files come first */
 	unsigned refresh[VMON_REFRESH_NR];	/* vmon_set_refresh() */

@@ -175,18 +175,31 @@ void vmon__file_init(struct vmon__file *f)
 	f->retry_gen = 0;
 	f->backoff = 0;
 	f->held = NULL;
+	f->held_gen = 0;
 	f->transient = false;
 	f->last_digest = 0;
 	f->last_len = UINT32_MAX;
 }
 
+/* Is f's descriptor still its own?  The budget may have shed it since the
+ * last sample (vmon__fd_shed()), and its number may be another's now: then
+ * f is simply not open, and must neither read nor close that number. */
+static void file_check_held(struct vmon__file *f)
+{
+	if (f->held && !vmon__fd_holds(f->held, f->fd, f->held_gen)) {
+		f->fd = -1;
+		f->held = NULL;
+	}
+}
+
 static void file_close_fd(struct vmon__file *f)
 {
+	file_check_held(f);
 	if (f->fd >= 0)
 		close(f->fd);
-	f->fd = -1;
 	if (f->held)
-		(*f->held)--;
+		vmon__fd_unhold(f->held, f->fd);
+	f->fd = -1;
 	f->held = NULL;
 }
 
@@ -287,6 +300,7 @@ static int file_open(vmon_t *vmon, int dirfd, const char *name, struct vmon__fil
 {
 	int fd;
 
+	file_check_held(f);
 	if (f->fd >= 0)
 		return 0;
 	if (!vmon__file_may_retry(vmon, f))
@@ -305,12 +319,11 @@ static int file_open(vmon_t *vmon, int dirfd, const char *name, struct vmon__fil
 	f->retry_gen = 0;
 	if (f->transient)
 		return 0;
-	if (vmon__fd_room(vmon)) {
-		f->held = &vmon->internal->fds_held;
-		(*f->held)++;
-	} else if (counting) {
+	f->held_gen = vmon__fd_hold(vmon, fd);
+	if (f->held_gen)
+		f->held = vmon->internal;
+	else if (counting)
 		counting->fallback_files++;
-	}
 	return 0;
 }
 

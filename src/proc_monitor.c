@@ -2,7 +2,8 @@
 /*
  * proc_monitor.c - vmon_proc_monitor() and vmon_proc_unmonitor(): the
  * caller's references on top-level nodes and their sample callbacks, one
- * per (func, arg) pair.
+ * per (func, arg) pair, whichever call installs it (the one that makes the
+ * node, or one from proc_ctor_cb for that node).
  */
 #include <errno.h>
 
@@ -17,6 +18,20 @@ static vmon_proc_callback_t *find_callback(vmon_proc_t *proc,
 		if (cb->func == func && cb->arg == arg)
 			return cb;
 	return NULL;
+}
+
+/* Install cb (made for a pair not installed then), unless the pair got
+ * installed meanwhile: making a node fires proc_ctor_cb, which may monitor
+ * the same node with the same pair. */
+static void add_callback(vmon_proc_t *proc, vmon_proc_callback_t *cb)
+{
+	if (!cb)
+		return;
+	if (find_callback(proc, cb->func, cb->arg)) {
+		vmon__free(cb);
+		return;
+	}
+	list_add_tail(&cb->callbacks, &proc->sample_callbacks);
 }
 
 VMON_EXPORT vmon_proc_t *vmon_proc_monitor(vmon_t *vmon, int pid, vmon_proc_wants_t wants,
@@ -62,8 +77,7 @@ VMON_EXPORT vmon_proc_t *vmon_proc_monitor(vmon_t *vmon, int pid, vmon_proc_want
 		proc->refcnt++;
 		proc->wants = wants;
 	}
-	if (cb)
-		list_add_tail(&cb->callbacks, &proc->sample_callbacks);
+	add_callback(proc, cb);
 	return proc;
 }
 

@@ -9,6 +9,8 @@
  *  VMON_FLAG_2PASS     pass 1 runs every sampler in that order; pass 2 runs
  *                      the callbacks from the leaves up.
  *  VMON_FLAG_PROC_ARRAY  flat over the array: sampler, then callbacks.
+ *  both                flat over the array: every sampler, then every
+ *                      callback in array order.
  *
  * Lists are never changed under these loops except by appending (new
  * nodes), because frees and moves wait until the sample settles.
@@ -64,8 +66,9 @@ static void callback_siblings(vmon_t *vmon, list_head_t *siblings)
 }
 
 /* one pass over the array, visiting the nodes not yet visited in this
- * sample; returns how many it visited */
-static int sample_array(vmon_t *vmon)
+ * sample, with their callbacks unless 2PASS defers them; returns how many
+ * it visited */
+static int sample_array(vmon_t *vmon, bool with_callbacks)
 {
 	int visited = 0;
 
@@ -76,19 +79,53 @@ static int sample_array(vmon_t *vmon)
 			continue;
 		vmon__node(proc)->visited_gen = vmon->generation;
 		vmon__node_sample(vmon, vmon__node(proc));
-		callbacks(vmon, proc);
+		if (with_callbacks)
+			callbacks(vmon, proc);
 		visited++;
 	}
 	return visited;
 }
 
+/* pass 2 of PROC_ARRAY|2PASS: the callbacks of the nodes visited and not
+ * yet called back in this sample, in array order; returns how many */
+static int callback_array(vmon_t *vmon)
+{
+	int called = 0;
+
+	for (int i = 0; i < vmon->array_allocated_nr; i++) {
+		vmon_proc_t *proc = vmon->array[i];
+		struct vmon__node *node;
+
+		if (!proc)
+			continue;
+		node = vmon__node(proc);
+		if (node->visited_gen != vmon->generation || node->called_gen == vmon->generation)
+			continue;
+		node->called_gen = vmon->generation;
+		callbacks(vmon, proc);
+		called++;
+	}
+	return called;
+}
+
+/* A node created in a slot already passed is caught up by another pass:
+ * every node is sampled in the sample that makes it.  With 2PASS the
+ * callbacks wait until no node is left to sample, and a node one of them
+ * makes is sampled, then called back, the same way. */
+static void sample_flat(vmon_t *vmon)
+{
+	bool two_pass = vmon->flags & VMON_FLAG_2PASS;
+
+	do {
+		while (sample_array(vmon, !two_pass))
+			;
+	} while (two_pass && callback_array(vmon));
+}
+
 void vmon__sample_procs(vmon_t *vmon)
 {
 	if (vmon->flags & VMON_FLAG_PROC_ARRAY) {
-		/* a node created in a slot already passed is caught up by
-		 * another pass: every node is sampled in the sample that makes it */
-		while (sample_array(vmon))
-			;
+		sample_flat(vmon);
 	} else if (vmon->flags & VMON_FLAG_2PASS) {
 		sample_siblings(vmon, &vmon->processes, false);
 		callback_siblings(vmon, &vmon->processes);

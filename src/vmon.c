@@ -205,6 +205,7 @@ VMON_EXPORT int vmon_sample(vmon_t *vmon)
 	vmon__fd_budget_update(vmon);
 	shed_dirs_update(in);
 	vmon__tree_reap(vmon);
+	vmon__fd_shed(vmon);	/* before anything is opened */
 	vmon__events_apply(vmon);
 	sample_sys(vmon);
 	if (vmon->sample_cb)
@@ -257,6 +258,7 @@ VMON_EXPORT void vmon_destroy(vmon_t *vmon)
 	vmon__free(in->ident.data);
 	vmon__free(in->ids);
 	vmon__free(in->sorted);
+	vmon__free(in->fd_gens);
 	closedir(vmon->proc_dir);
 	vmon__free(in);
 	vmon->proc_dir = NULL;

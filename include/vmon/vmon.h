@@ -49,6 +49,13 @@ extern "C" {
 #define VMON_HTAB_SIZE 1024
 #define VMON_ARRAY_GROWBY 5
 
+/* The flags of vmon_init() (defs/flags.def).  The order of sampling and
+ * callbacks: by default depth first, each node's callbacks after its
+ * subtree; VMON_FLAG_2PASS runs every sampler first, then every callback
+ * leaves first; VMON_FLAG_PROC_ARRAY runs flat over the array, each node's
+ * callbacks after its samplers; both together run every sampler over the
+ * array first, then every callback in array order (a node a callback
+ * makes is sampled, then called back, in the same sample). */
 typedef enum _vmon_flags_t {
 	VMON_FLAG_NONE = 0,
 #define vmon_flag(_sym, _bit, _desc) VMON_FLAG_ ## _sym = 1L << (_bit),
@@ -677,8 +684,9 @@ void vmon_destroy(vmon_t *);
 /* Monitor pid at the top level, or take another reference on its node if it
  * is already monitored (refcnt + 1; the node's wants become `wants`, as in
  * the original).  sample_cb, when not NULL, is installed once per
- * (sample_cb, arg) pair and called after the node (and, in the default
- * order, its subtree) is sampled.  wants 0 inherits the instance's
+ * (sample_cb, arg) pair and node, whichever call installs it (proc_ctor_cb
+ * may monitor the node being made with the same pair), and called after
+ * the node (and, in the default order, its subtree) is sampled.  wants 0 inherits the instance's
  * proc_wants.  ESRCH: no such process; EINVAL: following children under
  * VMON_FLAG_PROC_ALL; ENOMEM. */
 vmon_proc_t *vmon_proc_monitor(vmon_t *, int pid, vmon_proc_wants_t,
@@ -746,7 +754,11 @@ int vmon_socket_format(const vmon_socket_t *, char *buf, size_t size);
  * max < 0 restores the default, derived from RLIMIT_NOFILE at every
  * sample: the soft limit less an eighth of it, at least 32 and at most
  * 1,024 descriptors, left to the application.
- * 0 holds nothing but the proc root.  Returns 1, or 0 with EINVAL. */
+ * 0 holds nothing but the proc root.  A budget that shrinks (this call, or
+ * the application lowering its soft limit) is met by the next
+ * vmon_sample() before it opens anything: what is held beyond it is closed
+ * (directories first, then files) and read open-per-sample from then on.
+ * Returns 1, or 0 with EINVAL. */
 int vmon_set_fd_budget(vmon_t *, int max);
 
 /* How often PROC_STAT's companions are read.  By default (every == 1, as

@@ -5,9 +5,11 @@
  * node's callback runs after its whole subtree was sampled and children's
  * callbacks fire before their parent's; with VMON_FLAG_2PASS every node is
  * current inside any callback and callbacks run leaves-up; with
- * VMON_FLAG_PROC_ARRAY they run flat in array order.  Also sample_cb once
- * per vmon_sample(), the sample_cb_arg passed to node callbacks, and
- * proc_ctor_cb / proc_dtor_cb exactly once per node.
+ * VMON_FLAG_PROC_ARRAY they run flat in array order; with both, every
+ * sampler runs over the array before the first callback.  Also sample_cb
+ * once per vmon_sample(), the sample_cb_arg passed to node callbacks,
+ * proc_ctor_cb / proc_dtor_cb exactly once per node, and a (func, arg)
+ * pair installed once per node when proc_ctor_cb installs it too.
  */
 #include <errno.h>
 #include <poll.h>
@@ -153,6 +155,14 @@ static void order_cb(vmon_t *vmon, void *sample_arg, vmon_proc_t *proc, void *ar
 	ASSERT_EQ(proc->generation, vmon->generation);
 	if (proc->pid == g.watch_at)
 		g.watched_gen = g.watch_node->generation;
+	if ((g.flags & VMON_FLAG_PROC_ARRAY) && (g.flags & VMON_FLAG_2PASS)) {
+		/* every sampler over the array ran first */
+		for (int i = 0; i < vmon->array_allocated_nr; i++)
+			ASSERT_MSG(!vmon->array[i] || vmon->array[i]->generation == vmon->generation,
+				   "PROC_ARRAY|2PASS: slot %d (pid %d) not sampled yet in the "
+				   "callback of %d", i, vmon->array[i]->pid, proc->pid);
+		return;
+	}
 	if (g.flags & VMON_FLAG_PROC_ARRAY)
 		return;
 	if (g.flags & VMON_FLAG_2PASS) {
@@ -288,25 +298,32 @@ TEST(callbacks_2pass_all_sampled_first)
 	finish(&v, &t);
 }
 
-TEST(callbacks_proc_array_flat)
+/* the callbacks' slots come in array order */
+static void check_array_order(vmon_t *v)
 {
-	vmon_proc_t *np, *nc1, *nc2, *ng;
 	int last = -1;
-	struct tree t;
-	vmon_t v;
 
-	run(&v, &t, VMON_FLAG_PROC_ARRAY, &np, &nc1, &nc2, &ng);
-	/* in array order: each callback right after its node's samplers */
 	for (int i = 0; i < g.log_nr; i++) {
 		int pos = -1;
 
-		for (int j = 0; j < v.array_allocated_nr; j++)
-			if (v.array[j] && !v.array[j]->is_thread && v.array[j]->pid == g.log[i])
+		for (int j = 0; j < v->array_allocated_nr; j++)
+			if (v->array[j] && !v->array[j]->is_thread && v->array[j]->pid == g.log[i])
 				pos = j;
 		ASSERT(pos >= 0);
 		ASSERT_MSG(pos > last, "callback of %d (slot %d) after slot %d", g.log[i], pos, last);
 		last = pos;
 	}
+}
+
+TEST(callbacks_proc_array_flat)
+{
+	vmon_proc_t *np, *nc1, *nc2, *ng;
+	struct tree t;
+	vmon_t v;
+
+	run(&v, &t, VMON_FLAG_PROC_ARRAY, &np, &nc1, &nc2, &ng);
+	/* in array order: each callback right after its node's samplers */
+	check_array_order(&v);
 	/* P was made first: its callback ran before its children were sampled */
 	ASSERT_EQ(np->array_hint_pos, 0);
 	ASSERT_EQ(g.log[0], t.p);
@@ -315,6 +332,67 @@ TEST(callbacks_proc_array_flat)
 	ASSERT(vmon_sample(&v));
 	ASSERT_EQ(g.watched_gen, v.generation - 1);
 	finish(&v, &t);
+}
+
+/* both flags: every sampler over the array, then every callback in array
+ * order (order_cb checks that every slot is sampled in each callback) */
+TEST(callbacks_proc_array_2pass_all_sampled_first)
+{
+	vmon_proc_t *np, *nc1, *nc2, *ng;
+	struct tree t;
+	vmon_t v;
+
+	run(&v, &t, VMON_FLAG_PROC_ARRAY | VMON_FLAG_2PASS, &np, &nc1, &nc2, &ng);
+	check_array_order(&v);
+	ASSERT_EQ(g.log[0], t.p);
+	/* in P's callback, the first, its children are sampled already */
+	g.watch_at = t.p;
+	g.watch_node = nc1;
+	ASSERT(vmon_sample(&v));
+	ASSERT_EQ(g.watched_gen, v.generation);
+	finish(&v, &t);
+}
+
+static struct {
+	pid_t q;
+	vmon_proc_t *qnode;
+	int q_fires;
+} made;
+
+/* on P: monitor Q with this callback, once; on Q: count, Q sampled first */
+static void make_cb(vmon_t *vmon, void *sample_arg, vmon_proc_t *proc, void *arg)
+{
+	(void)sample_arg;
+	(void)arg;
+	ASSERT_EQ(proc->generation, vmon->generation);
+	if (proc->pid == made.q)
+		made.q_fires++;
+	else if (!made.qnode)
+		ASSERT((made.qnode = vmon_proc_monitor(vmon, made.q, 0, make_cb, NULL)));
+}
+
+/* PROC_ARRAY|2PASS: a node a callback makes is sampled in the same sample,
+ * then called back */
+TEST(callbacks_proc_array_2pass_node_made_in_a_callback)
+{
+	pid_t p = t_fork(t_sleeper, NULL);
+	vmon_proc_t *np;
+	vmon_t v;
+
+	memset(&made, 0, sizeof(made));
+	made.q = t_fork(t_sleeper, NULL);
+	ASSERT(vmon_init(&v, VMON_FLAG_PROC_ARRAY | VMON_FLAG_2PASS, VMON_WANT_SYS_NONE,
+			 VMON_WANT_PROC_STAT));
+	ASSERT((np = vmon_proc_monitor(&v, p, 0, make_cb, NULL)));
+	ASSERT(vmon_sample(&v));
+	ASSERT(made.qnode);
+	ASSERT_EQ(made.qnode->generation, v.generation);
+	ASSERT_EQ(made.q_fires, 1);
+	ASSERT(vmon_sample(&v));
+	ASSERT_EQ(made.q_fires, 2);
+	vmon_destroy(&v);
+	t_kill(made.q);
+	t_kill(p);
 }
 
 /* callbacks leave with their node: unmonitored, they no longer fire */
@@ -347,4 +425,81 @@ TEST(callbacks_removed_with_unmonitor)
 	ASSERT(vmon_sample(&v));
 	ASSERT_EQ(g.log_nr, 1);
 	finish(&v, &t);
+}
+
+/* ---- a callback installed twice on the node being made ---- */
+
+static struct {
+	int fires[2];		/* by arg: &twice.fires[0], &twice.fires[1] */
+	void *ctor_arg;		/* what proc_ctor_cb installs */
+} twice;
+
+static void count_cb(vmon_t *vmon, void *sample_arg, vmon_proc_t *proc, void *arg)
+{
+	(void)vmon;
+	(void)sample_arg;
+	(void)proc;
+	(*(int *)arg)++;
+}
+
+/* proc_ctor_cb monitoring the node being made, with a callback */
+static void ctor_monitors(vmon_t *vmon, vmon_proc_t *proc)
+{
+	ASSERT(vmon_proc_monitor(vmon, proc->pid, 0, count_cb, twice.ctor_arg) == proc);
+}
+
+static int callbacks_nr(vmon_proc_t *proc)
+{
+	vmon_proc_callback_t *cb;
+	int n = 0;
+
+	list_for_each_entry(cb, &proc->sample_callbacks, callbacks)
+		n++;
+	return n;
+}
+
+/* Monitor a new process with (count_cb, arg) while proc_ctor_cb monitors it
+ * with (count_cb, twice.ctor_arg); return its node after three samples. */
+static vmon_proc_t *monitor_twice(vmon_t *v, pid_t pid, int *arg)
+{
+	vmon_proc_t *p;
+
+	memset(&twice, 0, sizeof(twice));
+	twice.ctor_arg = &twice.fires[0];
+	ASSERT(vmon_init(v, VMON_FLAG_NONE, VMON_WANT_SYS_NONE, VMON_WANT_PROC_STAT));
+	v->proc_ctor_cb = ctor_monitors;
+	p = vmon_proc_monitor(v, pid, 0, count_cb, arg);
+	ASSERT(p);
+	ASSERT_EQ(p->refcnt, 2);
+	for (int i = 0; i < 3; i++)
+		ASSERT(vmon_sample(v));
+	return p;
+}
+
+/* The same (func, arg) from the creating vmon_proc_monitor() and from
+ * proc_ctor_cb is installed once: it fires once per sample.  Another arg
+ * is another callback. */
+TEST(callbacks_pair_installed_once_from_ctor)
+{
+	pid_t pid = t_fork(t_sleeper, NULL);
+	vmon_proc_t *p;
+	vmon_t v;
+
+	p = monitor_twice(&v, pid, &twice.fires[0]);
+	ASSERT_EQ(callbacks_nr(p), 1);
+	ASSERT_MSG(twice.fires[0] == 3, "fired %d times in 3 samples", twice.fires[0]);
+	/* one pair, one callback: the first unmonitor naming it removes it */
+	vmon_proc_unmonitor(&v, p, count_cb, &twice.fires[0]);
+	ASSERT(vmon_sample(&v));
+	ASSERT_EQ(twice.fires[0], 3);
+	vmon_proc_unmonitor(&v, p, count_cb, &twice.fires[0]);
+	ASSERT_EQ(t_top_nr(&v), 0);
+	vmon_destroy(&v);
+
+	p = monitor_twice(&v, pid, &twice.fires[1]);
+	ASSERT_EQ(callbacks_nr(p), 2);
+	ASSERT_EQ(twice.fires[0], 3);
+	ASSERT_EQ(twice.fires[1], 3);
+	vmon_destroy(&v);
+	t_kill(pid);
 }

@@ -9,9 +9,15 @@
  * self-report (vmon_sample_cost()), and what a budget of 0 means: every
  * file opened by path from the proc root, where ENOENT must still tell a
  * process gone from a file this kernel does not have.
+ *
+ * The soft limit lowered while the instance holds thousands of
+ * descriptors: the next sample sheds them down to the new budget before it
+ * opens anything, so no process is lost, every figure stays exact and the
+ * application can still open files.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -113,6 +119,225 @@ TEST(defect_13_rlimit_64_with_2000_processes)
 	ASSERT_EQ(cost.fds_held, count_fds() - base);
 	check_children(self, N);
 	vmon_destroy(&v);
+	for (int i = 0; i < N; i++)
+		t_kill(kids[i]);
+	free(kids);
+}
+
+/* The file at path, read now, has key's value (a "Key: value" line). */
+static unsigned long long keyed(pid_t pid, const char *file, const char *key)
+{
+	unsigned long long v;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	ASSERT_MSG(t_keyed_value(path, key, &v), "%s: no %s", path, key);
+	return v;
+}
+
+/* Column n (0-based) of /proc/PID/statm, read now. */
+static unsigned long long statm_column(pid_t pid, int n)
+{
+	unsigned long long v = 0;
+	char path[64], *statm, *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", pid);
+	statm = t_read_file(path, NULL);
+	ASSERT(statm);
+	p = statm;
+	for (int i = 0; i <= n; i++)
+		v = strtoull(p, &p, 10);
+	free(statm);
+	return v;
+}
+
+/* Every figure of the three stores that a sleeping child keeps still is
+ * what its files say now. */
+static void check_exact(vmon_proc_t *self)
+{
+	vmon_proc_t *c;
+
+	list_for_each_entry(c, &self->children, siblings) {
+		vmon_proc_stat_t *st = c->stores[VMON_STORE_PROC_STAT];
+		vmon_proc_vm_t *vm = c->stores[VMON_STORE_PROC_VM];
+		vmon_proc_io_t *io = c->stores[VMON_STORE_PROC_IO];
+
+		ASSERT(st && vm && io && !c->unavailable);
+		ASSERT_EQ(st->state, 'S');
+		ASSERT_ULL_EQ(st->minflt, t_stat_ull(c->pid, 0, 10));
+		ASSERT_ULL_EQ(st->utime, t_stat_ull(c->pid, 0, 14));
+		ASSERT_ULL_EQ(st->stime, t_stat_ull(c->pid, 0, 15));
+		ASSERT_ULL_EQ(st->vsize, t_stat_ull(c->pid, 0, 23));
+		ASSERT_ULL_EQ(vm->size_pages, statm_column(c->pid, 0));
+		ASSERT_ULL_EQ(vm->resident_pages, statm_column(c->pid, 1));
+		ASSERT_ULL_EQ(vm->shared_pages, statm_column(c->pid, 2));
+		ASSERT_ULL_EQ(io->rchars, keyed(c->pid, "io", "rchar"));
+		ASSERT_ULL_EQ(io->wchars, keyed(c->pid, "io", "wchar"));
+		ASSERT_ULL_EQ(io->syscr, keyed(c->pid, "io", "syscr"));
+		ASSERT_ULL_EQ(io->syscw, keyed(c->pid, "io", "syscw"));
+	}
+}
+
+/* A child started now, asleep when this returns. */
+static pid_t spawn_asleep(void)
+{
+	struct t_sync sync;
+	pid_t pid;
+
+	t_sync_init(&sync);
+	pid = t_fork(t_sleeper, &sync);
+	t_sync_wait(&sync);
+	t_sync_close(&sync);
+	t_wait_sleeping(pid);
+	return pid;
+}
+
+/*
+ * The limit lowered under an instance holding thousands of descriptors
+ * (reported: 2,015 held against a new soft limit of 100, new processes
+ * never found, the application's open() failing with EMFILE).  The very
+ * next sample must shed down to the new budget before it opens anything:
+ * the children started meanwhile are found, every figure is exact, the
+ * application can open a file, and the cost says what happened.
+ */
+TEST(rlimit_lowered_while_running)
+{
+	enum { N = 2000, LATE = 5, LOW = 100 };
+	struct rlimit rl, high, low;
+	vmon_sample_cost_t cost;
+	pid_t *kids = spawn_many(N), late[LATE];
+	vmon_proc_t *self;
+	int base, fd;
+	vmon_t v;
+
+	for (int i = 0; i < N; i++)
+		t_wait_sleeping(kids[i]);
+	ASSERT(getrlimit(RLIMIT_NOFILE, &rl) == 0);
+	high = rl;
+	high.rlim_cur = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
+	if (high.rlim_cur < 10 * N)
+		SKIP("RLIMIT_NOFILE hard limit %llu: too low to hold %d processes' files",
+		     (unsigned long long)rl.rlim_max, N);
+	ASSERT(setrlimit(RLIMIT_NOFILE, &high) == 0);
+	base = count_fds();
+	ASSERT(vmon_init(&v, VMON_FLAG_NONE, VMON_WANT_SYS_STAT | VMON_WANT_SYS_VM, WANTS));
+	self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL);
+	ASSERT(self);
+	ASSERT(vmon_sample(&v) && vmon_sample(&v));
+	ASSERT(vmon_sample_cost(&v, &cost));
+	ASSERT_MSG(cost.fds_held > 4 * N, "%d descriptors held", cost.fds_held);
+	ASSERT_EQ(cost.fds_held, count_fds() - base);
+	for (int i = 0; i < LATE; i++)
+		late[i] = spawn_asleep();
+
+	/* from here until the sample, nothing may open: we are over the limit */
+	low = high;
+	low.rlim_cur = LOW;
+	ASSERT(setrlimit(RLIMIT_NOFILE, &low) == 0);
+	for (int s = 0; s < 3; s++) {
+		ASSERT(vmon_sample(&v));
+		ASSERT(vmon_sample_cost(&v, &cost));
+		ASSERT_EQ(cost.fd_budget, LOW - 32);
+		ASSERT_MSG(cost.fds_held <= cost.fd_budget, "sample %d: %d held, budget %d", s,
+			   cost.fds_held, cost.fd_budget);
+		ASSERT_EQ(count_fds() - base, cost.fds_held);
+		ASSERT_MSG(cost.fallback_files > N && cost.fallback_nodes > N - LOW,
+			   "sample %d: fallback %d files, %d nodes", s, cost.fallback_files,
+			   cost.fallback_nodes);
+		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		ASSERT_MSG(fd >= 0, "the application's open(): %s", strerror(errno));
+		close(fd);
+		check_children(self, N + LATE);
+		check_exact(self);
+		t_check_tree(&v);
+	}
+
+	/* the limit raised again: descriptors are held again */
+	ASSERT(setrlimit(RLIMIT_NOFILE, &high) == 0);
+	ASSERT(vmon_sample(&v) && vmon_sample(&v));
+	ASSERT(vmon_sample_cost(&v, &cost));
+	ASSERT_EQ(cost.fallback_files + cost.fallback_nodes, 0);
+	ASSERT_MSG(cost.fds_held > 4 * N, "%d descriptors held again", cost.fds_held);
+	ASSERT_EQ(cost.fds_held, count_fds() - base);
+	check_children(self, N + LATE);
+	check_exact(self);
+	vmon_destroy(&v);
+	ASSERT_EQ(count_fds(), base);
+	for (int i = 0; i < LATE; i++)
+		t_kill(late[i]);
+	for (int i = 0; i < N; i++)
+		t_kill(kids[i]);
+	free(kids);
+}
+
+static void set_oom_adj(pid_t pid, int adj)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
+	f = fopen(path, "w");
+	ASSERT(f);
+	ASSERT(fprintf(f, "%d\n", adj) > 0);
+	ASSERT(fclose(f) == 0);
+}
+
+/*
+ * A budget the caller lowers is met at the next sample as well, files not
+ * read in that sample included (a want due every 4th sample): their
+ * descriptors are shed by number, other files take the numbers when the
+ * budget rises again, and each store still reads its own file when it is
+ * next due.
+ */
+TEST(fd_budget_lowered_sheds_files_not_due)
+{
+	enum { N = 10, EVERY = 4 };
+	pid_t *kids = spawn_many(N);
+	vmon_sample_cost_t cost;
+	int fds = t_count_fds();
+	vmon_proc_t *self, *c;
+	vmon_t v;
+
+	for (int i = 0; i < N; i++)
+		set_oom_adj(kids[i], 10 * (i + 1));
+	ASSERT(vmon_init(&v, VMON_FLAG_NONE, VMON_WANT_SYS_NONE,
+			 VMON_WANT_PROC_FOLLOW_CHILDREN | VMON_WANT_PROC_VM | VMON_WANT_PROC_OOM));
+	ASSERT(vmon_set_want_interval(&v, VMON_WANT_PROC_OOM, EVERY));
+	self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL);
+	ASSERT(self);
+	ASSERT(vmon_sample(&v));	/* generation 1: every file read and held */
+	ASSERT(vmon_sample_cost(&v, &cost));
+	ASSERT_MSG(cost.fds_held > 3 * N, "%d held", cost.fds_held);
+	ASSERT(vmon_set_fd_budget(&v, 4));
+	ASSERT(vmon_sample(&v));	/* 2: the oom files are not due, yet shed */
+	ASSERT(vmon_sample_cost(&v, &cost));
+	ASSERT_MSG(cost.fds_held <= 4, "%d held, budget 4", cost.fds_held);
+	ASSERT_EQ(t_count_fds() - fds, cost.fds_held);
+	ASSERT(vmon_set_fd_budget(&v, -1));
+	ASSERT(vmon_sample(&v) && vmon_sample(&v));	/* 3, 4: statm held again */
+	for (int i = 0; i < N; i++)
+		set_oom_adj(kids[i], 500 + i);
+	ASSERT(vmon_sample(&v));	/* 5: the oom files due */
+	ASSERT_EQ(v.generation, 1 + EVERY);
+	list_for_each_entry(c, &self->children, siblings) {
+		vmon_proc_oom_t *oom = c->stores[VMON_STORE_PROC_OOM];
+		char path[64], *text;
+
+		ASSERT(oom && !c->unavailable);
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", c->pid);
+		ASSERT((text = t_read_file(path, NULL)));
+		ASSERT_EQ(oom->adj, atoll(text));
+		ASSERT(oom->adj >= 500);
+		free(text);
+		snprintf(path, sizeof(path), "/proc/%d/oom_score", c->pid);
+		ASSERT((text = t_read_file(path, NULL)));
+		ASSERT_EQ(oom->score, atoll(text));
+		free(text);
+	}
+	ASSERT(vmon_sample_cost(&v, &cost));
+	ASSERT_EQ(t_count_fds() - fds, cost.fds_held);
+	vmon_destroy(&v);
+	ASSERT_EQ(t_count_fds(), fds);
 	for (int i = 0; i < N; i++)
 		t_kill(kids[i]);
 	free(kids);
