@@ -116,14 +116,13 @@ static void layout(struct layout *L, const struct model *m, const struct chart_o
 	L->legend_y = L->axis_y + AXIS_H;
 }
 
-static unsigned long long total_cpu(const struct model *m, unsigned long long *user,
-				    unsigned long long *sys)
+static vt_us total_cpu(const struct model *m, vt_us *user, vt_us *sys)
 {
 	*user = *sys = 0;
 	for (int i = 0; i < m->ntracks; i++)
 		if (!m->tracks[i]->is_thread) {
-			*user += track_user(m->tracks[i]);
-			*sys += track_sys(m->tracks[i]);
+			*user += track_user_us(m, m->tracks[i]);
+			*sys += track_sys_us(m, m->tracks[i]);
 		}
 	return *user + *sys;
 }
@@ -131,7 +130,7 @@ static unsigned long long total_cpu(const struct model *m, unsigned long long *u
 static void title(struct canvas *c, const struct layout *L, const struct model *m)
 {
 	char cmd[1024], line[512], a[32], b[32], st[32];
-	unsigned long long u, s, all = total_cpu(m, &u, &s);
+	vt_us u, s, all = total_cpu(m, &u, &s);
 	double wall = m->end / 1e6;
 	int x;
 
@@ -143,7 +142,7 @@ static void title(struct canvas *c, const struct layout *L, const struct model *
 	cv_text(c, MARGIN + x + 12, MARGIN, cmd, C_TEXT, 2, L->w - 2 * MARGIN - x - 12, true);
 	snprintf(line, sizeof(line), "%s wall   CPU %.2f s user + %.2f s system (%.2f cores on "
 		 "average)   %d processes, %d threads   peak RSS %s%s%s", fmt_dur(wall, a, sizeof(a)),
-		 (double)u / m->tps, (double)s / m->tps, wall > 0 ? (double)all / m->tps / wall : 0,
+		 u / 1e6, s / 1e6, wall > 0 ? all / 1e6 / wall : 0,
 		 m->nprocs, m->nthreads, fmt_bytes(m->peak_rss_kb * 1024.0, b, sizeof(b)),
 		 strcmp(m->mode, "run") ? "" : "   ",
 		 strcmp(m->mode, "run") ? "" : fmt_status(m->exit_status, st, sizeof(st)));
@@ -343,6 +342,7 @@ static void legend(struct canvas *c, const struct layout *L)
 	x = swatch(c, x, y, C_MEM, "memory used");
 	x = swatch(c, x, y, C_RSS_FILL, "tree RSS");
 	x = swatch(c, x, y, C_ALIVE, "alive");
+	x = swatch(c, x, y, C_BRIEF, "shorter than a sample");
 	cv_fill(c, x, y, 2, 9, C_EXIT_OK);
 	x += 6 + cv_text(c, x + 6, y, "exit", C_DIM, 1, 0, false) + 10;
 	cv_fill(c, x, y, 2, 9, C_EXIT_BAD);

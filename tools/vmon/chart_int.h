@@ -39,6 +39,7 @@
 #define C_OVER 0x163a5f
 #define C_EXIT_OK 0x4b4f56
 #define C_EXIT_BAD 0xc0392b
+#define C_BRIEF 0x17a398
 
 #define MARGIN 12
 #define ROW_H 12

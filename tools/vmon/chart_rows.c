@@ -6,7 +6,9 @@
  * sight to exit), its CPU in each column as a bar of user time with system
  * time stacked on it (the row's height is one core; a darker cap marks a
  * process using more), and a mark where it ended, red with its status when
- * it failed or was killed.
+ * it failed or was killed.  A process born and gone between two samples
+ * (known from libvmon's events) is drawn as a mark where it lived: it
+ * used too little CPU for any bar to show it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -28,8 +30,10 @@ static void background(struct canvas *c, const struct layout *L, const struct mo
 	if (i % 2)
 		cv_fill(c, L->label_x, y, L->plot_x + L->plot_w - L->label_x, L->row_h, C_ZEBRA);
 	/* born after the previous sample: its CPU at first sight is spread
-	 * over that interval, and so is its life */
-	x0 = (int)floor(chart_col(L, t->preexisting ? t->birth : chart_interval_start(m, t->first)));
+	 * over that interval, and so is its life, unless its exit record
+	 * said when it lived */
+	x0 = (int)floor(chart_col(L, t->preexisting || track_brief(m, t) ? t->birth
+						      : chart_interval_start(m, t->first)));
 	x1 = (int)ceil(chart_col(L, t->exited ? t->death : L->t_end));
 	if (x1 <= x0)
 		x1 = x0 + 1;
@@ -106,6 +110,27 @@ static void exit_mark(struct canvas *c, const struct layout *L, int i)
 	cv_text(c, x, y + (L->row_h - FONT_H) / 2 + 1, st, C_EXIT_BAD, 1, 0, false);
 }
 
+/* at least 3 pixels wide, centred on its life */
+static void brief_mark(struct canvas *c, const struct layout *L, const struct model *m, int i)
+{
+	const struct track *t = L->rows[i];
+	int pad = L->row_h > 3, x0, x1;
+
+	if (!track_brief(m, t))
+		return;
+	x0 = (int)floor(chart_col(L, t->birth));
+	x1 = (int)ceil(chart_col(L, t->death));
+	if (x1 - x0 < 3) {
+		x0 = (x0 + x1) / 2 - 1;
+		x1 = x0 + 3;
+	}
+	if (x0 < 0)
+		x0 = 0;
+	if (x1 > L->plot_w)
+		x1 = L->plot_w;
+	cv_fill(c, L->plot_x + x0, row_y(L, i) + pad, x1 - x0, L->row_h - 2 * pad, C_BRIEF);
+}
+
 static int indent(const struct layout *L, int depth)
 {
 	int x = depth * INDENT;
@@ -167,6 +192,7 @@ void chart_rows(struct canvas *c, const struct layout *L, const struct model *m,
 		row_of[L->rows[i]->id] = i;
 	for (int i = 0; i < L->shown; i++) {
 		bars(c, L, m, i, u, s);
+		brief_mark(c, L, m, i);
 		exit_mark(c, L, i);
 		tree_line(c, L, i, row_of);
 		label(c, L, i);

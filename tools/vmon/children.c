@@ -7,6 +7,7 @@
  *
  * Reaping order matters: a child is reaped only after a sample has read it
  * as a zombie (observe.c), so that its last figures are its final ones.
+ * vmon_reap() reaps, so that the library gives the node its status.
  * Children vmon never saw (gone before any sample) are reaped here as
  * strays.
  */
@@ -107,7 +108,7 @@ int take_status(struct session *s, int pid, int ppid)
 			s->reaped[i] = s->reaped[--s->nreaped];
 			return status;
 		}
-	if (ppid == s->self && waitpid(pid, &status, WNOHANG) == pid)
+	if (ppid == s->self && vmon_reap(&s->vmon, pid, &status, WNOHANG) == pid)
 		return status;
 	return -1;
 }
@@ -126,7 +127,7 @@ void reap_children(struct session *s)
 		/* a live track: reaped once a sample has read it as a zombie */
 		if (model_find(&s->m, pid, false))
 			return;
-		if (waitpid(pid, &status, WNOHANG) != pid)
+		if (vmon_reap(&s->vmon, pid, &status, WNOHANG) != pid)
 			return;
 		keep_status(s, pid, status);
 		if (s->nreaped > 4096)	/* strays nobody will ask about */

@@ -6,8 +6,9 @@
  * past the next deadline the ticks missed are skipped, counted and
  * reported ("falling behind"), never made up in a burst.
  *
- * Between samples vmon sleeps in ppoll() on the live view's keyboard and
- * the command's captured output, with its signals let in: SIGCHLD (a
+ * Between samples vmon sleeps in ppoll() on the live view's keyboard, the
+ * command's captured output and libvmon's event source (read as events
+ * come), with its signals let in: SIGCHLD (a
  * child exited: sample now, so the command's exit is timed exactly),
  * SIGINT, SIGTERM, SIGQUIT and SIGHUP (forwarded to the command, or the
  * end of -p and -a), SIGUSR1 (a chart now) and SIGWINCH (the view resizes).
@@ -235,10 +236,10 @@ static bool finished(const struct session *s)
 
 static void wait_events(struct session *s)
 {
-	struct pollfd fds[2];
+	struct pollfd fds[3];
 	vt_us left = s->next - rel_now(s);
 	struct timespec ts = { 0, 0 };
-	int n = 0, live_fd = -1, cap_fd = -1;
+	int n = 0, live_fd = -1, cap_fd = -1, ev_fd = -1;
 
 	if (s->live) {
 		fds[n] = (struct pollfd){ .fd = 0, .events = POLLIN };
@@ -247,6 +248,10 @@ static void wait_events(struct session *s)
 	if (s->cap && capture_read_fd(s->cap) >= 0) {
 		fds[n] = (struct pollfd){ .fd = capture_read_fd(s->cap), .events = POLLIN };
 		cap_fd = n++;
+	}
+	if (vmon_event_fd(&s->vmon) >= 0) {
+		fds[n] = (struct pollfd){ .fd = vmon_event_fd(&s->vmon), .events = POLLIN };
+		ev_fd = n++;
 	}
 	if (left > 0) {
 		ts.tv_sec = left / US_PER_S;
@@ -261,6 +266,11 @@ static void wait_events(struct session *s)
 	}
 	if (live_fd >= 0 && fds[live_fd].revents)
 		live_input(s);
+	/* read events as they come, not at the next sample: the library
+	 * reads a short-lived process's arguments at its exec while the
+	 * process still exists, and the source's buffer does not fill */
+	if (ev_fd >= 0 && fds[ev_fd].revents)
+		(void)vmon_events_read(&s->vmon);
 }
 
 int run_loop(struct session *s)

@@ -23,7 +23,7 @@
 
 enum {
 	OPT_LIVE = 256, OPT_NO_LIVE, OPT_PNG, OPT_SNAPSHOT, OPT_SIZE, OPT_NO_THREADS,
-	OPT_RECORD, OPT_SUMMARY_JSON, OPT_SUMMARY
+	OPT_RECORD, OPT_SUMMARY_JSON, OPT_SUMMARY, OPT_EVENTS, OPT_TRACE
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +43,8 @@ static const struct option long_opts[] = {
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "summary-json", required_argument, NULL, OPT_SUMMARY_JSON },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -68,6 +70,13 @@ static void usage(FILE *f)
 	      "      --size WxH           chart size in pixels (default 1200 wide, as tall\n"
 	      "                           as the rows need; H 0 means that too)\n"
 	      "      --no-threads         no chart rows for threads\n"
+	      "      --events SOURCE      how vmon learns of every fork, exec and exit,\n"
+	      "                           processes shorter than a sample included: auto\n"
+	      "                           (default: netlink when root, else wait), netlink,\n"
+	      "                           ptrace, wait (the statuses vmon reaps) or none\n"
+	      "      --trace              --events ptrace: every birth and exit of COMMAND's\n"
+	      "                           tree without privileges (the tree cannot then be\n"
+	      "                           debugged: no gdb, no LeakSanitizer in it)\n"
 	      "      --record FILE        record every sample as JSON Lines\n"
 	      "      --summary-json FILE  write the summary as JSON\n"
 	      "  -q, --quiet              no summary on standard error\n"
@@ -112,6 +121,15 @@ static void parse_size(const char *s, struct opts *o)
 	o->height = (int)h;
 }
 
+static vmon_event_source_t event_source(const char *s)
+{
+	for (int i = 0; i < VMON_EVENTS_SOURCE_NR; i++)
+		if (!strcmp(s, vmon_event_source_name(i)))
+			return i;
+	bad("bad --events '%s': auto, netlink, ptrace, wait or none", s);
+	return VMON_EVENTS_NONE;
+}
+
 static void one_opt(int c, struct opts *o)
 {
 	switch (c) {
@@ -131,6 +149,8 @@ static void one_opt(int c, struct opts *o)
 	case OPT_RECORD: o->record = optarg; break;
 	case OPT_SUMMARY_JSON: o->summary_json = optarg; break;
 	case OPT_SUMMARY: o->summary = true; break;
+	case OPT_EVENTS: o->events = event_source(optarg); break;
+	case OPT_TRACE: o->events = VMON_EVENTS_PTRACE; break;
 	case 'h': usage(stdout); exit(0);
 	case 'V': printf("vmon %s (libvmon %d.%d.%d)\n", VMON_TOOL_VERSION, VMON_VERSION_MAJOR,
 			 VMON_VERSION_MINOR, VMON_VERSION_PATCH); exit(0);
@@ -158,6 +178,8 @@ static void check(struct opts *o, int pids, int alls)
 		bad("%s", "-d is for -p and -a (a command runs until it exits)");
 	if (o->mode != MODE_RUN && o->wait_all)
 		bad("%s", "-w is for a command run under vmon");
+	if (o->mode != MODE_RUN && o->events == VMON_EVENTS_PTRACE)
+		bad("%s", "--trace (--events ptrace) follows a command vmon starts: give COMMAND");
 	if (o->live < 0)
 		o->live = isatty(1);
 }
@@ -170,6 +192,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->hz = 10;
 	o->live = -1;
 	o->threads = true;
+	o->events = VMON_EVENTS_AUTO;
 	if (argc > 1 && !strcmp(argv[1], "replay")) {
 		o->mode = MODE_REPLAY;
 		argv++;

@@ -8,6 +8,7 @@
  * (the difference of its cumulative utime and stime), kept for the samples
  * where it is not 0.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ void model_init(struct model *m, long tps, long page_size, int ncpu)
 	m->ncpu = ncpu > 0 ? ncpu : 1;
 	m->exit_status = -1;
 	m->mode = "run";
+	snprintf(m->events, sizeof(m->events), "none");
 }
 
 static void free_strv(char **v, int n)
@@ -94,6 +96,8 @@ void model_close_sample(struct model *m)
 	for (int h = 0; h < MODEL_HASH; h++)
 		for (struct track *t = m->hash[0][h]; t; t = t->hnext)
 			rss += t->v.rss_kb;
+	m->events_seen += s->events;
+	m->events_lost += s->events_lost;
 	s->procs = m->live_procs;
 	s->threads = m->live_threads;
 	s->rss_kb = rss;
@@ -292,6 +296,49 @@ void model_exit(struct model *m, struct track *t, int status)
 		m->live_procs--;
 }
 
+static vt_us clamp(vt_us v, vt_us lo, vt_us hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static unsigned long long us_ticks(const struct model *m, vt_us us)
+{
+	return (unsigned long long)us * m->tps / US_PER_S;
+}
+
+void model_final(struct model *m, struct track *t, const struct track_final *f)
+{
+	struct track_vals v = t->v;
+	int i = m->nsamples - 1;
+
+	t->fin = *f;
+	if (f->known & FINAL_CPU) {
+		/* the ticks it used after its last sample go to this one */
+		unsigned long long u = us_ticks(m, f->user_us), s = us_ticks(m, f->sys_us);
+
+		add_cpu(t, i, diff(u, v.utime), diff(s, v.stime));
+		v.utime = u > v.utime ? u : v.utime;
+		v.stime = s > v.stime ? s : v.stime;
+	}
+	if ((f->known & FINAL_IO) && (v.io_ok || !t->preexisting)) {
+		v.rchar = f->rchar > v.rchar ? f->rchar : v.rchar;
+		v.wchar = f->wchar > v.wchar ? f->wchar : v.wchar;
+		v.read_bytes = f->read_bytes > v.read_bytes ? f->read_bytes : v.read_bytes;
+		v.write_bytes = f->write_bytes > v.write_bytes ? f->write_bytes : v.write_bytes;
+		v.io_ok = 1;
+	}
+	t->v = v;
+	if ((f->known & FINAL_RSS) && f->peak_rss_kb > t->rss_peak_kb)
+		t->rss_peak_kb = f->peak_rss_kb;
+	if (!t->exited || i < 0 || t->first != i)
+		return;
+	/* a life within one interval: when it began and ended, as told */
+	if (f->known & FINAL_ENDED)
+		t->death = clamp(f->ended, i ? m->samples[i - 1].t : 0, m->samples[i].t);
+	if ((f->known & FINAL_BORN) && !t->preexisting)
+		t->birth = clamp(f->born, i ? m->samples[i - 1].t : 0, t->death);
+}
+
 void model_end(struct model *m, vt_us t)
 {
 	m->end = t;
@@ -309,6 +356,30 @@ unsigned long long track_user(const struct track *t)
 unsigned long long track_sys(const struct track *t)
 {
 	return diff(t->v.stime, t->base.stime);
+}
+
+static vt_us ticks_us(const struct model *m, unsigned long long ticks)
+{
+	return (vt_us)(ticks * US_PER_S / (unsigned long long)m->tps);
+}
+
+vt_us track_user_us(const struct model *m, const struct track *t)
+{
+	if ((t->fin.known & FINAL_CPU) && !t->preexisting)
+		return t->fin.user_us;
+	return ticks_us(m, track_user(t));
+}
+
+vt_us track_sys_us(const struct model *m, const struct track *t)
+{
+	if ((t->fin.known & FINAL_CPU) && !t->preexisting)
+		return t->fin.sys_us;
+	return ticks_us(m, track_sys(t));
+}
+
+bool track_brief(const struct model *m, const struct track *t)
+{
+	return t->exited && !t->preexisting && model_sample_at(m, t->death) == t->first;
 }
 
 void track_cpu_range(const struct track *t, int from, int to,

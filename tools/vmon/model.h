@@ -32,6 +32,22 @@ struct track_vals {
 	char state;		/* R, S, D, Z, T ... or 0 when unknown */
 };
 
+/* What an exit record said of a track's end (an event source's final
+ * figures: known holds the FINAL_* bits of what is set).  Times are
+ * relative to the start, like the samples'. */
+#define FINAL_CPU	(1u << 0)	/* user_us, sys_us: its whole life, exact */
+#define FINAL_RSS	(1u << 1)
+#define FINAL_IO	(1u << 2)
+#define FINAL_BORN	(1u << 3)	/* born: when it was forked */
+#define FINAL_ENDED	(1u << 4)	/* ended: when it exited */
+struct track_final {
+	unsigned known;
+	vt_us user_us, sys_us;
+	unsigned long long peak_rss_kb;
+	unsigned long long rchar, wchar, read_bytes, write_bytes;
+	vt_us born, ended;
+};
+
 /* the ticks a track used in the interval before a sample */
 struct cpu_point {
 	int sample;
@@ -55,6 +71,7 @@ struct track {
 	struct track_vals v, base;	/* last seen; the zero of its deltas */
 	unsigned long long rss_peak_kb;
 	bool updated;		/* has had figures */
+	struct track_final fin;	/* what its exit record said (model_final()) */
 	/* the CPU it used, in the samples it used some, in sample order */
 	struct cpu_point *points;
 	int npoints, points_alloc;
@@ -76,6 +93,7 @@ struct sample {
 	vt_us late;		/* how late the sampler woke for it */
 	struct sys_vals sys;
 	int procs, threads;	/* alive after it */
+	unsigned long events, events_lost;	/* the event source's, by it */
 	unsigned long long rss_kb;	/* of every process alive */
 };
 
@@ -108,6 +126,8 @@ struct model {
 	 * which counts the processes too short for any sample to see */
 	bool reaped_known;
 	vt_us reaped_user, reaped_sys;
+	char events[16];	/* the event source: "none", "wait", "netlink"... */
+	unsigned long long events_seen, events_lost;
 	vt_us end;		/* the last moment monitored */
 	bool ended;
 	double *cpu_busy;	/* live only: per-CPU busy share, 0..1 */
@@ -138,12 +158,22 @@ void model_set_argv(struct track *t, char *const *argv, int argc);
 /* New cumulative figures of t in the open sample. */
 void model_update(struct model *m, struct track *t, const struct track_vals *v);
 void model_exit(struct model *m, struct track *t, int status);
+/* After model_exit(): the exit record's final figures, which complete the
+ * track's CPU (exact for a track born under monitoring), peak RSS and I/O,
+ * and, for a track born and gone within the sample, when it lived. */
+void model_final(struct model *m, struct track *t, const struct track_final *f);
 /* Monitoring stopped at t: tracks still alive end there. */
 void model_end(struct model *m, vt_us t);
 
 /* CPU ticks t used while monitored */
 unsigned long long track_user(const struct track *t);
 unsigned long long track_sys(const struct track *t);
+/* microseconds of CPU t used while monitored: exact when an exit record
+ * said so (FINAL_CPU, a track born under monitoring), else from ticks */
+vt_us track_user_us(const struct model *m, const struct track *t);
+vt_us track_sys_us(const struct model *m, const struct track *t);
+/* t was born and gone between two samples (seen first as it ended) */
+bool track_brief(const struct model *m, const struct track *t);
 /* ticks t used in the intervals of samples [from, to) */
 void track_cpu_range(const struct track *t, int from, int to,
 		     unsigned long long *u, unsigned long long *s);

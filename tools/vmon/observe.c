@@ -15,11 +15,20 @@
  * Exits: a stale node is an exit, and so is a zombie, whose figures are
  * final.  A child of vmon (the command, an adopted orphan) seen as a zombie
  * is reaped here, right after the sample that read its final figures, and
- * its exit is recorded with its status; other zombies are their parents'
- * to reap, and their status is not known.
+ * its exit is recorded with its status.  Other zombies are their parents'
+ * to reap: without events their status is not known; with an event source
+ * that tells every exit (netlink, ptrace) the node's exit record has it,
+ * and its exact CPU, peak RSS and I/O, and a zombie whose record has not
+ * come yet is kept until it has (or until it is reaped).
+ *
+ * Events also make nodes of processes born and gone between two samples:
+ * such a node is first seen stale, with its exit record, and becomes a
+ * track that is born and ends in the same sample, at the times the record
+ * gives.
  */
 #include <stddef.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -141,6 +150,67 @@ static bool ended(const struct track_vals *v)
 	return (v->state == 'Z' || v->state == 'X') && v->threads <= 1;
 }
 
+static bool status_known(const vmon_proc_t *p)
+{
+	return p->exit && (p->exit->known & VMON_EXIT_STATUS);
+}
+
+/* A source that tells every exit: a zombie waits for its record. */
+static bool wait_for_record(const struct session *s, const vmon_proc_t *p,
+			    const struct track_vals *v)
+{
+	vmon_event_source_t src = vmon_event_source(&s->vmon);
+
+	return (src == VMON_EVENTS_NETLINK || src == VMON_EVENTS_PTRACE) && !p->is_thread &&
+	       !status_known(p) && v->ppid != s->self;
+}
+
+/* microseconds since the start, of a CLOCK_BOOTTIME in nanoseconds */
+static vt_us since_start(const struct session *s, unsigned long long boot_ns)
+{
+	return (vt_us)(boot_ns / 1000) - s->boot0;
+}
+
+/* The exit record of p as the model takes it. */
+static void final_of(const struct session *s, const vmon_proc_t *p, struct track_final *f)
+{
+	const vmon_exit_t *x = p->exit;
+
+	memset(f, 0, sizeof(*f));
+	if (!x)
+		return;
+	if (x->known & VMON_EXIT_CPU) {
+		/* the exact total, split as the kernel splits it: in the
+		 * proportion of the sampled user and system times */
+		vt_us all = (vt_us)(x->cpu_ns / 1000);
+		double ut = (double)x->utime_us, st = (double)x->stime_us;
+
+		f->user_us = !(x->known & VMON_EXIT_CPU_SPLIT) || st == 0 ? all
+			     : (vt_us)((double)all * ut / (ut + st) + 0.5);
+		f->sys_us = all - f->user_us;
+		f->known |= FINAL_CPU;
+	}
+	if (x->known & VMON_EXIT_PEAK_RSS) {
+		f->peak_rss_kb = x->peak_rss_kb;
+		f->known |= FINAL_RSS;
+	}
+	if (x->known & VMON_EXIT_IO) {
+		f->rchar = x->rchar;
+		f->wchar = x->wchar;
+		f->read_bytes = x->read_bytes;
+		f->write_bytes = x->write_bytes;
+		f->known |= FINAL_IO;
+	}
+	if (x->known & VMON_EXIT_START) {
+		f->born = (vt_us)(x->start * US_PER_S / s->vmon.ticks_per_sec) - s->boot0;
+		f->known |= FINAL_BORN;
+	}
+	if (x->known & VMON_EXIT_END) {
+		f->ended = since_start(s, x->end_ns);
+		f->known |= FINAL_ENDED;
+	}
+}
+
 static void observe_node(struct session *s, vmon_proc_t *p)
 {
 	struct nodeinfo *ni = p->foo;
@@ -150,7 +220,9 @@ static void observe_node(struct session *s, vmon_proc_t *p)
 	if (!ni || !p->stores[VMON_STORE_PROC_STAT] ||
 	    (p->is_thread && p->parent && p->pid == p->parent->pid))
 		return;		/* not sampled yet, or a main thread: its process */
-	if (!ni->track && !p->is_stale)
+	/* a stale node first seen is a process born and gone in between:
+	 * with its exit record it is a track of its own */
+	if (!ni->track && (!p->is_stale || p->exit))
 		ni->track = first_sight(s, p);
 	t = ni->track;
 	if (!t || t->exited)
@@ -161,13 +233,16 @@ static void observe_node(struct session *s, vmon_proc_t *p)
 	model_update(&s->m, t, &v);
 	if (s->rec)
 		rec_proc(s->rec, t->id, p);
-	if (p->is_stale || ended(&v)) {
-		if (!p->is_stale && !t->is_thread)
-			t->status = take_status(s, t->pid, v.ppid);
-		push(&s->exits, &s->nexits, &s->exits_alloc, t);
-		if (ni->holds)
-			push(&s->unhold, &s->nunhold, &s->unhold_alloc, p);
-	}
+	if (!p->is_stale && (!ended(&v) || wait_for_record(s, p, &v)))
+		return;
+	if (status_known(p))
+		t->status = p->exit->status;
+	else if (!p->is_stale && !t->is_thread)
+		t->status = take_status(s, t->pid, v.ppid);
+	final_of(s, p, &t->fin);
+	push(&s->exits, &s->nexits, &s->exits_alloc, t);
+	if (ni->holds)
+		push(&s->unhold, &s->nunhold, &s->unhold_alloc, p);
 }
 
 static void observe_list(struct session *s, list_head_t *head)
@@ -273,9 +348,12 @@ static void apply_exits(struct session *s)
 		struct track *t = s->exits[i];
 		int status = t->status;
 
+		struct track_final f = t->fin;
+
 		if (status < 0 && !t->is_thread)
 			status = take_status(s, t->pid, t->v.ppid);
 		model_exit(&s->m, t, status);
+		model_final(&s->m, t, &f);
 		if (!t->is_thread && t->pid == s->command) {
 			s->command_exited = true;
 			s->m.exit_status = status;
@@ -302,7 +380,13 @@ static void let_go(struct session *s)
 
 void observe(struct session *s, vt_us t)
 {
+	vmon_sample_cost_t cost;
+
 	model_sample(&s->m, t, s->late);
+	if (vmon_sample_cost(&s->vmon, &cost)) {
+		model_cur(&s->m)->events = cost.events;
+		model_cur(&s->m)->events_lost = cost.events_lost;
+	}
 	observe_sys(s);
 	s->nbirths = s->nexits = s->nunhold = 0;
 	observe_list(s, &s->vmon.processes);

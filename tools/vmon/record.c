@@ -76,6 +76,8 @@ static void header(struct recorder *r, const struct model *m, int pid)
 		  "\"vmon\":\"%s\",\"mode\":\"%s\",\"command\":", RECORD_FORMAT,
 		  RECORD_VERSION, VMON_TOOL_VERSION, m->mode);
 	json_strv(b, m->cmd, m->cmdc);
+	sb_puts(b, ",\"events\":");
+	json_string(b, m->events);
 	sb_printf(b, ",\"pid\":%d,\"monitor_pid\":%d,\"hz\":%g,\"ticks_per_sec\":%ld,"
 		  "\"page_size\":%ld,\"num_cpus\":%d,\"start\":\"%s\",\"fields\":{",
 		  pid, m->self_pid, m->hz, m->tps, m->page_size, m->ncpu, when);
@@ -274,6 +276,9 @@ void rec_sample(struct recorder *r, const struct model *m, const vmon_t *v)
 	sb_puts(b, "{\"type\":\"sample\"");
 	put_seq_time(b, m);
 	put_time(b, "late", s->late);
+	if (strcmp(m->events, "none"))
+		sb_printf(b, ",\"events\":{\"applied\":%lu,\"lost\":%lu}", s->events,
+			  s->events_lost);
 	sb_puts(b, ",\"sys\":{");
 	comma |= put_store(b, "sys_stat", vmon_sys_store_info(VMON_STORE_SYS_STAT),
 			   v->stores[VMON_STORE_SYS_STAT], comma);
@@ -298,6 +303,40 @@ void json_status(struct sbuf *b, int status)
 		sb_printf(b, "{\"code\":%d}", WEXITSTATUS(status));
 }
 
+/* ,"final":{...}: what the exit record said, as model_final() takes it */
+static void put_final(struct sbuf *b, const struct track_final *f)
+{
+	const char *sep = "";
+
+	if (!f->known)
+		return;
+	sb_puts(b, ",\"final\":{");
+	if (f->known & FINAL_CPU) {
+		sb_printf(b, "\"user_us\":%lld,\"system_us\":%lld", f->user_us, f->sys_us);
+		sep = ",";
+	}
+	if (f->known & FINAL_RSS) {
+		sb_printf(b, "%s\"peak_rss_kb\":%llu", sep, f->peak_rss_kb);
+		sep = ",";
+	}
+	if (f->known & FINAL_IO) {
+		sb_printf(b, "%s\"rchar\":%llu,\"wchar\":%llu,\"read_bytes\":%llu,"
+			  "\"write_bytes\":%llu", sep, f->rchar, f->wchar, f->read_bytes,
+			  f->write_bytes);
+		sep = ",";
+	}
+	if (f->known & FINAL_BORN) {
+		sb_printf(b, "%s\"born\":", sep);
+		put_secs(b, f->born);
+		sep = ",";
+	}
+	if (f->known & FINAL_ENDED) {
+		sb_printf(b, "%s\"ended\":", sep);
+		put_secs(b, f->ended);
+	}
+	sb_putc(b, '}');
+}
+
 void rec_exit(struct recorder *r, const struct model *m, const struct track *t)
 {
 	struct sbuf *b = &r->out;
@@ -317,6 +356,7 @@ void rec_exit(struct recorder *r, const struct model *m, const struct track *t)
 	}
 	sb_printf(b, ",\"utime\":%llu,\"stime\":%llu,\"status\":", t->v.utime, t->v.stime);
 	json_status(b, t->status);
+	put_final(b, &t->fin);
 	sb_puts(b, "}\n");
 }
 

@@ -18,7 +18,9 @@
 #include "model.h"
 
 #define RECORD_FORMAT "vmon-record"
-#define RECORD_VERSION 1
+/* 2: exit lines carry the event source's final figures ("final"), the
+ * header names the source, sample lines count its events */
+#define RECORD_VERSION 2
 
 struct recorder {
 	FILE *f;

@@ -81,6 +81,8 @@ static void on_header(struct replay *r, const struct jval *h)
 	model_init(&r->m, need_ll(r, h, "ticks_per_sec"), need_ll(r, h, "page_size"),
 		   (int)need_ll(r, h, "num_cpus"));
 	r->m.self_pid = (int)need_ll(r, h, "monitor_pid");
+	if (json_text(json_get(h, "events")))	/* version 2 */
+		snprintf(r->m.events, sizeof(r->m.events), "%s", json_text(json_get(h, "events")));
 	r->m.hz = 0;
 	if (json_get(h, "hz"))
 		r->m.hz = strtod(json_get(h, "hz")->s, NULL);
@@ -206,6 +208,14 @@ static void on_sample(struct replay *r, const struct jval *s)
 
 	at_sample(r, s);
 	json_us(json_get(s, "late"), &model_cur(&r->m)->late);
+	if (json_get(s, "events")) {	/* version 2 */
+		unsigned long long n = 0, lost = 0;
+
+		ull(json_get(s, "events"), "applied", &n);
+		ull(json_get(s, "events"), "lost", &lost);
+		model_cur(&r->m)->events = n;
+		model_cur(&r->m)->events_lost = lost;
+	}
 	sv = &model_cur(&r->m)->sys;
 	ull(st, "user", &sv->user);
 	ull(st, "nice", &sv->nice);
@@ -232,15 +242,44 @@ static int status_of(const struct jval *st)
 	return -1;
 }
 
+/* version 2's "final" of an exit line, as observe.c took it live */
+static void final_of(struct replay *r, const struct jval *j, struct track_final *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (!j)
+		return;
+	if (json_get(j, "user_us")) {
+		f->user_us = need_ll(r, j, "user_us");
+		f->sys_us = need_ll(r, j, "system_us");
+		f->known |= FINAL_CPU;
+	}
+	if (json_ull(json_get(j, "peak_rss_kb"), &f->peak_rss_kb))
+		f->known |= FINAL_RSS;
+	if (json_get(j, "rchar")) {
+		ull(j, "rchar", &f->rchar);
+		ull(j, "wchar", &f->wchar);
+		ull(j, "read_bytes", &f->read_bytes);
+		ull(j, "write_bytes", &f->write_bytes);
+		f->known |= FINAL_IO;
+	}
+	if (json_us(json_get(j, "born"), &f->born))
+		f->known |= FINAL_BORN;
+	if (json_us(json_get(j, "ended"), &f->ended))
+		f->known |= FINAL_ENDED;
+}
+
 static void on_exit_line(struct replay *r, const struct jval *e)
 {
+	struct track_final f;
 	struct track *t;
 
 	at_sample(r, e);
 	t = model_track(&r->m, (int)need_ll(r, e, "id"));
 	if (!t)
 		bad_record(r, "the exit of an unknown track");
+	final_of(r, json_get(e, "final"), &f);
 	model_exit(&r->m, t, status_of(json_get(e, "status")));
+	model_final(&r->m, t, &f);
 }
 
 static void on_end(struct replay *r, const struct jval *e)

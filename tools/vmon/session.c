@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -50,6 +51,16 @@ static void set_cmd(struct session *s)
 	}
 }
 
+/* The run's time 0, on both clocks. */
+static void start_clock(struct session *s)
+{
+	struct timespec ts;
+
+	s->t0 = mono_us();
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	s->boot0 = (vt_us)ts.tv_sec * US_PER_S + ts.tv_nsec / 1000;
+}
+
 static void hold(vmon_proc_t *p)
 {
 	struct nodeinfo *ni = p->foo;
@@ -76,7 +87,7 @@ static int start_command(struct session *s)
 	node = vmon_proc_monitor(&s->vmon, s->command, 0, NULL, NULL);
 	if (node)
 		hold(node);
-	s->t0 = mono_us();
+	start_clock(s);
 	err = node ? spawn_release(go, errfd) : ESRCH;
 	if (!node) {
 		close(go);	/* the child exits 127 without running anything */
@@ -104,7 +115,7 @@ static int attach(struct session *s)
 	}
 	hold(node);
 	s->root = node;
-	s->t0 = mono_us();
+	start_clock(s);
 	return 0;
 }
 
@@ -123,14 +134,37 @@ static void outputs(struct session *s)
 		warnx_("could not write %s: %s", s->o->summary_json, strerror(errno));
 }
 
+/* The event source asked for: 1, or 0 after saying why it cannot be. */
+static int set_events(struct session *s)
+{
+	vmon_event_source_t want = s->o->events;
+	const char *name = vmon_event_source_name(want);
+
+	if (want == VMON_EVENTS_NONE || vmon_set_event_source(&s->vmon, want))
+		return 1;
+	if (errno == EPERM && want == VMON_EVENTS_NETLINK)
+		warnx_("--events netlink needs CAP_NET_ADMIN (root); --trace needs no privilege");
+	else if (errno == EPERM)
+		warnx_("--events %s is not permitted here (ptrace may be disabled by a security "
+		       "policy or a seccomp filter)", name);
+	else
+		warnx_("--events %s: %s", name, strerror(errno));
+	return 0;
+}
+
 static int init_vmon(struct session *s)
 {
 	bool all = s->o->mode == MODE_ALL;
+	int flags = (all ? VMON_FLAG_PROC_ALL : VMON_FLAG_NONE) |
+		    (s->o->events != VMON_EVENTS_NONE ? VMON_FLAG_EVENTS : 0);
 
-	if (!vmon_init(&s->vmon, all ? VMON_FLAG_PROC_ALL : VMON_FLAG_NONE,
-		       VMON_WANT_SYS_STAT | VMON_WANT_SYS_VM,
+	if (!vmon_init(&s->vmon, flags, VMON_WANT_SYS_STAT | VMON_WANT_SYS_VM,
 		       PROC_WANTS | (all ? 0 : VMON_WANT_PROC_FOLLOW_CHILDREN))) {
 		warnx_("cannot read /proc: %s", strerror(errno));
+		return 0;
+	}
+	if (!set_events(s)) {
+		vmon_destroy(&s->vmon);
 		return 0;
 	}
 	/* the cheap refresh: cmdline and exe are read again on every exec,
@@ -142,6 +176,8 @@ static int init_vmon(struct session *s)
 	model_init(&s->m, s->vmon.ticks_per_sec, sysconf(_SC_PAGESIZE), (int)s->vmon.num_cpus);
 	s->m.hz = s->hz;
 	s->m.self_pid = s->o->mode == MODE_RUN ? s->self : 0;
+	snprintf(s->m.events, sizeof(s->m.events), "%s",
+		 vmon_event_source_name(vmon_event_source(&s->vmon)));
 	set_cmd(s);
 	return 1;
 }
@@ -195,7 +231,7 @@ int session_main(struct opts *o)
 	}
 	code = o->mode == MODE_RUN ? start_command(&s) : o->mode == MODE_PID ? attach(&s) : 0;
 	if (o->mode == MODE_ALL)
-		s.t0 = mono_us();
+		start_clock(&s);
 	if (code) {
 		cleanup(&s);
 		return code;

@@ -20,28 +20,29 @@
 
 #define TOP 10
 
+struct ranked {
+	const struct track *t;
+	vt_us cpu;		/* user + system, microseconds */
+};
+
 struct totals {
-	unsigned long long user, sys;	/* ticks */
+	unsigned long long user_ticks, sys_ticks;
+	vt_us user, sys;	/* exact where an exit record said */
 	unsigned long long rchar, wchar, rbytes, wbytes;
 	int exited, running;
-	unsigned long long exited_cpu;	/* ticks of the processes seen to exit */
+	vt_us exited_cpu;	/* of the processes seen to exit */
 	vt_us late_sum, late_max;
-	struct track **procs;	/* every process, heaviest first */
+	struct ranked *procs;	/* every process, heaviest first */
 	int nprocs;
 };
 
-static unsigned long long cpu(const struct track *t)
-{
-	return track_user(t) + track_sys(t);
-}
-
 static int by_cpu(const void *a, const void *b)
 {
-	const struct track *x = *(struct track *const *)a, *y = *(struct track *const *)b;
+	const struct ranked *x = a, *y = b;
 
-	if (cpu(x) != cpu(y))
-		return cpu(x) < cpu(y) ? 1 : -1;
-	return x->id - y->id;
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? 1 : -1;
+	return x->t->id - y->t->id;
 }
 
 static void add_io(struct totals *s, const struct track *t)
@@ -61,15 +62,19 @@ static void totals(const struct model *m, struct totals *s)
 	for (int i = 0; i < m->ntracks; i++) {
 		struct track *t = m->tracks[i];
 
+		vt_us u = track_user_us(m, t), sy = track_sys_us(m, t);
+
 		if (t->is_thread)
 			continue;
-		s->procs[s->nprocs++] = t;
-		s->user += track_user(t);
-		s->sys += track_sys(t);
+		s->procs[s->nprocs++] = (struct ranked){ t, u + sy };
+		s->user_ticks += track_user(t);
+		s->sys_ticks += track_sys(t);
+		s->user += u;
+		s->sys += sy;
 		add_io(s, t);
 		if (t->exited) {
 			s->exited++;
-			s->exited_cpu += cpu(t);
+			s->exited_cpu += u + sy;
 		}
 		else
 			s->running++;
@@ -82,9 +87,9 @@ static void totals(const struct model *m, struct totals *s)
 	}
 }
 
-static double secs(const struct model *m, unsigned long long ticks)
+static double secs(vt_us us)
 {
-	return (double)ticks / m->tps;
+	return (double)us / US_PER_S;
 }
 
 /* Of the CPU the kernel counted for the descendants reaped, the part no
@@ -95,9 +100,31 @@ static double secs(const struct model *m, unsigned long long ticks)
  * reaped. */
 static double unseen_secs(const struct model *m, const struct totals *s)
 {
-	double reaped = (double)(m->reaped_user + m->reaped_sys) / US_PER_S;
+	vt_us reaped = m->reaped_user + m->reaped_sys;
 
-	return reaped > secs(m, s->exited_cpu) ? reaped - secs(m, s->exited_cpu) : 0;
+	return reaped > s->exited_cpu ? secs(reaped - s->exited_cpu) : 0;
+}
+
+/* A source that tells every exit with its exact CPU (netlink, ptrace)
+ * makes the kernel's count a check of the tree's figures. */
+static bool every_exit_told(const struct model *m)
+{
+	return !strcmp(m->events, "netlink") || !strcmp(m->events, "ptrace");
+}
+
+static void print_reaped(const struct model *m, const struct totals *s, FILE *f)
+{
+	vt_us reaped = m->reaped_user + m->reaped_sys;
+
+	if (!every_exit_told(m)) {
+		fprintf(f, "  reaped      %.2f s user + %.2f s system, the kernel's count for every "
+			"descendant reaped; %.2f s of it no sample saw\n",
+			secs(m->reaped_user), secs(m->reaped_sys), unseen_secs(m, s));
+		return;
+	}
+	fprintf(f, "  check       the kernel counted %.2f s for every descendant reaped; the "
+		"exits recorded add up to %.2f s (%+.2f%%)\n", secs(reaped), secs(s->exited_cpu),
+		reaped ? 100.0 * (double)(s->exited_cpu - reaped) / (double)reaped : 0);
 }
 
 static const char *command(const struct model *m, char *buf, size_t size)
@@ -116,7 +143,7 @@ static void print_top(const struct model *m, const struct totals *s, FILE *f)
 	fprintf(f, "  heaviest by CPU:\n  %8s %9s %9s %10s %9s %9s  %-8s %s\n", "PID", "USER",
 		"SYSTEM", "PEAK RSS", "START", "END", "STATUS", "COMMAND");
 	for (int i = 0; i < s->nprocs && i < TOP; i++) {
-		const struct track *t = s->procs[i];
+		const struct track *t = s->procs[i].t;
 
 		/* comm names the program; then its arguments */
 		snprintf(args, sizeof(args), "%s ", t->comm);
@@ -124,7 +151,7 @@ static void print_top(const struct model *m, const struct totals *s, FILE *f)
 			join_args(t->argv + 1, t->argc - 1, args + strlen(args),
 				  sizeof(args) - strlen(args));
 		fprintf(f, "  %8d %7.2f s %7.2f s %10s %7.2f s %7.2f s  %-8s %s\n", t->pid,
-			secs(m, track_user(t)), secs(m, track_sys(t)),
+			secs(track_user_us(m, t)), secs(track_sys_us(m, t)),
 			fmt_bytes(t->rss_peak_kb * 1024.0, rss, sizeof(rss)), t->birth / 1e6,
 			t->death / 1e6, t->exited ? fmt_status(t->status, st, sizeof(st)) : "running",
 			elide_middle(args, 64, cut, sizeof(cut)));
@@ -167,12 +194,10 @@ void summary_print(const struct model *m, FILE *f)
 		fprintf(f, "  status      %s\n", fmt_status(m->exit_status, st, sizeof(st)));
 	fprintf(f, "  wall time   %s\n", fmt_dur(wall, w, sizeof(w)));
 	fprintf(f, "  CPU         %.2f s user + %.2f s system = %.2f s (%.2f CPUs on average)\n",
-		secs(m, s.user), secs(m, s.sys), secs(m, s.user + s.sys),
-		wall > 0 ? secs(m, s.user + s.sys) / wall : 0);
+		secs(s.user), secs(s.sys), secs(s.user + s.sys),
+		wall > 0 ? secs(s.user + s.sys) / wall : 0);
 	if (m->reaped_known)
-		fprintf(f, "  reaped      %.2f s user + %.2f s system, the kernel's count for every "
-			"descendant reaped; %.2f s of it no sample saw\n",
-			m->reaped_user / 1e6, m->reaped_sys / 1e6, unseen_secs(m, &s));
+		print_reaped(m, &s, f);
 	fprintf(f, "  processes   %d (%d still running at the end), %d threads; at most %d "
 		"processes and %d threads at once\n", m->nprocs, s.running, m->nthreads,
 		m->peak_procs, m->peak_threads);
@@ -183,6 +208,10 @@ void summary_print(const struct model *m, FILE *f)
 	fprintf(f, "  sampling    %d samples at %g Hz, woke %.2f ms late on average, %.2f ms at "
 		"worst, %d missed\n", m->nsamples, m->hz,
 		m->nsamples ? s.late_sum / 1e3 / m->nsamples : 0, s.late_max / 1e3, m->missed);
+	if (strcmp(m->events, "none"))
+		fprintf(f, "  events      from %s: %llu applied, %llu lost%s\n", m->events,
+			m->events_seen, m->events_lost, m->events_lost ?
+			" (the processes born and gone in those moments are missing)" : "");
 	if (s.nprocs)
 		print_top(m, &s, f);
 	free(s.procs);
@@ -201,8 +230,9 @@ static void json_proc(struct sbuf *b, const struct model *m, const struct track 
 	sb_puts(b, ",\"argv\":");
 	json_strv(b, t->argv, t->argc);
 	sb_printf(b, ",\"user_ticks\":%llu,\"system_ticks\":%llu,\"cpu_s\":%.6f,"
-		  "\"peak_rss_bytes\":%llu,", track_user(t), track_sys(t), secs(m, cpu(t)),
-		  t->rss_peak_kb * 1024);
+		  "\"user_s\":%.6f,\"system_s\":%.6f,\"peak_rss_bytes\":%llu,", track_user(t),
+		  track_sys(t), secs(track_user_us(m, t) + track_sys_us(m, t)),
+		  secs(track_user_us(m, t)), secs(track_sys_us(m, t)), t->rss_peak_kb * 1024);
 	put_secs(b, "start_s", t->birth);
 	sb_putc(b, ',');
 	put_secs(b, "end_s", t->death);
@@ -221,11 +251,12 @@ static void json_body(struct sbuf *b, const struct model *m, const struct totals
 	sb_putc(b, ',');
 	put_secs(b, "wall_s", m->end);
 	sb_printf(b, ",\"ticks_per_sec\":%ld,\"cpu\":{\"user_ticks\":%llu,\"system_ticks\":%llu,"
-		  "\"user_s\":%.6f,\"system_s\":%.6f},", m->tps, s->user, s->sys,
-		  secs(m, s->user), secs(m, s->sys));
+		  "\"user_s\":%.6f,\"system_s\":%.6f},", m->tps, s->user_ticks, s->sys_ticks,
+		  secs(s->user), secs(s->sys));
 	if (m->reaped_known)
-		sb_printf(b, "\"reaped_cpu\":{\"user_s\":%.6f,\"system_s\":%.6f,\"unseen_s\":%.6f},",
-			  m->reaped_user / 1e6, m->reaped_sys / 1e6, unseen_secs(m, s));
+		sb_printf(b, "\"reaped_cpu\":{\"user_s\":%.6f,\"system_s\":%.6f,\"unseen_s\":%.6f,"
+			  "\"exited_s\":%.6f},", secs(m->reaped_user), secs(m->reaped_sys),
+			  unseen_secs(m, s), secs(s->exited_cpu));
 	else
 		sb_puts(b, "\"reaped_cpu\":null,");
 	sb_printf(b, "\"processes\":{\"seen\":%d,\"exited\":%d,\"running\":%d,"
@@ -238,10 +269,13 @@ static void json_body(struct sbuf *b, const struct model *m, const struct totals
 	sb_printf(b, "\"sampling\":{\"hz\":%g,\"samples\":%d,\"missed\":%d,\"late_mean_us\":%lld,"
 		  "\"late_max_us\":%lld},", m->hz, m->nsamples, m->missed,
 		  m->nsamples ? s->late_sum / m->nsamples : 0, s->late_max);
+	sb_puts(b, "\"events\":{\"source\":");
+	json_string(b, m->events);
+	sb_printf(b, ",\"applied\":%llu,\"lost\":%llu},", m->events_seen, m->events_lost);
 	sb_puts(b, "\"heaviest\":[");
 	for (int i = 0; i < s->nprocs && i < TOP; i++) {
 		sb_puts(b, i ? "," : "");
-		json_proc(b, m, s->procs[i]);
+		json_proc(b, m, s->procs[i].t);
 	}
 	sb_puts(b, "],\"all\":[");
 	for (int i = 0, n = 0; i < m->ntracks; i++)

@@ -37,6 +37,7 @@ struct opts {
 	bool summary;		/* replay --summary */
 	bool quiet;		/* -q: no summary on stderr */
 	double duration;	/* -d: stop after that many seconds */
+	vmon_event_source_t events;	/* --events, --trace */
 };
 
 /* what each libvmon node carries in its foo member */
@@ -65,6 +66,7 @@ struct session {
 	pid_t command;		/* run: the command */
 	bool command_exited;	/* its exit was seen */
 	vt_us t0;		/* CLOCK_MONOTONIC at the start */
+	vt_us boot0;		/* CLOCK_BOOTTIME then (event times are in it) */
 	double hz;
 	vt_us period, next;	/* the schedule (relative to t0) */
 	vt_us late;		/* lateness of the sample being taken */
