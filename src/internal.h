@@ -606,12 +606,27 @@ struct vmon__fd_desc {
 struct stat;
 void vmon__fd_describe(const char *target, size_t len, const struct stat *st,
 		       struct vmon__fd_desc *d);
+/* What /proc/PID/fdinfo/N says (parse_fdinfo.c, pure): the position, the
+ * open flags and the mount id of every descriptor (-1 when missing or
+ * malformed), and an eventfd's eventfd-id.  Only lines that end in a
+ * newline count, and the first line of a key. */
+struct vmon__fdinfo {
+	long long pos;
+	int flags;
+	int mnt_id;
+	bool has_eventfd_id;
+	uint64_t eventfd_id;
+};
+void vmon__parse_fdinfo(const char *buf, size_t len, struct vmon__fdinfo *fi);
+/* Read and parse fdinfo/num relative to dirfd (/proc/PID); all unknown
+ * when it cannot be read (fd_kind.c). */
+void vmon__fd_read_fdinfo(int dirfd, int num, struct vmon__fdinfo *fi);
 /* Describe fd, now naming target[0 .. len), from its fd entry (fstatat()
- * relative to fd_dir, /proc/PID/fd) and fdinfo (relative to dirfd,
- * /proc/PID): kind, inode, path, deleted, flags.  0 or -ENOMEM (fd
- * unchanged) (fd_kind.c). */
-int vmon__fd_read_desc(int fd_dir, int dirfd, vmon_proc_fd_t *fd, const char *target,
-		       size_t len);
+ * relative to fd_dir, /proc/PID/fd) and what its fdinfo said: kind,
+ * inode, path, deleted, flags, pos, mnt_id.  0 or -ENOMEM (fd unchanged)
+ * (fd_kind.c). */
+int vmon__fd_read_desc(int fd_dir, vmon_proc_fd_t *fd, const char *target, size_t len,
+		       const struct vmon__fdinfo *fi);
 
 /* ---- sockets (parse_net.c: pure parsers; sample_sys_sockets.c) ---- */
 

@@ -11,7 +11,8 @@
  * target naming a pipe, socket or anon inode links the entry to the shared
  * vmon_fobject_t (fobject.c).  Only when a descriptor is new or names
  * another object than before is it described further (fd_kind.c: kind,
- * inode, path, deleted flag, open flags).  Entries that appeared are
+ * inode, path, deleted flag, and from fdinfo open flags, position and
+ * mount id).  Entries that appeared are
  * marked is_new, entries now pointing elsewhere is_changed, closed ones
  * is_stale for one sample (their object released at once); the store's
  * changed flag (and the want's activity bit) says whether anything moved.
@@ -99,15 +100,17 @@ static int fd_set_target(struct pass *p, vmon_proc_fd_t *fd, const char *target,
 {
 	vmon_t *vmon = p->vmon;
 	char changed[1] = { 0 };
+	struct vmon__fdinfo fi;
 	vmon_fobject_t *obj;
 
 	if (fd->object_path.array && fd->object_path.len == len &&
 	    !memcmp(fd->object_path.array, target, len))
 		return 0;
+	vmon__fd_read_fdinfo(p->dirfd, fd->fdnum, &fi);
 	obj = vmon__fobject_get(vmon, target, len);
 	if (!obj && errno == ENOMEM)
 		return -ENOMEM;
-	if (vmon__fd_read_desc(p->s->fd_dir, p->dirfd, fd, target, len) < 0 ||
+	if (vmon__fd_read_desc(p->s->fd_dir, fd, target, len, &fi) < 0 ||
 	    vmon__chars_set(&fd->object_path, target, len, changed, 0) < 0) {
 		if (obj)
 			vmon__fobject_put(vmon, obj);
