@@ -4,12 +4,13 @@
  * (regular file, directory, device, named pipe, pipe, socket, anon inode,
  * other), its inode, its path and whether that file was deleted, and its
  * open flags, position and mount id.  Pipes, sockets and anon inodes say
- * what they are in their link target ("pipe:[INODE]"); for the rest the fd
- * entry is fstat()ed; the rest comes from /proc/PID/fdinfo/N, which also
- * tells eventfds apart for the shared objects (fobject.c).  The samplers do this only
- * when a descriptor is new or names another object than before, never at
- * every sample.  The part that reads the target is pure
- * (vmon__fd_describe()), so the unit tests feed it odd targets.
+ * what they are in their link target ("pipe:[INODE]"); other descriptors'
+ * fd entries are fstat()ed; flags, position and mount id come from
+ * /proc/PID/fdinfo/N, which also tells eventfds apart for the shared
+ * objects (fobject.c).  The samplers do this only when a descriptor is new
+ * or names another object than before, never at every sample.  The part
+ * that reads the target is pure (vmon__fd_describe()), so the unit tests
+ * feed it odd targets.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -15,7 +15,10 @@
  *
  * Anon inodes are another matter: "anon_inode:[eventfd]" names a kind, and
  * every eventfd, epoll, timerfd, signalfd, inotify... of the system shares
- * one inode, so neither the target nor fstat() tells two of them apart.
+ * one inode, so neither the target nor fstat() tells two of them apart
+ * (the kinds with inodes of their own are no better: a pidfd's is its
+ * process's, the same for every pidfd_open() of it; and which kinds have
+ * one changes with the kernel).
  * Two descriptors hold the same object only when they hold the same open
  * file description (one was inherited, dup()ed or passed from the other).
  * What tells that:

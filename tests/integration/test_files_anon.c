@@ -119,7 +119,7 @@ static bool obey(int cmd, int ack, const struct pipes *pp)
 		pid_t child;
 		char ok;
 
-		if (c.op != 'f') {
+		if (c.op != 'f' || !pp) {	/* only P forks */
 			ok = run(&c);
 			if (write(ack, &ok, 1) != 1)
 				return false;
