@@ -7,7 +7,10 @@
  * against a separate reference ("pipe:[N]" and "socket:[N]" with N a
  * decimal u64, "anon_inode:" and a name); then every line takes a reference
  * on its object twice (identical targets must share one object, different
- * ones must not), every reference is dropped, and the table must be empty.
+ * ones must not: each anon inode line says it is eventfd-id 7, which only
+ * anon_inode:[eventfd] lines may share), an anon inode line once more
+ * without an identity (an object of its own), every reference is dropped,
+ * and the table must be empty.
  */
 #include <errno.h>
 #include <string.h>
@@ -52,6 +55,34 @@ struct line {
 	vmon_fobject_t *obj;
 };
 
+/* what every line's fdinfo says: eventfd-id 7 (used for eventfds only) */
+static const struct vmon__fdinfo fdinfo_7 = { .pos = 0, .flags = 2, .mnt_id = 17,
+	.has_eventfd_id = true, .eventfd_id = 7 };
+static const struct vmon__fobj_holder eventfd_7 = { NULL, 0, &fdinfo_7 };
+
+static bool is_eventfd(const struct line *l)
+{
+	return l->len == 20 && !memcmp(l->s, "anon_inode:[eventfd]", 20);
+}
+
+/* Same target: same object, but for anon inodes other than eventfds,
+ * which have no identity here: an object each. */
+static bool shared(const struct line *a, const struct line *b)
+{
+	return a->len == b->len && !memcmp(a->s, b->s, a->len) &&
+	       (a->obj->type != VMON_FOBJECT_TYPE_ANON || is_eventfd(a));
+}
+
+/* An anon inode taken without what its fdinfo says: an object of its own. */
+static void take_alone(vmon_t *vmon, const struct line *l)
+{
+	vmon_fobject_t *obj = vmon__fobject_get(vmon, l->s, l->len, NULL);
+
+	FUZZ_CHECK(obj && obj != l->obj && obj->refcnt == 1 &&
+		   obj->match == VMON_FOBJECT_MATCH_NONE && !obj->anon_id);
+	vmon__fobject_put(vmon, obj);
+}
+
 static size_t split(const char *buf, size_t size, struct line *lines)
 {
 	size_t nr = 0;
@@ -78,15 +109,24 @@ static void take_refs(vmon_t *vmon, struct line *lines, size_t nr, bool again)
 		FUZZ_CHECK(is_obj == reference(lines[i].s, lines[i].len, &rtype, &rinum));
 		FUZZ_CHECK(!is_obj || (type == rtype && inum == rinum));
 		errno = 0;
-		obj = vmon__fobject_get(vmon, lines[i].s, lines[i].len);
+		obj = vmon__fobject_get(vmon, lines[i].s, lines[i].len, &eventfd_7);
 		FUZZ_CHECK(!obj == !is_obj && errno == 0);
 		if (!obj)
 			continue;
 		FUZZ_CHECK(obj->type == type && obj->inum == inum);
+		FUZZ_CHECK(obj->match == (type != VMON_FOBJECT_TYPE_ANON ? VMON_FOBJECT_MATCH_INODE :
+			   is_eventfd(&lines[i]) ? VMON_FOBJECT_MATCH_FDINFO :
+			   VMON_FOBJECT_MATCH_NONE));
 		FUZZ_CHECK(obj->name.len == lines[i].len &&
 			   !memcmp(obj->name.array, lines[i].s, lines[i].len));
-		FUZZ_CHECK(!again || obj == lines[i].obj);
-		lines[i].obj = obj;
+		FUZZ_CHECK(obj->anon_id == (is_eventfd(&lines[i]) ? 7u : 0u));
+		FUZZ_CHECK(!again || obj == lines[i].obj || !shared(&lines[i], &lines[i]));
+		if (!again)
+			lines[i].obj = obj;
+		else if (obj != lines[i].obj)	/* an object each: drop this one */
+			vmon__fobject_put(vmon, obj);
+		if (again && type == VMON_FOBJECT_TYPE_ANON)
+			take_alone(vmon, &lines[i]);
 	}
 }
 
@@ -104,17 +144,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	take_refs(&v, lines, nr, true);
 	for (size_t i = 0; i < nr && i < PAIRS_CHECKED; i++) {
 		for (size_t j = 0; j < i; j++) {
-			bool same = lines[i].len == lines[j].len &&
-				    !memcmp(lines[i].s, lines[j].s, lines[i].len);
-
-			if (lines[i].obj || lines[j].obj)
-				FUZZ_CHECK((lines[i].obj == lines[j].obj) == same);
+			if (lines[i].obj && lines[j].obj)
+				FUZZ_CHECK((lines[i].obj == lines[j].obj) ==
+					   shared(&lines[i], &lines[j]));
 		}
 	}
 	for (size_t i = 0; i < nr; i++) {
 		if (lines[i].obj) {
+			bool twice = shared(&lines[i], &lines[i]);
+
 			vmon__fobject_put(&v, lines[i].obj);
-			vmon__fobject_put(&v, lines[i].obj);
+			if (twice)
+				vmon__fobject_put(&v, lines[i].obj);
 		}
 	}
 	FUZZ_CHECK(v.fobjects_nr == 0 && list_empty(&v.fobjects) &&

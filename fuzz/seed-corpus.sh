@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 C=fuzz/corpus
 FIX=tests/fixtures/proc
-for t in sys_stat sys_vm proc_stat proc_vm proc_io children cmdline fd_target; do
+for t in sys_stat sys_vm proc_stat proc_vm proc_io children cmdline fd_target fdinfo; do
 	mkdir -p "$C/$t"
 	rm -f "$C/$t"/capture-* "$C/$t"/fixture-* "$C/$t"/case-*
 done
@@ -50,6 +50,43 @@ done
 # every distinct descriptor link target of this machine
 find /proc/[0-9]*/fd -maxdepth 1 -type l -exec readlink {} + 2>/dev/null | sort -u |
 	head -n 200 > "$C/fd_target/capture-fd-links" || true
+# the fdinfo of one descriptor of each kind this machine's processes hold
+# (the kind: "path", or the link target without its digits)...
+declare -A kinds
+for f in /proc/[0-9]*/fd/*; do
+	t=$(readlink "$f" 2>/dev/null) || continue
+	[ "${t:0:1}" = / ] && t=path
+	k=$(printf '%s' "${t//[0-9]/}" | tr -c 'A-Za-z_-' _)
+	[ -z "${kinds[$k]:-}" ] || continue
+	kinds[$k]=1
+	grab "${f%/fd/*}/fdinfo/${f##*/}" "$C/fdinfo/capture-machine-${k:0:40}"
+done
+# ...and of the anon inodes a process of this script makes, whether the
+# machine's hold them or not (python3 from Debian: os, select, ctypes)
+/usr/bin/python3 - "$C/fdinfo" <<'PY'
+import ctypes, os, select, signal, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+out = sys.argv[1]
+def grab(name, fd):
+    with open('/proc/self/fdinfo/%d' % fd, 'rb') as f, open('%s/capture-%s' % (out, name), 'wb') as o:
+        o.write(f.read())
+r = os.open('/etc/passwd', os.O_RDONLY); os.lseek(r, 17, 0); grab('file-at-17', r)
+a = os.open(out + '/../.fdinfo-scratch', os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+os.write(a, b'x' * 100); grab('file-append', a); os.unlink(out + '/../.fdinfo-scratch')
+e1 = os.eventfd(0); e2 = os.eventfd(5, os.EFD_SEMAPHORE)
+grab('eventfd', e1); grab('eventfd-semaphore', e2)
+ep = select.epoll(); ep.register(e1, select.EPOLLIN); ep.register(e2, select.EPOLLOUT)
+ep0 = select.epoll()
+grab('epoll-two-targets', ep.fileno()); grab('epoll-empty', ep0.fileno())
+grab('pidfd', os.pidfd_open(os.getpid()))
+grab('memfd', os.memfd_create('x'))
+p = os.pipe(); grab('pipe-write', p[1])
+tfd = libc.timerfd_create(1, 0)
+libc.timerfd_settime(tfd, 0, struct.pack('llll', 1, 0, 100, 0), None); grab('timerfd', tfd)
+mask = ctypes.create_string_buffer(struct.pack('Q', 1 << (signal.SIGUSR1 - 1)), 128)
+grab('signalfd', libc.signalfd(-1, mask, 0))
+ino = libc.inotify_init1(0); libc.inotify_add_watch(ino, b'/tmp', 0x100); grab('inotify', ino)
+PY
 
 # ---- the fixture proc roots ----
 for root in "$FIX"/*; do
@@ -77,7 +114,7 @@ done
 
 # ---- hand-written cases (reliability.md section (c)) ----
 line() { printf '%b' "$2" > "$1"; }
-for t in sys_stat sys_vm proc_stat proc_vm proc_io children cmdline fd_target; do
+for t in sys_stat sys_vm proc_stat proc_vm proc_io children cmdline fd_target fdinfo; do
 	: > "$C/$t/case-empty"
 done
 tail52=" S 1 100 100 34816 100 4194560 120 0 1 0 7 3 0 0 20 0 1 0 5000 10485760 250 18446744073709551615 1 1 0 0 0 0 0 0 0 1 0 0 17 1 0 0 4 0 0 0 0 0 0 0 0 0 0\n"
@@ -103,4 +140,6 @@ line "$C/sys_stat/case-duplicates" "\ncpu  9 9 9 9\ncpu  0 0 0 0\n\ncpu0 1 1 1 1
 line "$C/sys_stat/case-hotplug" "cpu  1 1 1 1\ncpu0 1 1 1 1\ncpu2 1 1 1 1\ncpu7 1 1 1 1\n"
 line "$C/children/case-mixed" "1 2 3 \n007 0 2147483647 2147483648 99999999999999999999 x12y 5\n"
 line "$C/fd_target/case-kinds" "pipe:[1]\npipe:[0]\nsocket:[18446744073709551615]\nsocket:[18446744073709551616]\npipe:[]\npipe:[12]x\nanon_inode:[eventfd]\nanon_inode:\n/dev/null (deleted)\npipe:[1]\nsocket:[1]\n"
+line "$C/fdinfo/case-cut" "pos:\t0\nflags:\t02\nmnt_id:\t17\nino:\t26\neventfd-count: 0\neventfd-id: 12"
+line "$C/fdinfo/case-odd" "pos:\t-1\npos:\t5\nflags:\t0178\nmnt_id:\t2147483648\n pos:\t3\neventfd-id:\n\neventfd-id: 4\ntfd: 3 pos:7 ino:1a\n"
 echo "seed corpus: $(find $C -type f | wc -l) files in $(ls $C | wc -l) targets"

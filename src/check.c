@@ -354,6 +354,10 @@ static int check_fobjects(vmon_t *vmon, long fd_objects)
 		      "object %s: refcnt %d, %d holders", obj->name.array, obj->refcnt, holders);
 		CHECK(obj->type > VMON_FOBJECT_TYPE_UNRECOGNIZED && obj->type < VMON_FOBJECT_TYPE_NR,
 		      "object %s: type %d", obj->name.array, obj->type);
+		CHECK((obj->type == VMON_FOBJECT_TYPE_ANON) == (obj->match != VMON_FOBJECT_MATCH_INODE),
+		      "object %s: matched by %d", obj->name.array, obj->match);
+		CHECK(obj->match != VMON_FOBJECT_MATCH_NONE || holders == 1,
+		      "object %s: %d holders, none of them compared", obj->name.array, holders);
 		refs += holders;
 		objects++;
 	}
@@ -365,7 +369,7 @@ static int check_fobjects(vmon_t *vmon, long fd_objects)
 	      vmon->fobjects_nr, t->count, chained);
 	CHECK(refs == fd_objects, "objects: %ld references, %ld descriptors in the tree hold one",
 	      refs, fd_objects);
-	return 0;
+	return vmon__fobject_check_order(vmon);
 }
 
 /* The stale list holds stale nodes of the tree only. */

@@ -7,12 +7,15 @@
  *
  *   <indent>fd N KIND MODE TARGET [new] [changed] [stale] [deleted]
  *   # fobjects N
- *   NAME refs=R PID:FD[MODE] ... [SOCKET]
+ *   NAME refs=R PID:FD[MODE] ... [SOCKET] [MATCH]
  *
  * KIND is vmon_fd_kind_name(); MODE r, w, rw, or ? when the open flags are
  * unknown; TARGET the link target, escaped as vmon_field_format() does;
- * SOCKET the vmon_socket_format() of a socket's row, when known.  A
- * thread's store is its process's, so it is printed under the process only.
+ * SOCKET the vmon_socket_format() of a socket's row, when known; MATCH,
+ * for anon inodes, how their holders were matched ("eventfd-id=N",
+ * "kcmp", or "alone" when they could not be compared), since several of
+ * them have the same NAME.  A thread's store is its process's, so it is
+ * printed under the process only.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -64,6 +67,10 @@ void vmon__dump_fobjects(vmon_t *vmon, FILE *out)
 			vmon_socket_format(obj->socket, desc, sizeof(desc));
 			fprintf(out, " %s", desc);
 		}
+		if (obj->match == VMON_FOBJECT_MATCH_FDINFO)
+			fprintf(out, " eventfd-id=%llu", (unsigned long long)obj->anon_id);
+		else if (obj->match != VMON_FOBJECT_MATCH_INODE)
+			fputs(obj->match == VMON_FOBJECT_MATCH_KCMP ? " kcmp" : " alone", out);
 		fputc('\n', out);
 	}
 }

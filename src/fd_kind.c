@@ -3,12 +3,14 @@
  * fd_kind.c - what a descriptor of /proc/PID/fd refers to: its kind
  * (regular file, directory, device, named pipe, pipe, socket, anon inode,
  * other), its inode, its path and whether that file was deleted, and its
- * open flags.  Pipes, sockets and anon inodes say what they are in their
- * link target ("pipe:[INODE]"); for the rest the fd entry is fstat()ed,
- * and the flags come from /proc/PID/fdinfo/N.  The samplers do this only
- * when a descriptor is new or names another object than before, never at
- * every sample.  The part that reads the target is pure
- * (vmon__fd_describe()), so the unit tests feed it odd targets.
+ * open flags, position and mount id.  Pipes, sockets and anon inodes say
+ * what they are in their link target ("pipe:[INODE]"); other descriptors'
+ * fd entries are fstat()ed; flags, position and mount id come from
+ * /proc/PID/fdinfo/N, which also tells eventfds apart for the shared
+ * objects (fobject.c).  The samplers do this only when a descriptor is new
+ * or names another object than before, never at every sample.  The part
+ * that reads the target is pure (vmon__fd_describe()), so the unit tests
+ * feed it odd targets.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -83,38 +85,29 @@ VMON_EXPORT const char *vmon_fd_kind_name(vmon_fd_kind_t kind)
 	return (unsigned)kind < VMON_FD_KIND_NR ? names[kind] : "unknown";
 }
 
-/* The open(2) flags of descriptor num from fdinfo ("flags:\t0100002",
- * octal, on its second line), or -1. */
-static int read_flags(int dirfd, int num)
+/*
+ * What fdinfo says of descriptor num (all unknown when it cannot be read).
+ * One read of 1 KiB holds every line used: the generic ones come first and
+ * eventfd-id follows them at once; the kinds that print a line per target
+ * or watch (epoll, inotify) print them last, and what is cut off is never
+ * parsed (vmon__parse_fdinfo()).
+ */
+void vmon__fd_read_fdinfo(int dirfd, int num, struct vmon__fdinfo *fi)
 {
-	unsigned long long v = 0;
-	char name[32], buf[128];
-	const char *q;
+	char name[32], buf[1024];
 	ssize_t n;
 	int fd;
 
 	snprintf(name, sizeof(name), "fdinfo/%d", num);
 	fd = vmon__openat(dirfd, name, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	if (!(q = strstr(buf, "flags:")))
-		return -1;
-	for (q += 6; *q == ' ' || *q == '\t'; q++)
-		;
-	if (*q < '0' || *q > '7')
-		return -1;
-	for (; *q >= '0' && *q <= '7' && v <= 0xffffffffull; q++)
-		v = v * 8 + (*q - '0');
-	return v <= 0x7fffffffull ? (int)v : -1;
+	n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf), 0);
+	if (fd >= 0)
+		close(fd);
+	vmon__parse_fdinfo(buf, n > 0 ? (size_t)n : 0, fi);
 }
 
-int vmon__fd_read_desc(int fd_dir, int dirfd, vmon_proc_fd_t *fd, const char *target,
-		       size_t len)
+int vmon__fd_read_desc(int fd_dir, vmon_proc_fd_t *fd, const char *target, size_t len,
+		       const struct vmon__fdinfo *fi)
 {
 	vmon_char_array_t path = { 0 };
 	struct vmon__fd_desc d;
@@ -135,6 +128,8 @@ int vmon__fd_read_desc(int fd_dir, int dirfd, vmon_proc_fd_t *fd, const char *ta
 	fd->kind = d.kind;
 	fd->deleted = d.deleted;
 	fd->ino = d.ino;
-	fd->flags = read_flags(dirfd, fd->fdnum);
+	fd->flags = fi->flags;
+	fd->pos = fi->pos;
+	fd->mnt_id = fi->mnt_id;
 	return 0;
 }

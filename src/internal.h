@@ -20,6 +20,8 @@
 #define VMON_EXPORT __attribute__((visibility("default")))
 
 #define VMON__ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* levels of the kcmp order of anon objects (fobject.c): 4^16 objects */
+#define VMON__FOBJ_LEVELS 16
 
 #define VMON__PROC_FOLLOW_WANTS \
 	(VMON_WANT_PROC_FOLLOW_CHILDREN | VMON_WANT_PROC_FOLLOW_THREADS)
@@ -422,6 +424,11 @@ struct vmon_internal {
 		list_head_t *buckets;
 		size_t nbuckets;
 		size_t count;
+		/* the anon objects told apart by kcmp(2), in its order: a
+		 * skip list, its first object at each level (fobject.c) */
+		struct vmon__fobject *order[VMON__FOBJ_LEVELS];
+		int kcmp;		/* 0 not asked yet, 1 usable, -1 not */
+		uint32_t seed;		/* for the levels of new objects */
 	} fobjects;			/* vmon_fobject_t by (type, key) */
 	int *sorted;			/* scratch for sorted id lists */
 	size_t sorted_alloc;
@@ -612,13 +619,27 @@ vmon_proc_t *vmon__pidhash_find(const struct vmon__pidhash *h, int pid);
 bool vmon__fobject_parse_target(const char *target, size_t len, vmon_fobject_type_t *type,
 				uint64_t *inum);
 
+/* Who takes a reference, for telling anon inodes apart: the descriptor
+ * (passed over as a holder of its old object), the pid through which
+ * kcmp(2) reaches it (0: none; fd may then be NULL) and what its fdinfo
+ * said (NULL: nothing). */
+struct vmon__fobj_holder {
+	const vmon_proc_fd_t *fd;
+	int pid;
+	const struct vmon__fdinfo *fi;
+};
 /* Take a reference on the object a descriptor's link target names (pipe,
- * socket, anon inode), creating it (fobject_ctor_cb) on first use.  NULL
- * for other targets, or on ENOMEM (errno says which). */
-vmon_fobject_t *vmon__fobject_get(vmon_t *vmon, const char *target, size_t len);
+ * socket, anon inode), creating it (fobject_ctor_cb) on first use.  An
+ * anon inode is told apart by what h says (fobject.c); without h it gets
+ * an object of its own.  NULL for other targets, or on ENOMEM (errno says
+ * which). */
+vmon_fobject_t *vmon__fobject_get(vmon_t *vmon, const char *target, size_t len,
+				  const struct vmon__fobj_holder *h);
 /* Drop a reference; the last frees it after fobject_dtor_cb. */
 void vmon__fobject_put(vmon_t *vmon, vmon_fobject_t *obj);
 void vmon__fobject_table_destroy(vmon_t *vmon);
+/* vmon__check() of the kcmp order: 0 or -EUCLEAN. */
+int vmon__fobject_check_order(vmon_t *vmon);
 
 /* What a descriptor is (fd_kind.c), from its link target target[0 .. len) and, for
  * targets that do not say (paths and the like), the fstat() of it (st
@@ -633,12 +654,27 @@ struct vmon__fd_desc {
 struct stat;
 void vmon__fd_describe(const char *target, size_t len, const struct stat *st,
 		       struct vmon__fd_desc *d);
+/* What /proc/PID/fdinfo/N says (parse_fdinfo.c, pure): the position, the
+ * open flags and the mount id of every descriptor (-1 when missing or
+ * malformed), and an eventfd's eventfd-id.  Only lines that end in a
+ * newline count, and the first line of a key. */
+struct vmon__fdinfo {
+	long long pos;
+	int flags;
+	int mnt_id;
+	bool has_eventfd_id;
+	uint64_t eventfd_id;
+};
+void vmon__parse_fdinfo(const char *buf, size_t len, struct vmon__fdinfo *fi);
+/* Read and parse fdinfo/num relative to dirfd (/proc/PID); all unknown
+ * when it cannot be read (fd_kind.c). */
+void vmon__fd_read_fdinfo(int dirfd, int num, struct vmon__fdinfo *fi);
 /* Describe fd, now naming target[0 .. len), from its fd entry (fstatat()
- * relative to fd_dir, /proc/PID/fd) and fdinfo (relative to dirfd,
- * /proc/PID): kind, inode, path, deleted, flags.  0 or -ENOMEM (fd
- * unchanged) (fd_kind.c). */
-int vmon__fd_read_desc(int fd_dir, int dirfd, vmon_proc_fd_t *fd, const char *target,
-		       size_t len);
+ * relative to fd_dir, /proc/PID/fd) and what its fdinfo said: kind,
+ * inode, path, deleted, flags, pos, mnt_id.  0 or -ENOMEM (fd unchanged)
+ * (fd_kind.c). */
+int vmon__fd_read_desc(int fd_dir, vmon_proc_fd_t *fd, const char *target, size_t len,
+		       const struct vmon__fdinfo *fi);
 
 /* ---- sockets (parse_net.c: pure parsers; sample_sys_sockets.c) ---- */
 

@@ -7,14 +7,16 @@
  * walks the numbers together with the store's list, which is kept in fd
  * order, so a sample is O(fds) with no search per descriptor (procfs lists
  * descriptors in ascending order: the numbers are sorted only if they are
- * not already).  Each descriptor's link target is read (readlinkat); a
- * target naming a pipe, socket or anon inode links the entry to the shared
- * vmon_fobject_t (fobject.c).  Only when a descriptor is new or names
- * another object than before is it described further (fd_kind.c: kind,
- * inode, path, deleted flag, open flags).  Entries that appeared are
- * marked is_new, entries now pointing elsewhere is_changed, closed ones
- * is_stale for one sample (their object released at once); the store's
- * changed flag (and the want's activity bit) says whether anything moved.
+ * not already).  Each descriptor's link target is read (readlinkat).  Only
+ * when a descriptor is new or names another object than before is it
+ * described further (fd_kind.c: kind, inode, path, deleted flag, and from
+ * fdinfo open flags, position and mount id) and linked to the shared
+ * vmon_fobject_t its target names: a pipe, a socket, or the open file of
+ * an anon inode, told apart by its fdinfo or by kcmp(2) (fobject.c).
+ * Entries that appeared are marked is_new, entries now pointing elsewhere
+ * is_changed, closed ones is_stale for one sample (their object released
+ * at once); the store's changed flag (and the want's activity bit) says
+ * whether anything moved.
  * When the process is gone, all its descriptors close that way at once
  * (vmon__proc_files_gone()), though the caller may keep the stale node.
  *
@@ -56,6 +58,7 @@ struct pass {
 	struct proc_files_state *s;
 	vmon_proc_t *owner;	/* the process whose descriptors these are */
 	int dirfd;		/* its /proc directory (or a thread's), for fdinfo */
+	int pid;		/* and its pid (or the thread's), for kcmp(2) */
 };
 
 static int cmp_int(const void *a, const void *b)
@@ -93,21 +96,25 @@ static void fd_closed(struct pass *p, vmon_proc_fd_t *fd)
 }
 
 /* Point fd at target: its path, the shared object it names and its
- * description.  0, 1 when it changed, or -ENOMEM (fd keeps its object,
- * and its target is taken anew at the next sample). */
+ * description (fdinfo first: it tells anon inodes apart).  0, 1 when it
+ * changed, or -ENOMEM (fd keeps its object, and its target is taken anew
+ * at the next sample). */
 static int fd_set_target(struct pass *p, vmon_proc_fd_t *fd, const char *target, size_t len)
 {
 	vmon_t *vmon = p->vmon;
 	char changed[1] = { 0 };
+	struct vmon__fdinfo fi;
+	struct vmon__fobj_holder h = { fd, p->pid, &fi };
 	vmon_fobject_t *obj;
 
 	if (fd->object_path.array && fd->object_path.len == len &&
 	    !memcmp(fd->object_path.array, target, len))
 		return 0;
-	obj = vmon__fobject_get(vmon, target, len);
+	vmon__fd_read_fdinfo(p->dirfd, fd->fdnum, &fi);
+	obj = vmon__fobject_get(vmon, target, len, &h);
 	if (!obj && errno == ENOMEM)
 		return -ENOMEM;
-	if (vmon__fd_read_desc(p->s->fd_dir, p->dirfd, fd, target, len) < 0 ||
+	if (vmon__fd_read_desc(p->s->fd_dir, fd, target, len, &fi) < 0 ||
 	    vmon__chars_set(&fd->object_path, target, len, changed, 0) < 0) {
 		if (obj)
 			vmon__fobject_put(vmon, obj);
@@ -310,12 +317,13 @@ static enum vmon__outcome sample_store(vmon_t *vmon, vmon_proc_t *proc,
 				       struct proc_files_state *s)
 {
 	vmon_proc_t *owner = proc->is_thread && proc->parent ? proc->parent : proc;
-	struct pass p = { vmon, s, owner, vmon__node(owner)->dirfd };
+	struct pass p = { vmon, s, owner, vmon__node(owner)->dirfd, owner->pid };
 	bool hold = true;
 	int ret;
 
 	if (p.dirfd < 0 || owner->is_stale) {	/* a thread before its process */
 		p.dirfd = vmon__node(proc)->dirfd;
+		p.pid = proc->pid;
 		hold = false;
 	}
 	s->unknown = false;

@@ -2,9 +2,9 @@
 /*
  * files_util.c - independent readers for the files and sockets tests: the
  * entries of /proc/PID/fd with their link targets (readlink), kinds
- * (stat(2) of the entry) and open flags (fdinfo), read by the test itself
- * and compared with the library's store; the socket table as ss(8) prints
- * it; and a per-object log of fobject_ctor_cb / fobject_dtor_cb.  None of
+ * (stat(2) of the entry), open flags and mount ids (fdinfo), read by the
+ * test itself and compared with the library's store; the socket table as
+ * ss(8) prints it; and a per-object log of fobject_ctor_cb / fobject_dtor_cb.  None of
  * it shares code with the library.
  */
 #include <errno.h>
@@ -40,24 +40,28 @@ static vmon_fd_kind_t kind_of(const char *target, const struct stat *st, bool st
 	return VMON_FD_KIND_OTHER;
 }
 
-static int fdinfo_flags(int pid, int fdnum)
+/* The open flags and mount id of an fdinfo file, by sscanf(). */
+static void fdinfo_read(int pid, int fdnum, int *flags, int *mnt_id)
 {
 	char path[64], *buf, *p;
-	unsigned int flags;
+	unsigned int f;
 
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", pid, fdnum);
 	buf = t_read_file(path, NULL);
 	ASSERT_MSG(buf, "%s unreadable", path);
-	p = strstr(buf, "flags:");
-	ASSERT(p && sscanf(p + 6, "%o", &flags) == 1);
+	p = strstr(buf, "\nflags:");
+	ASSERT(p && sscanf(p + 7, "%o", &f) == 1);
+	*flags = (int)f;
+	p = strstr(buf, "\nmnt_id:");
+	ASSERT(p && sscanf(p + 8, "%d", mnt_id) == 1);
 	free(buf);
-	return (int)flags;
 }
 
 /* one open descriptor of the store against the entry the test reads */
 static void compare_one(int pid, const vmon_proc_fd_t *fd, int fdnum)
 {
 	char path[96], target[4096];
+	int flags, mnt_id;
 	struct stat st;
 	bool stat_ok;
 	ssize_t len;
@@ -71,7 +75,9 @@ static void compare_one(int pid, const vmon_proc_fd_t *fd, int fdnum)
 	stat_ok = stat(path, &st) == 0;
 	ASSERT_MSG(fd->kind == (int)kind_of(target, &st, stat_ok), "fd %d (%s): kind %s", fdnum,
 		   target, vmon_fd_kind_name(fd->kind));
-	ASSERT_EQ(fd->flags, fdinfo_flags(pid, fdnum));
+	fdinfo_read(pid, fdnum, &flags, &mnt_id);
+	ASSERT_EQ(fd->flags, flags);
+	ASSERT_EQ(fd->mnt_id, mnt_id);
 	ASSERT_EQ(fd->object != NULL, fd->kind == VMON_FD_KIND_PIPE ||
 		  fd->kind == VMON_FD_KIND_SOCKET || fd->kind == VMON_FD_KIND_ANON);
 	if (fd->object)

@@ -16,7 +16,8 @@
 
 /* Fail unless proc's files store lists exactly the open entries of
  * /proc/PID/fd, read now by the test: number, link target, kind (by the
- * target or stat(2) of the entry), open flags (fdinfo), object link. */
+ * target or stat(2) of the entry), open flags and mount id (fdinfo),
+ * object link. */
 void t_files_compare(vmon_proc_t *proc);
 
 /* The object named name ("pipe:[123]"), or NULL. */

@@ -518,9 +518,28 @@ typedef enum _vmon_fobject_type_t {
 	VMON_FOBJECT_TYPE_UNRECOGNIZED = 0,
 	VMON_FOBJECT_TYPE_PIPE,		/* pipe:[INODE] */
 	VMON_FOBJECT_TYPE_SOCKET,	/* socket:[INODE] */
-	VMON_FOBJECT_TYPE_ANON,		/* anon_inode:NAME (one per name) */
+	VMON_FOBJECT_TYPE_ANON,		/* anon_inode:NAME: one open file of an
+					 * anonymous inode (an eventfd, an epoll
+					 * instance...), see match */
 	VMON_FOBJECT_TYPE_NR
 } vmon_fobject_type_t;
+
+/* How an object's holders are known to hold the same object.  The NAME of
+ * anon_inode:NAME names a kind, and the files of most kinds share one
+ * inode, so an anon object is one open file description (held by the
+ * descriptors inherited, dup()ed or passed from one another), told apart
+ * by what this says: */
+typedef enum _vmon_fobject_match_t {
+	VMON_FOBJECT_MATCH_INODE = 0,	/* pipes, sockets: the inode in the target */
+	VMON_FOBJECT_MATCH_FDINFO,	/* an identity in fdinfo: an eventfd's
+					 * eventfd-id (anon_id) */
+	VMON_FOBJECT_MATCH_KCMP,	/* kcmp(2) KCMP_FILE between the holders
+					 * (other anon inodes, where permitted) */
+	VMON_FOBJECT_MATCH_NONE,	/* not comparable (kcmp(2) refused or
+					 * missing): one holder, never shared,
+					 * though another object of the same
+					 * name may be the same open file */
+} vmon_fobject_match_t;
 
 /* a kernel object held open by one or more monitored processes */
 typedef struct _vmon_fobject_t {
@@ -529,7 +548,9 @@ typedef struct _vmon_fobject_t {
 	list_head_t ref_fds;	/* every vmon_proc_fd_t holding it (their ref_fds member) */
 	int refcnt;		/* number of holders */
 	vmon_fobject_type_t type;
-	vmon_char_array_t name;	/* the link target naming it, e.g. "pipe:[1234]" */
+	vmon_char_array_t name;	/* the link target naming it, e.g. "pipe:[1234]";
+				 * "anon_inode:[eventfd]" names only the kind:
+				 * several anon objects have the same name */
 	void *foo;		/* the caller's; never touched by the library */
 	/* VMON_WANT_SYS_SOCKETS, sockets only: the socket's row in the sockets
 	 * store, NULL when its tables do not list it (another network
@@ -537,6 +558,8 @@ typedef struct _vmon_fobject_t {
 	 * the tables were read: joined at the next sample); valid until the
 	 * next vmon_sample() */
 	const vmon_socket_t *socket;
+	vmon_fobject_match_t match;	/* how its holders were matched */
+	uint64_t anon_id;	/* VMON_FOBJECT_MATCH_FDINFO: the eventfd-id; else 0 */
 } vmon_fobject_t;
 
 /* what a descriptor refers to (vmon_proc_fd_t.kind): pipes, sockets and

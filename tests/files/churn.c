@@ -10,7 +10,8 @@
  *   files-churn [SECONDS [HZ]]        (default 30 s at 100 Hz)
  *
  * A churner process with four threads opens, replaces (dup2) and closes
- * descriptors as fast as it can: pipes, socket pairs, eventfds, /dev/null,
+ * descriptors as fast as it can: pipes, socket pairs, eventfds and epolls
+ * (anon inodes told apart by eventfd-id and by kcmp(2)), /dev/null,
  * a TCP listener, and children that inherit a few of them and exit at
  * once.  Two instances watch it at HZ for SECONDS, one in the default
  * order, one with VMON_FLAG_PROC_ARRAY (threads may sample the shared
@@ -29,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -56,7 +58,7 @@ static void churn_once(unsigned *seed)
 	switch (rand_r(seed) % 8) {
 	case 0: if (pipe(p) == 0) { dup2(p[0], fd); close(p[0]); got = p[1]; } break;
 	case 1: if (socketpair(AF_UNIX, SOCK_STREAM, 0, p) == 0) { dup2(p[0], fd); close(p[0]); got = p[1]; } break;
-	case 2: got = eventfd(0, 0); break;
+	case 2: got = rand_r(seed) % 2 ? eventfd(0, 0) : epoll_create1(0); break;
 	case 3: got = open("/dev/null", O_RDONLY); break;
 	case 4: got = socket(AF_INET, SOCK_STREAM, 0); break;
 	case 5: close(fd); return;

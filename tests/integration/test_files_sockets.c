@@ -112,11 +112,15 @@ static pid_t zoo_start(struct zoo *z)
 {
 	int report[2];
 	pid_t pid;
+	char end;
 
 	ASSERT(pipe(report) == 0);
 	pid = t_fork(zoo_main, report);
 	close(report[1]);
 	ASSERT_MSG(read(report[0], z, sizeof(*z)) == sizeof(*z), "the child could not make its sockets");
+	/* and the end of the pipe, once the child has closed its end: its
+	 * descriptors must be what they stay before the first sample */
+	ASSERT(read(report[0], &end, 1) == 0);
 	close(report[0]);
 	return pid;
 }

@@ -175,6 +175,7 @@ static const struct expect proc_io_expect[] = {
 #define vmon_row_int(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_INT)
 #define vmon_row_str(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_STR)
 #define vmon_row_ull(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_ULL)
+#define vmon_row_ll(m, s, src, l, d) EXPECT(m, s, src, VMON_FIELD_LL)
 #define EXPECT_T vmon_proc_fd_t
 static const struct expect proc_files_expect[] = {
 #include "vmon/defs/proc_files.def"
