@@ -127,7 +127,8 @@ static bool proc_exec(const char *e, size_t len, struct vmon__event *ev)
 
 /* An exit: the status is the task's exit_code, a wait status, which only
  * says how a process ended when the task is its leader; the parent is
- * given since Linux 4.18 (0 before). */
+ * given since Linux 4.18, and 0 when it reaped the task before the event
+ * was sent (proc_exit_connector() runs after exit_notify()). */
 static bool proc_exit(const char *e, size_t len, struct vmon__event *ev)
 {
 	struct exit_proc_event x;
@@ -298,7 +299,7 @@ static void ts_figures(const char *s, size_t len, vmon_exit_t *x)
 static bool ts_record(const char *s, size_t len, uint32_t pid_attr, struct vmon__nl_event *out)
 {
 	struct vmon__event *ev = &out->ev;
-	uint32_t pid = pid_attr, tgid = 0, code;
+	uint32_t pid = pid_attr, tgid = 0, ppid, code;
 	char comm[TS_COMM_LEN];
 
 	if (!pid && !TAKE(struct taskstats, s, ac_pid, len, &pid))
@@ -318,6 +319,12 @@ static bool ts_record(const char *s, size_t len, uint32_t pid_attr, struct vmon_
 		n = n < sizeof(ev->comm) ? n : sizeof(ev->comm) - 1;
 		memcpy(ev->comm, comm, n);
 		ev->comm[n] = '\0';
+	}
+	/* the parent as the task left it: the connector's exit event says
+	 * none when the parent reaped the task before it was sent */
+	if (TAKE(struct taskstats, s, ac_ppid, len, &ppid) && ppid && ppid <= INT32_MAX) {
+		ev->exit.ppid = (int)ppid;
+		ev->exit.known |= VMON_EXIT_PPID;
 	}
 	if (pid == tgid && TAKE(struct taskstats, s, ac_exitcode, len, &code)) {
 		ev->exit.status = (int)code;

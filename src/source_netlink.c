@@ -19,9 +19,11 @@
  * in exit_mm()) waits for the next read; one whose event never comes (the
  * connector's buffer overran) is posted without a start after a second.
  *
- * The parsers are pure (parse_netlink.c); this file holds the sockets.  An
- * exec's arguments and name are read at once, for the processes the
- * library wants, as a short-lived process is gone by the next sample.
+ * The parsers are pure (parse_netlink.c); this file holds the sockets.
+ * Only the events of processes the library wants are posted (those of the
+ * followed trees, every one under VMON_FLAG_PROC_ALL), and an exec's
+ * arguments and name are read for them at once, as a short-lived process
+ * is gone by the next sample.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -133,7 +135,7 @@ static bool wanted(struct nl_state *s, int pid)
 
 static void note_fork(struct nl_state *s, const struct vmon__event *ev)
 {
-	if (ev->pid != ev->tgid || !wanted(s, ev->ppid))
+	if (ev->pid != ev->tgid)
 		return;
 	if (vmon__grow((void **)&s->born, &s->born_alloc, s->born_nr + 1, sizeof(int)) == 0)
 		s->born[s->born_nr++] = ev->pid;
@@ -174,13 +176,23 @@ static void read_exec(struct nl_state *s, struct vmon__event *ev)
 	}
 }
 
+/* Is the event about a process the library wants (the parent, for a
+ * fork)?  The connector tells of every process on the machine; the others
+ * would only fill the queue for the core to drop. */
+static bool relevant(struct nl_state *s, const struct vmon__event *ev)
+{
+	return wanted(s, ev->type == VMON__EV_FORK ? ev->ppid : ev->tgid);
+}
+
 static int conn_emit(void *ctx, struct vmon__nl_event *e)
 {
 	struct nl_state *s = ctx;
 
+	if (!relevant(s, &e->ev))
+		return 0;
 	if (e->ev.type == VMON__EV_FORK)
 		note_fork(s, &e->ev);
-	else if (e->ev.type == VMON__EV_EXEC && wanted(s, e->ev.tgid))
+	else if (e->ev.type == VMON__EV_EXEC)
 		read_exec(s, &e->ev);
 	if (vmon__grow((void **)&s->batch, &s->batch_alloc, s->batch_nr + 1,
 		       sizeof(*s->batch)) < 0) {
@@ -197,6 +209,8 @@ static int ts_emit(void *ctx, struct vmon__nl_event *e)
 	struct nl_state *s = ctx;
 	struct held *h;
 
+	if (!relevant(s, &e->ev))
+		return 0;
 	if (s->held_nr >= HELD_MAX ||
 	    vmon__grow((void **)&s->held, &s->held_alloc, s->held_nr + 1, sizeof(*s->held)) < 0) {
 		vmon__events_lost(s->vmon, 1);
@@ -311,9 +325,12 @@ static void post_record(struct nl_state *s, struct held *h, const struct vmon__e
 
 	if (exit) {
 		ev->when_ns = exit->when_ns;
-		ev->exit.known |= exit->exit.known & (VMON_EXIT_END | VMON_EXIT_PPID);
+		ev->exit.known |= exit->exit.known & VMON_EXIT_END;
 		ev->exit.end_ns = exit->exit.end_ns;
-		ev->exit.ppid = exit->exit.ppid;
+		if (!(ev->exit.known & VMON_EXIT_PPID) && (exit->exit.known & VMON_EXIT_PPID)) {
+			ev->exit.known |= VMON_EXIT_PPID;
+			ev->exit.ppid = exit->exit.ppid;
+		}
 		/* a thread's start is its own, not its process's */
 		if (ev->pid == ev->tgid)
 			vmon__nl_start_of(ev, h->rec.etime_us, exit->when_ns,
