@@ -600,6 +600,8 @@ int vmon__exit_merge(struct vmon__node *node, const struct vmon__event *ev);
  * staled with its last figures from its exit record (event_apply.c). */
 void vmon__events_gone(vmon_t *vmon, struct vmon__node *node);
 void vmon__event_gone_stale(vmon_t *vmon, struct vmon__node *node);
+/* A node no sample has read found gone: born-gone instead (event_apply.c). */
+void vmon__event_gone_unsampled(vmon_t *vmon, struct vmon__node *node);
 /* Start the events of an instance (VMON_FLAG_EVENTS): 0 or -ENOMEM. */
 int vmon__events_init(vmon_t *vmon);
 /* The event figures of the last sample, for vmon_sample_cost(). */
