@@ -562,10 +562,12 @@ int vmon__nl_proc_ack(const void *buf, size_t len, uint32_t seq);
  * emit.  The count emitted, or emit's error. */
 int vmon__nl_parse_taskstats(const void *buf, size_t len, int family,
 			     vmon__nl_emit_fn emit, void *ctx);
-/* Set ev's VMON_EXIT_START from the task's elapsed time at its exit and
- * the CLOCK_BOOTTIME of the exit; nothing when either is unknown. */
+/* Set ev's VMON_EXIT_START from the task's elapsed time at its exit, the
+ * CLOCK_BOOTTIME of the exit and that of the fork event of its pid (0:
+ * none seen); nothing when the first two are not known. */
 void vmon__nl_start_of(struct vmon__event *ev, unsigned long long etime_us,
-		       unsigned long long exit_boot_ns, long ticks_per_sec);
+		       unsigned long long exit_boot_ns, unsigned long long fork_boot_ns,
+		       long ticks_per_sec);
 /* A netlink acknowledgement of seq in a datagram: 0, -errno, or 1 when
  * the datagram holds none. */
 int vmon__nl_ack(const void *buf, size_t len, uint32_t seq);

@@ -28,6 +28,12 @@
 
 #include "internal.h"
 
+/* A fork event is stamped a little after the task's start_time (the end
+ * of copy_process()): how far after the start it may be. */
+#define FORK_SLACK_NS 1000000ull
+/* How long before the upper bound of a start its fork event may be. */
+#define FORK_WITHIN_NS 1000000000ull
+
 /* Does a structure of len bytes hold member m of type t? */
 #define HOLDS(t, m, len) (offsetof(t, m) + sizeof(((t *)0)->m) <= (len))
 /* Copy member m of the t at p into *out, when len bytes hold it. */
@@ -391,14 +397,20 @@ int vmon__nl_parse_taskstats(const void *buf, size_t len, int family,
 	return n;
 }
 
-/* The start of a task, after boot in ticks, from its elapsed time at the
- * exit and the exit's time, which its connector event tells: taskstats
- * stamps ac_etime a few microseconds before the connector stamps the exit
- * (exit_mm() runs between), well within the tick the core allows. */
+/* The start of a task, after boot in ticks.  Its elapsed time at the exit
+ * and the exit's time, which its connector event tells, bound it from
+ * above: taskstats stamps ac_etime before the connector stamps the exit
+ * (exit_mm() and exit_notify() run between, some 50 us, but a task
+ * preempted there under load stamps its exit tens of milliseconds late).
+ * Its fork event, when seen, gives it to the microsecond; it is taken
+ * when it falls within a second below that bound, which a fork of
+ * another process that had the pid before never does (that process
+ * ended before this one began). */
 void vmon__nl_start_of(struct vmon__event *ev, unsigned long long etime_us,
-		       unsigned long long exit_boot_ns, long ticks_per_sec)
+		       unsigned long long exit_boot_ns, unsigned long long fork_boot_ns,
+		       long ticks_per_sec)
 {
-	unsigned long long tick_ns, etime_ns;
+	unsigned long long tick_ns, etime_ns, upper, start;
 
 	if (ticks_per_sec <= 0 || ticks_per_sec > 1000000000 || !exit_boot_ns || !etime_us ||
 	    etime_us > ~0ull / 1000)
@@ -406,8 +418,13 @@ void vmon__nl_start_of(struct vmon__event *ev, unsigned long long etime_us,
 	etime_ns = etime_us * 1000;
 	if (etime_ns > exit_boot_ns)
 		return;
+	upper = exit_boot_ns - etime_ns;
+	start = upper;
+	if (fork_boot_ns && fork_boot_ns <= upper + FORK_SLACK_NS &&
+	    upper - fork_boot_ns < FORK_WITHIN_NS)
+		start = fork_boot_ns;
 	tick_ns = 1000000000ull / (unsigned long long)ticks_per_sec;
-	ev->exit.start = (exit_boot_ns - etime_ns) / tick_ns;
+	ev->exit.start = start / tick_ns;
 	ev->exit.known |= VMON_EXIT_START;
 }
 

@@ -14,8 +14,8 @@
  * record of every exit the connector told; the connector's events are
  * posted in their order, each exit event and its task's record as one
  * event.  The exit event gives the record the time of the exit, and with
- * its elapsed time the task's start, which tells a record of a reused pid
- * apart.  A record whose exit event has not come yet (the task is still
+ * its elapsed time (and the fork event) the task's start, which tells a
+ * record of a reused pid apart.  A record whose exit event has not come yet (the task is still
  * in exit_mm()) waits for the next read; one whose event never comes (the
  * connector's buffer overran) is posted without a start after a second.
  *
@@ -56,6 +56,9 @@
 #define HELD_MAX 65536
 /* Event arrays longer than this are freed once empty. */
 #define SHRINK_OVER 1024
+/* Fork times of wanted processes, by pid (direct-mapped: a pid whose slot
+ * another took has its start from its exit alone). */
+#define FORKS 4096
 
 /* The event filter of Linux 6.6 (struct proc_input of linux/cn_proc.h,
  * which Debian 12's headers lack): only forks, execs and exits. */
@@ -94,6 +97,10 @@ struct nl_state {
 	int *born;			/* forked under a wanted parent in this
 					 * read: wanted at their exec */
 	size_t born_nr, born_alloc;
+	struct fork_time {
+		int pid;
+		unsigned long long when_ns;
+	} *forks;			/* FORKS of them, allocated at the first */
 	struct vmon__buf buf;		/* an exec's cmdline and comm */
 };
 
@@ -139,6 +146,26 @@ static void note_fork(struct nl_state *s, const struct vmon__event *ev)
 		return;
 	if (vmon__grow((void **)&s->born, &s->born_alloc, s->born_nr + 1, sizeof(int)) == 0)
 		s->born[s->born_nr++] = ev->pid;
+	if (!s->forks)
+		s->forks = vmon__calloc(FORKS, sizeof(*s->forks));
+	if (s->forks && ev->when_ns) {
+		s->forks[ev->pid % FORKS].pid = ev->pid;
+		s->forks[ev->pid % FORKS].when_ns = ev->when_ns;
+	}
+}
+
+/* The time of the fork of pid this source saw (0: none), forgotten: the
+ * next process to have the pid has its own. */
+static unsigned long long fork_time(struct nl_state *s, int pid)
+{
+	struct fork_time *f = s->forks ? &s->forks[pid % FORKS] : NULL;
+	unsigned long long when = 0;
+
+	if (f && f->pid == pid) {
+		when = f->when_ns;
+		f->pid = 0;
+	}
+	return when;
 }
 
 /* /proc/PID/name through the instance's proc root into s->buf. */
@@ -334,7 +361,7 @@ static void post_record(struct nl_state *s, struct held *h, const struct vmon__e
 		/* a thread's start is its own, not its process's */
 		if (ev->pid == ev->tgid)
 			vmon__nl_start_of(ev, h->rec.etime_us, exit->when_ns,
-					  s->vmon->ticks_per_sec);
+					  fork_time(s, ev->pid), s->vmon->ticks_per_sec);
 	}
 	post(s, ev);
 	h->done = true;
@@ -635,6 +662,7 @@ static void nl_free(struct nl_state *s)
 	vmon__free(s->held);
 	vmon__free(s->slots);
 	vmon__free(s->born);
+	vmon__free(s->forks);
 	vmon__free(s->buf.data);
 	vmon__free(s->rx);
 	vmon__free(s);
