@@ -24,6 +24,20 @@
  * followed trees, every one under VMON_FLAG_PROC_ALL), and an exec's
  * arguments and name are read for them at once, as a short-lived process
  * is gone by the next sample.
+ *
+ * Cost, measured on Linux 6.18 (2 vCPUs, HZ=250, a -O2 build): a monitor
+ * follows a driver that runs /bin/true 2000 times in a row (fork, exec,
+ * exit, reaped) and samples every 100 ms; its own CPU (getrusage()) with
+ * the source, less the same run without events, less what the datagrams
+ * about the machine's other processes cost (counted in the run, and
+ * priced by a run of the same length with no driver).  About 12 us of CPU
+ * per program run, so 4 us per event applied (a fork, an exec with its
+ * cmdline and comm read, an exit with its record), the core's born-gone
+ * node included; the run without the source cost 4.7 us per program.
+ * Every other process on the machine costs 0.8 us per datagram (a
+ * connector event or a taskstats record, parsed and dropped): 8 ms of CPU
+ * a second beside a test suite forking 3500 processes a second.  Most of
+ * that is the recvfrom() call per datagram.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -292,9 +306,13 @@ static void held_index(struct nl_state *s)
 {
 	size_t want = 16, mask;
 
+	if (!s->held_nr)
+		return;
 	while (want < 2 * s->held_nr)
 		want *= 2;
-	if (want > s->slots_alloc) {
+	/* sized to the records, so that a storm's index is not cleared at
+	 * every read after it */
+	if (want > s->slots_alloc || want * 4 < s->slots_alloc) {
 		int *slots = vmon__malloc(want * sizeof(int));
 
 		vmon__free(s->slots);
@@ -322,6 +340,8 @@ static struct held *held_take(struct nl_state *s, int pid)
 	size_t mask, k;
 	int i;
 
+	if (!s->held_nr)
+		return NULL;	/* (the index is of an earlier read) */
 	if (!s->slots) {
 		for (size_t j = 0; j < s->held_nr; j++)
 			if (!s->held[j].done && s->held[j].rec.ev.pid == pid)
