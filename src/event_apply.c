@@ -88,6 +88,16 @@ static void apply_fork(vmon_t *vmon, const struct vmon__event *ev)
 	}
 }
 
+/* A node whose process was gone before a sample could read it (a fork
+ * event made it while the process ran, and it ended before the samplers
+ * came to it): born-gone, its stores from the events. */
+void vmon__event_gone_unsampled(vmon_t *vmon, struct vmon__node *node)
+{
+	node->born_gone = 1;
+	vmon__events_gone(vmon, node);
+	inherit_stat(vmon, node, node->proc.parent);
+}
+
 static void apply_exec(vmon_t *vmon, const struct vmon__event *ev)
 {
 	vmon_proc_t *p = vmon__pidhash_find(&vmon->internal->procs, ev->tgid);

@@ -569,6 +569,47 @@ struct vmon__source {
 
 extern const struct vmon__source vmon__source_netlink, vmon__source_ptrace;
 
+/* The NETLINK source's pure parsers (parse_netlink.c), fuzzed by
+ * fuzz/fuzz_netlink.c: an event as they give it, with what the source
+ * needs to finish it. */
+struct vmon__nl_event {
+	struct vmon__event ev;
+	unsigned long long etime_us;	/* taskstats: the task's elapsed time
+					 * at its exit (its start, once the
+					 * exit's time is known); 0 unknown */
+};
+/* Called for each event found, in order; a negative return stops the
+ * parse and is returned.  The event is the callee's to keep or drop. */
+typedef int (*vmon__nl_emit_fn)(void *ctx, struct vmon__nl_event *ev);
+/* One datagram of the proc connector: each fork, exec and exit of valid
+ * ids it holds goes to emit (others, acks and malformed messages are
+ * skipped); boot_offset_ns, CLOCK_BOOTTIME - CLOCK_MONOTONIC, turns the
+ * kernel's stamps into when_ns.  The count emitted, or emit's error. */
+int vmon__nl_parse_proc(const void *buf, size_t len, long long boot_offset_ns,
+			vmon__nl_emit_fn emit, void *ctx);
+/* The connector's answer to a request sent with ack seq (it answers
+ * seq + 1): the errno it reports (0: done), or -1 when the datagram holds
+ * none. */
+int vmon__nl_proc_ack(const void *buf, size_t len, uint32_t seq);
+/* One datagram of the taskstats family (generic netlink id family): each
+ * task's exit record (per_task figures, etime_us for its start) goes to
+ * emit.  The count emitted, or emit's error. */
+int vmon__nl_parse_taskstats(const void *buf, size_t len, int family,
+			     vmon__nl_emit_fn emit, void *ctx);
+/* Set ev's VMON_EXIT_START from the task's elapsed time at its exit, the
+ * CLOCK_BOOTTIME of the exit and that of the fork event of its pid (0:
+ * none seen); nothing when the first two are not known. */
+void vmon__nl_start_of(struct vmon__event *ev, unsigned long long etime_us,
+		       unsigned long long exit_boot_ns, unsigned long long fork_boot_ns,
+		       long ticks_per_sec);
+/* A netlink acknowledgement of seq in a datagram: 0, -errno, or 1 when
+ * the datagram holds none. */
+int vmon__nl_ack(const void *buf, size_t len, uint32_t seq);
+/* The generic netlink control answer to CTRL_CMD_GETFAMILY sent with seq:
+ * the family's id, or -errno (-ENOENT: no such family here; -EPROTO: no
+ * answer in the datagram). */
+int vmon__nl_family_id(const void *buf, size_t len, uint32_t seq);
+
 /* Queue an event, from any thread; the queue takes ev->cmdline.  0, or
  * -ENOMEM (the event is dropped and counted lost). */
 int vmon__event_post(vmon_t *vmon, struct vmon__event *ev);
@@ -595,6 +636,8 @@ int vmon__exit_merge(struct vmon__node *node, const struct vmon__event *ev);
  * staled with its last figures from its exit record (event_apply.c). */
 void vmon__events_gone(vmon_t *vmon, struct vmon__node *node);
 void vmon__event_gone_stale(vmon_t *vmon, struct vmon__node *node);
+/* A node no sample has read found gone: born-gone instead (event_apply.c). */
+void vmon__event_gone_unsampled(vmon_t *vmon, struct vmon__node *node);
 /* Start the events of an instance (VMON_FLAG_EVENTS): 0 or -ENOMEM. */
 int vmon__events_init(vmon_t *vmon);
 /* The event figures of the last sample, for vmon_sample_cost(). */

@@ -210,12 +210,30 @@ static void leave_parent(vmon_t *vmon, struct vmon__node *child)
 	vmon__note_children_changed(vmon, NULL, false);
 }
 
+/* A process the library made a node of (a fork event, a listing) and no
+ * sample has read yet is found gone: with events, it is born-gone and
+ * waits for its exit, its stores from the events, instead of going with
+ * nothing known (no name, no exit record: its exit finds no node). */
+static bool gone_unread(vmon_t *vmon, struct vmon__node *node)
+{
+	vmon_proc_t *proc = &node->proc;
+	const vmon_proc_stat_t *st = proc->stores[VMON_STORE_PROC_STAT];
+
+	if (!vmon->internal->events || !vmon->internal->in_sample || node->born_gone ||
+	    node->doomed || proc->is_thread || !proc->is_new || (st && st->pid) ||
+	    !(node->held_by_follow || node->held_by_all) ||
+	    (proc->parent && proc->parent->is_stale))
+		return false;
+	vmon__event_gone_unsampled(vmon, node);
+	return true;
+}
+
 void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
 {
 	struct vmon_internal *in = vmon->internal;
 	vmon_proc_t *proc = &node->proc, *child, *tmp;
 
-	if (proc->is_stale)
+	if (proc->is_stale || gone_unread(vmon, node))
 		return;
 	proc->is_stale = 1;
 	if (node->in_hash) {
