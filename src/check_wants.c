@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check_wants.c - the invariants of the 0.2 stores, for vmon__check()
- * (check.c): what must hold of a status, cgroup, smaps_rollup, vmstat,
- * pressure, diskstats or net/dev store between two public calls, whatever
+ * (check.c): what must hold of a status, cgroup, smaps_rollup, meminfo,
+ * vmstat, pressure, diskstats or net/dev store between two public calls, whatever
  * the kernel printed and whatever allocation failed on the way:
  *
  *  - character data is NUL-terminated within its allocation, and the
- *    arrays hanging off a store (groups, cgroup v1 lines, vmstat keys,
- *    disks, interfaces) exist exactly when they have rows, within their
+ *    arrays hanging off a store (groups, cgroup v1 lines, meminfo and
+ *    vmstat keys, disks, interfaces) exist exactly when they have rows, within their
  *    allocation;
  *  - a row is never both new and stale, and a stale row has every field
  *    unavailable and none changed;
@@ -105,6 +105,24 @@ static int check_vmstat(const vmon_sys_vmstat_t *vs)
 	return 0;
 }
 
+static int check_vm_keys(const vmon_sys_vm_t *vm)
+{
+	CHECK(vm->keys_nr >= 0 && (size_t)vm->keys_nr <= vm->keys_alloc &&
+	      (!vm->keys_alloc || vm->keys), "meminfo: %d keys of %zu", vm->keys_nr,
+	      vm->keys_alloc);
+	for (int i = 0; i < vm->keys_nr; i++) {
+		const vmon_sys_vm_key_t *k = &vm->keys[i];
+		int err = check_row((const char *)k, offsetof(vmon_sys_vm_key_t, name),
+				    k->is_new, k->is_stale, 0, "meminfo key");
+
+		if (err < 0)
+			return err;
+		CHECK(k->name.len, "meminfo: key %d has no name", i);
+		CHECK(!k->is_stale || !k->changed, "meminfo: stale key %s changed", k->name.array);
+	}
+	return 0;
+}
+
 static int check_disks(const vmon_sys_diskstats_t *ds)
 {
 	CHECK(ds->disks_nr >= 0 && (size_t)ds->disks_nr <= ds->disks_alloc,
@@ -158,7 +176,9 @@ int vmon__check_wants_sys(const vmon_t *vmon)
 	void *const *s = vmon->stores;
 	int err = 0;
 
-	if (s[VMON_STORE_SYS_VMSTAT])
+	if (s[VMON_STORE_SYS_VM])
+		err = check_vm_keys(s[VMON_STORE_SYS_VM]);
+	if (!err && s[VMON_STORE_SYS_VMSTAT])
 		err = check_vmstat(s[VMON_STORE_SYS_VMSTAT]);
 	if (!err && s[VMON_STORE_SYS_DISKSTATS])
 		err = check_disks(s[VMON_STORE_SYS_DISKSTATS]);

@@ -264,7 +264,9 @@ void vmon__parse_keyed(const vmon_store_info_t *info, void *store,
 /* ---- the parsers of each store (pure; fed by the samplers, the tests and
  * the fuzzers) ---- */
 int vmon__parse_sys_stat(vmon_sys_stat_t *st, const char *buf, size_t len);
+/* meminfo: the members, and every key by name in vm->keys[] (0 or -ENOMEM) */
 int vmon__parse_sys_vm(vmon_sys_vm_t *vm, const char *buf, size_t len);
+void vmon__sys_vm_free(vmon_sys_vm_t *vm);
 int vmon__parse_proc_stat(vmon_proc_stat_t *st, const char *buf, size_t len);
 int vmon__parse_proc_vm(vmon_proc_vm_t *vm, const char *buf, size_t len);
 int vmon__parse_proc_io(vmon_proc_io_t *io, const char *buf, size_t len);

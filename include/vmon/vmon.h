@@ -151,10 +151,28 @@ typedef enum _vmon_sys_vm_sym_t {
 	VMON_SYS_VM_NR
 } vmon_sys_vm_sym_t;
 
+/* one key of /proc/meminfo, kept by name (extension): the value as
+ * printed, in kB for the lines that end in kB (all but the HugePages_
+ * counts) */
+typedef struct _vmon_sys_vm_key_t {
+	vmon_char_array_t name;
+	unsigned long long value;
+	int changed;	/* the value changed in the last sample (or the key is new) */
+	int is_new;	/* first seen in the last sample */
+	int is_stale;	/* not in the last sample (keeps its value): removed at the next */
+} vmon_sys_vm_key_t;
+
 typedef struct _vmon_sys_vm_t {
 	VMON_STORE_BITMAPS(VMON_SYS_VM_NR)
 #define VMON_DECLARE_MEMBERS
 #include "defs/sys_vm.def"
+	/* every key the kernel prints, the members' included, in the
+	 * kernel's order (rows may move between samples): the keys this
+	 * table does not know (Zswap, KReclaimable, Percpu, ...) are read
+	 * by name, vmon_sys_vm_get() */
+	int keys_nr;
+	vmon_sys_vm_key_t *keys;
+	size_t keys_alloc;		/* private */
 } vmon_sys_vm_t;
 
 /* VMON_WANT_PROC_STAT: /proc/PID/{stat,cmdline,exe,wchan} */
@@ -969,6 +987,12 @@ int vmon_set_want_interval(vmon_t *, vmon_proc_wants_t wants, unsigned every);
  * argument (EINVAL). */
 int vmon_sys_vmstat_get(const vmon_sys_vmstat_t *, const char *name,
 			unsigned long long *value);
+/* The value of the /proc/meminfo key name (as printed before its ':',
+ * "Zswap", "Active(anon)") in the last sample: 1 and *value (kB, or a
+ * count for the HugePages_ keys), or 0 when the kernel did not print it
+ * (errno ENOENT) or for a NULL argument (EINVAL).  Known keys are also
+ * members of the store. */
+int vmon_sys_vm_get(const vmon_sys_vm_t *, const char *name, unsigned long long *value);
 
 /* On-demand figures: costly or private, so never sampled at rate.  Each
  * call of vmon_proc_read_extras() reads the ones asked for, once. */
