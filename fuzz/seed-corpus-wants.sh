@@ -20,10 +20,15 @@ for t in $TARGETS; do
 done
 
 grab() { cat "$1" > "$2" 2>/dev/null || rm -f "$2"; }
-# the targets of a process's ns links, one per line, as the sampler joins them
+# a process's ns links as the sampler joins them: "NAME:[INODE]" per line,
+# NAME the link's (pid_for_children's target says "pid:[INODE]")
+ns_line() {
+	local t
+	t=$(readlink "$1" 2>/dev/null) && echo "$(basename "$1"):${t#*:}" || true
+}
 ns_links() {
-	for n in cgroup ipc mnt net pid time user uts; do
-		readlink "/proc/$1/ns/$n" 2>/dev/null || true
+	for n in cgroup ipc mnt net pid time user uts pid_for_children; do
+		ns_line "/proc/$1/ns/$n"
 	done > "$2"
 }
 
@@ -55,9 +60,13 @@ for pid in 300 301; do
 	cat $FIX/$pid/oom_score $FIX/$pid/oom_score_adj > "$C/proc_oom/fixture-wants-$pid-oom"
 done
 ns_links_fixture() {
-	for l in $FIX/300/ns/*; do readlink "$l"; done
+	for l in $FIX/300/ns/*; do ns_line "$l"; done
 }
 ns_links_fixture > "$C/proc_ns/fixture-wants-300-ns"
+# the parity root: hostile NSpid and masks
+for pid in 400 401 402; do
+	cp $FIX/../parity/$pid/status "$C/proc_status/fixture-parity-$pid-status"
+done
 cp $FIX/loadavg "$C/sys_loadavg/fixture-wants-loadavg"
 cp $FIX/uptime "$C/sys_uptime/fixture-wants-uptime"
 cp $FIX/vmstat "$C/sys_vmstat/fixture-wants-vmstat"
@@ -75,6 +84,12 @@ printf '0::/docker/\n0::/lxc.payload.\n1:name=systemd:/machine-.scope\n2::\n:::\
 printf '0::/a/docker-%s.scope/lxc/x/crio-conmon-1.scope/libpod-2.scope\n' "$(head -c 300 /dev/zero | tr '\0' f)" \
 	> "$C/proc_cgroup/case-long-id"
 printf 'net:[\nnet:[1]\npid:[18446744073709551616]\n:[1]\nuts:[1]]\n' > "$C/proc_ns/case-odd"
+printf 'pid_for_children:[7]\npid_for_children:[8]\npid_for_children:\npid_for_childrenx:[9]\n' \
+	> "$C/proc_ns/case-for-children"
+printf 'NSpid:\t1\t0\nNSpid:\t5\nCpus_allowed:\tff,fffffff\nCpus_allowed:\t3\n' \
+	> "$C/proc_status/case-lists-odd"
+printf 'NSpid:\t%s\nCpus_allowed:\t%s\n' "$(seq -s ' ' 1 70)" \
+	"$(printf 'f'; for i in $(seq 40); do printf ',80000001'; done)" > "$C/proc_status/case-lists-long"
 printf '%s\n' -1 99999999999999999999 > "$C/proc_oom/case-odd"
 printf '1 2\n) ) ) 1 2 3\n' > "$C/proc_sched/case-odd"
 printf '0.1 1.234 99999999999999999.99 1/ /2 x\n' > "$C/sys_loadavg/case-odd"

@@ -12,7 +12,8 @@
  *  - a row is never both new and stale, and a stale row has every field
  *    unavailable and none changed;
  *  - derived fields agree with their sources (uss = private clean + dirty,
- *    kthread 0 or 1) and percentages stay within 0-100.00.
+ *    kthread 0 or 1, the innermost pid the last of NSpid, the CPU count
+ *    the bits of the mask) and percentages stay within 0-100.00.
  *
  * Like check.c it allocates nothing through the library's allocator.
  */
@@ -23,9 +24,28 @@
 
 static int check_status(const vmon_proc_status_t *st, int pid)
 {
+	int count = 0;
+
 	CHECK(st->ngroups >= 0 && (!st->ngroups || st->groups),
 	      "pid %d: %d groups at %p", pid, st->ngroups, (void *)st->groups);
 	CHECK(st->kthread == 0 || st->kthread == 1, "pid %d: kthread %d", pid, st->kthread);
+	CHECK(st->nspid_nr >= 0 && (!st->nspid_nr || st->nspid),
+	      "pid %d: %d namespace pids at %p", pid, st->nspid_nr, (void *)st->nspid);
+	/* a store never parsed (its process gone at its first read) has no
+	 * list and no bit set */
+	if (!BITTEST(st->unavailable, VMON_PROC_STATUS_NSPID_INNER) && st->nspid_nr)
+		CHECK(st->nspid_inner == st->nspid[st->nspid_nr - 1],
+		      "pid %d: innermost pid %lld, not the last of %d", pid, st->nspid_inner,
+		      st->nspid_nr);
+	CHECK(st->cpus_allowed_nr >= 0 && st->cpus_allowed_nr % 4 == 0 &&
+	      (!st->cpus_allowed_nr || st->cpus_allowed),
+	      "pid %d: a mask of %d CPUs at %p", pid, st->cpus_allowed_nr,
+	      (void *)st->cpus_allowed);
+	for (int cpu = 0; cpu < st->cpus_allowed_nr; cpu++)
+		count += !!BITTEST(st->cpus_allowed, cpu);
+	if (!BITTEST(st->unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_COUNT))
+		CHECK(count == st->cpus_allowed_count, "pid %d: %d CPUs in the mask, count %d",
+		      pid, count, st->cpus_allowed_count);
 	return vmon__check_chars(&st->cpus_allowed_list, pid, "status cpus_allowed_list");
 }
 

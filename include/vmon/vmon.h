@@ -250,6 +250,16 @@ typedef struct _vmon_proc_status_t {
 #define VMON_DECLARE_MEMBERS
 #include "defs/proc_status.def"
 	gid_t *groups;	/* ngroups supplementary group ids, in the kernel's order */
+	/* NSpid: the task's pid in each pid namespace it is seen in, from the
+	 * proc root's (nspid[0], proc->pid) to its own innermost one
+	 * (nspid[nspid_nr - 1], nspid_inner); one entry outside any nested
+	 * namespace */
+	int *nspid;
+	/* Cpus_allowed as a bitmap: CPU n may run the task when
+	 * BITTEST(cpus_allowed, n), for n < cpus_allowed_nr (bit n % 8 of byte
+	 * n / 8, as cpumask and cpu_set_t lay them out on little-endian
+	 * machines) */
+	char *cpus_allowed;
 } vmon_proc_status_t;
 
 /* VMON_WANT_PROC_SMAPS_ROLLUP: /proc/PID/smaps_rollup (costly: opt in, and

@@ -8,6 +8,13 @@
  *            (no colon, no key, no number, a negative, an overflowing
  *            number, an empty value), u64 max, a tab in a key, no final
  *            newline.
+ *   400      NSpid three namespaces deep, a 40-CPU affinity mask in two
+ *            groups, every ns link and pid_for_children another namespace.
+ *   401      no NSpid line (a kernel before 4.1), a mask whose second
+ *            group is short, ns links of the wrong type (net -> pid:[...],
+ *            pid_for_children -> net:[...]) and most links missing.
+ *   402      NSpid with a pid 0, then repeated; a mask of 24,001 hex
+ *            digits (wider than any kernel's); no ns links at all.
  */
 #include <errno.h>
 #include <string.h>
@@ -70,3 +77,67 @@ TEST(fixture_parity_meminfo_unknown_and_garbage_keys)
 	vmon_destroy(&vmon);
 	ASSERT_EQ(t_count_fds(), fds);
 }
+
+static void *store(vmon_proc_t *p, int i)
+{
+	ASSERT_MSG(p->stores[i], "pid %d: no store %d", p->pid, i);
+	return p->stores[i];
+}
+
+TEST(fixture_parity_nspid_cpu_mask_pid_for_children)
+{
+	const vmon_proc_wants_t wants = VMON_WANT_PROC_STATUS | VMON_WANT_PROC_NS;
+	int fds = t_count_fds();
+	vmon_proc_t *p[3];
+	vmon_proc_status_t *st;
+	vmon_proc_ns_t *ns;
+	vmon_t vmon;
+
+	ASSERT(vmon_init_root(&vmon, root(), VMON_FLAG_NONE, 0, wants));
+	for (int i = 0; i < 3; i++)
+		ASSERT((p[i] = vmon_proc_monitor(&vmon, 400 + i, 0, NULL, NULL)));
+	for (int sample = 0; sample < 2; sample++) {
+		ASSERT(vmon_sample(&vmon));
+		t_check_tree(&vmon);
+		for (int i = 0; i < 3; i++)
+			ASSERT_MSG(!p[i]->is_stale, "%d taken for gone", p[i]->pid);
+	}
+	/* 400: all there */
+	st = store(p[0], VMON_STORE_PROC_STATUS);
+	ASSERT_EQ(st->nspid_nr, 3);
+	ASSERT(st->nspid[0] == 400 && st->nspid[1] == 17 && st->nspid[2] == 1);
+	ASSERT_EQ(st->nspid_inner, 1);
+	ASSERT_EQ(st->cpus_allowed_nr, 40);
+	ASSERT_EQ(st->cpus_allowed_count, 40);
+	ASSERT(BITTEST(st->cpus_allowed, 39) && BITTEST(st->cpus_allowed, 0));
+	ns = store(p[0], VMON_STORE_PROC_NS);
+	ASSERT_ULL_EQ(ns->pid, 4026531836ULL);
+	ASSERT_ULL_EQ(ns->pid_for_children, 4026532020ULL);
+	ASSERT(!(p[0]->unavailable & VMON_WANT_PROC_NS));
+	/* 401: no NSpid, a bad mask, links of the wrong type */
+	st = store(p[1], VMON_STORE_PROC_STATUS);
+	ASSERT(BITTEST(st->unavailable, VMON_PROC_STATUS_NSPID_NR));
+	ASSERT(BITTEST(st->unavailable, VMON_PROC_STATUS_NSPID_INNER));
+	ASSERT(BITTEST(st->unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_NR));
+	ASSERT(BITTEST(st->unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_COUNT));
+	ASSERT(!st->nspid_nr && !st->cpus_allowed_nr);
+	ASSERT_STREQ(st->cpus_allowed_list.array, "0");
+	ns = store(p[1], VMON_STORE_PROC_NS);
+	ASSERT_ULL_EQ(ns->pid, 4026531836ULL);
+	ASSERT(!BITTEST(ns->unavailable, VMON_PROC_NS_PID));
+	ASSERT(BITTEST(ns->unavailable, VMON_PROC_NS_NET));
+	ASSERT(BITTEST(ns->unavailable, VMON_PROC_NS_PID_FOR_CHILDREN));
+	ASSERT(!ns->net && !ns->pid_for_children);
+	/* 402: a pid 0 (the repeated line ignored), a mask too wide */
+	st = store(p[2], VMON_STORE_PROC_STATUS);
+	ASSERT(BITTEST(st->unavailable, VMON_PROC_STATUS_NSPID_NR));
+	ASSERT(BITTEST(st->unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_NR));
+	ASSERT(!st->nspid_nr && !st->cpus_allowed_nr && !st->cpus_allowed);
+	ASSERT_EQ(st->threads, 1);
+	ns = store(p[2], VMON_STORE_PROC_NS);
+	for (int sym = 0; sym < VMON_PROC_NS_NR; sym++)
+		ASSERT(BITTEST(ns->unavailable, sym));
+	vmon_destroy(&vmon);
+	ASSERT_EQ(t_count_fds(), fds);
+}
+

@@ -188,11 +188,14 @@ TEST(parse_proc_ns_targets)
 {
 	static const char links[] =
 		"cgroup:[4026531835]\nipc:[4026531839]\nmnt:[4026531832]\n"
-		"net:[4026531833]\npid:[4026531836]\nuser:[4026531837]\nuts:[4026531838]\n";
+		"net:[4026531833]\npid:[4026531836]\nuser:[4026531837]\nuts:[4026531838]\n"
+		"pid_for_children:[4026532001]\n";	/* the sampler names it so */
 	vmon_proc_ns_t ns = { 0 };
 
 	ASSERT_EQ(vmon__parse_proc_ns(&ns, links, strlen(links)), 0);
 	ASSERT_EQ(ns.cgroup, 4026531835ULL);
+	ASSERT_EQ(ns.pid, 4026531836ULL);
+	ASSERT_EQ(ns.pid_for_children, 4026532001ULL);
 	ASSERT_EQ(ns.net, 4026531833ULL);
 	ASSERT_EQ(ns.uts, 4026531838ULL);
 	/* no time namespace before 5.6 */
