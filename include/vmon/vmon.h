@@ -336,6 +336,48 @@ typedef struct _vmon_proc_sched_t {
 #include "defs/proc_sched.def"
 } vmon_proc_sched_t;
 
+/* VMON_WANT_PROC_LIMITS: /proc/PID/limits, every resource's soft and hard
+ * limit; vmon_proc_limits_get() reads one by resource */
+typedef enum _vmon_proc_limits_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/proc_limits.def"
+	VMON_PROC_LIMITS_NR
+} vmon_proc_limits_sym_t;
+
+typedef struct _vmon_proc_limits_t {
+	VMON_STORE_BITMAPS(VMON_PROC_LIMITS_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/proc_limits.def"
+} vmon_proc_limits_t;
+
+/* The resources of the limits store, numbered as Linux numbers them
+ * (RLIMIT_CPU ... RLIMIT_RTTIME: an RLIMIT_* constant may be passed for
+ * one of these).  Resource r's soft limit is field 2 r of the store, its
+ * hard limit field 2 r + 1. */
+typedef enum vmon_rlimit {
+	VMON_RLIMIT_CPU,	/* seconds */
+	VMON_RLIMIT_FSIZE,	/* bytes */
+	VMON_RLIMIT_DATA,	/* bytes */
+	VMON_RLIMIT_STACK,	/* bytes */
+	VMON_RLIMIT_CORE,	/* bytes */
+	VMON_RLIMIT_RSS,	/* bytes */
+	VMON_RLIMIT_NPROC,	/* processes */
+	VMON_RLIMIT_NOFILE,	/* descriptors */
+	VMON_RLIMIT_MEMLOCK,	/* bytes */
+	VMON_RLIMIT_AS,		/* bytes */
+	VMON_RLIMIT_LOCKS,	/* locks */
+	VMON_RLIMIT_SIGPENDING,	/* signals */
+	VMON_RLIMIT_MSGQUEUE,	/* bytes */
+	VMON_RLIMIT_NICE,	/* 20 - nice, 0-40 */
+	VMON_RLIMIT_RTPRIO,	/* a real-time priority, 0-99 */
+	VMON_RLIMIT_RTTIME,	/* microseconds */
+	VMON_RLIMIT_NR
+} vmon_rlimit_t;
+
+/* A limit that is "unlimited": RLIM64_INFINITY, which is also
+ * RLIM_INFINITY on 64-bit machines and psutil's -1 as unsigned. */
+#define VMON_RLIM_INFINITY (~0ULL)
+
 /* VMON_WANT_SYS_LOADAVG: /proc/loadavg */
 typedef enum _vmon_sys_loadavg_sym_t {
 #define VMON_ENUM_SYMBOLS
@@ -984,12 +1026,12 @@ const vmon_store_info_t *vmon_sys_disk_info(void);
 const vmon_store_info_t *vmon_sys_netif_info(void);
 
 /* Sample the stores of wants (any of PROC_STATUS, PROC_SMAPS_ROLLUP,
- * PROC_CGROUP, PROC_NS, PROC_OOM, PROC_SCHED) only every `every` samples
- * of each node: a node's first sample reads them, then every `every`th;
- * in between the stores keep their values with no changed bit.  0 or 1:
- * every sample (the default).  Meant for PROC_SMAPS_ROLLUP, whose read
- * walks the target's page tables.  Returns 1, or 0 with EINVAL for other
- * want bits. */
+ * PROC_CGROUP, PROC_NS, PROC_OOM, PROC_SCHED, PROC_LIMITS)
+ * only every `every` samples of each node: a node's first sample reads
+ * them, then every `every`th; in between the stores keep their values
+ * with no changed bit.  0 or 1: every sample (the default).  Meant for
+ * PROC_SMAPS_ROLLUP, whose read walks the target's page tables.  Returns
+ * 1, or 0 with EINVAL for other want bits. */
 int vmon_set_want_interval(vmon_t *, vmon_proc_wants_t wants, unsigned every);
 
 /* The value of the /proc/vmstat key name in the last sample: 1 and *value,
@@ -1003,6 +1045,15 @@ int vmon_sys_vmstat_get(const vmon_sys_vmstat_t *, const char *name,
  * (errno ENOENT) or for a NULL argument (EINVAL).  Known keys are also
  * members of the store. */
 int vmon_sys_vm_get(const vmon_sys_vm_t *, const char *name, unsigned long long *value);
+
+/* The soft and hard limit of resource (VMON_RLIMIT_*, or the RLIMIT_*
+ * of the same number) in the last sample of a limits store, in the units
+ * of the file, VMON_RLIM_INFINITY for "unlimited": 1, or 0 with errno
+ * ENOENT when one asked for is unavailable (a line the kernel did not
+ * print, a file that could not be read), EINVAL for a NULL store or an
+ * unknown resource.  soft or hard may be NULL. */
+int vmon_proc_limits_get(const vmon_proc_limits_t *, int resource,
+			 unsigned long long *soft, unsigned long long *hard);
 
 /* On-demand figures: costly or private, so never sampled at rate.  Each
  * call of vmon_proc_read_extras() reads the ones asked for, once. */

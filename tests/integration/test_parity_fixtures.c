@@ -15,6 +15,11 @@
  *            pid_for_children -> net:[...]) and most links missing.
  *   402      NSpid with a pid 0, then repeated; a mask of 24,001 hex
  *            digits (wider than any kernel's); no ns links at all.
+ *
+ * and the limits files of the three: every line reordered and repeated,
+ * with u64 max, an overflowing and a negative number, "unlimitedx" (400);
+ * a line without its hard limit, a line cut in its name and a file that
+ * ends in the middle of a number (401); an empty file (402).
  */
 #include <errno.h>
 #include <string.h>
@@ -141,3 +146,76 @@ TEST(fixture_parity_nspid_cpu_mask_pid_for_children)
 	ASSERT_EQ(t_count_fds(), fds);
 }
 
+/* A limit, INF for "unlimited", NA for unavailable. */
+#define INF VMON_RLIM_INFINITY
+#define NA 1ULL
+
+static void limits_are(vmon_proc_t *p, const unsigned long long (*want)[2])
+{
+	vmon_proc_limits_t *lim = store(p, VMON_STORE_PROC_LIMITS);
+
+	for (int r = 0; r < VMON_RLIMIT_NR; r++) {
+		for (int hard = 0; hard < 2; hard++) {
+			unsigned long long v;
+			int ok = hard ? vmon_proc_limits_get(lim, r, NULL, &v) :
+					vmon_proc_limits_get(lim, r, &v, NULL);
+
+			if (want[r][hard] == NA) {
+				ASSERT_MSG(!ok && errno == ENOENT, "%d: resource %d %s available", p->pid,
+					   r, hard ? "hard" : "soft");
+				continue;
+			}
+			ASSERT_MSG(ok, "%d: resource %d %s unavailable", p->pid, r,
+				   hard ? "hard" : "soft");
+			ASSERT_MSG(v == want[r][hard], "%d: resource %d %s: %llu, not %llu", p->pid, r,
+				   hard ? "hard" : "soft", v, want[r][hard]);
+		}
+	}
+}
+
+TEST(fixture_parity_limits_truncated_huge_repeated)
+{
+	/* 400: reordered (open files first), then repeated; a value of
+	 * u64 max (unlimited's own number), one past it, a negative one,
+	 * "unlimitedx" */
+	static const unsigned long long l400[VMON_RLIMIT_NR][2] = {
+		{ INF, INF }, { INF, INF }, { NA, INF }, { 8388608, INF }, { 0, INF },
+		{ INF, INF }, { 63459, 63459 }, { 1024, 1048576 }, { 8388608, 8388608 },
+		{ INF, INF }, { INF, INF }, { NA, 63459 }, { 819200, 819200 }, { 0, 0 },
+		{ 99, 99 }, { 500000, NA },
+	};
+	/* 401: open files lost its hard limit, locked memory is cut in its
+	 * name, the file ends in the middle of address space's hard limit */
+	static const unsigned long long l401[VMON_RLIMIT_NR][2] = {
+		{ 10, 20 }, { 11, 21 }, { 12, 22 }, { 13, 23 }, { 14, 24 }, { 15, 25 },
+		{ 16, 26 }, { 1024, NA }, { NA, NA }, { 4096, 819 }, { NA, NA }, { NA, NA },
+		{ NA, NA }, { NA, NA }, { NA, NA }, { NA, NA },
+	};
+	static const unsigned long long l402[VMON_RLIMIT_NR][2] = {
+		{ NA, NA }, { NA, NA }, { NA, NA }, { NA, NA }, { NA, NA }, { NA, NA },
+		{ NA, NA }, { NA, NA }, { NA, NA }, { NA, NA }, { NA, NA }, { NA, NA },
+		{ NA, NA }, { NA, NA }, { NA, NA }, { NA, NA },
+	};
+	int fds = t_count_fds();
+	vmon_proc_t *p[3];
+	vmon_t vmon;
+
+	ASSERT(vmon_init_root(&vmon, root(), VMON_FLAG_NONE, 0, VMON_WANT_PROC_LIMITS));
+	for (int i = 0; i < 3; i++)
+		ASSERT((p[i] = vmon_proc_monitor(&vmon, 400 + i, 0, NULL, NULL)));
+	for (int sample = 0; sample < 2; sample++) {
+		ASSERT(vmon_sample(&vmon));
+		t_check_tree(&vmon);
+		for (int i = 0; i < 3; i++) {
+			ASSERT_MSG(!p[i]->is_stale, "%d taken for gone", p[i]->pid);
+			ASSERT(p[i]->unavailable & VMON_WANT_PROC_LIMITS);
+			/* changed at the first sample only */
+			ASSERT_EQ(!!(p[i]->activity & VMON_WANT_PROC_LIMITS), !sample);
+		}
+	}
+	limits_are(p[0], l400);
+	limits_are(p[1], l401);
+	limits_are(p[2], l402);
+	vmon_destroy(&vmon);
+	ASSERT_EQ(t_count_fds(), fds);
+}

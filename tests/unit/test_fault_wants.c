@@ -5,8 +5,8 @@
  * of a site fails (once, or every call from N on) for N = 1, 2, ... until
  * a whole cycle runs without reaching N.
  *
- * A cycle inits with every 0.2 want (the system ones and the per-process
- * ones, with threads followed), monitors a child with a second thread,
+ * A cycle inits with every 0.2 want and those added since (the system
+ * ones and the per-process ones, limits included, with threads followed), monitors a child with a second thread,
  * samples three times, reads the child's extras and the rates, then
  * unmonitors and destroys.  The puppet cycle of fault_cycle.c keeps to
  * the original wants: with twelve more stores each of its sweeps would
@@ -37,7 +37,7 @@
 		 VMON_WANT_SYS_PRESSURE_IO | VMON_WANT_SYS_DISKSTATS | VMON_WANT_SYS_NET_DEV)
 #define NEW_PROC (VMON_WANT_PROC_STATUS | VMON_WANT_PROC_SMAPS_ROLLUP | VMON_WANT_PROC_CGROUP | \
 		  VMON_WANT_PROC_NS | VMON_WANT_PROC_OOM | VMON_WANT_PROC_SCHED | \
-		  VMON_WANT_PROC_FOLLOW_THREADS)
+		  VMON_WANT_PROC_LIMITS | VMON_WANT_PROC_FOLLOW_THREADS)
 
 /* a process with a second thread, ready when it posts */
 static bool root_main(void *arg)
