@@ -428,6 +428,9 @@ struct vmon_internal {
 	int *sorted;			/* scratch for sorted id lists */
 	size_t sorted_alloc;
 	struct vmon__events *events;	/* VMON_FLAG_EVENTS (events.c) */
+	bool pidns_same;		/* the proc root numbers pids as the caller's
+					 * pid namespace does (sample_proc_ioprio.c) */
+	int pidns_checked;		/* the generation that last found it did not */
 };
 
 /* Create a node for pid (a thread of process tgid when is_thread) and open
@@ -711,14 +714,15 @@ unsigned long vmon_test_checks_passed(void);
 #endif
 
 /* ---- the 0.2 wants: status, smaps_rollup, cgroup, ns, oom, sched,
- * limits, loadavg, uptime, vmstat, pressure, diskstats, net/dev (sample_*.c),
+ * limits, ioprio, loadavg, uptime, vmstat, pressure, diskstats, net/dev (sample_*.c),
  * their helpers (want_common.c, parse_more.c, rows.c), on-demand extras
  * (proc_extras.c) and rates (rates_proc.c, rates_sys.c) ---- */
 
 extern const vmon_store_info_t vmon__proc_status_info, vmon__proc_smaps_rollup_info,
 	vmon__proc_cgroup_info, vmon__proc_ns_info, vmon__proc_oom_info,
-	vmon__proc_sched_info, vmon__proc_limits_info, vmon__sys_loadavg_info,
-	vmon__sys_uptime_info, vmon__sys_vmstat_info, vmon__sys_pressure_cpu_info,
+	vmon__proc_sched_info, vmon__proc_limits_info, vmon__proc_ioprio_info,
+	vmon__sys_loadavg_info, vmon__sys_uptime_info, vmon__sys_vmstat_info,
+	vmon__sys_pressure_cpu_info,
 	vmon__sys_pressure_memory_info, vmon__sys_pressure_io_info,
 	vmon__sys_diskstats_info, vmon__sys_disk_info, vmon__sys_net_dev_info,
 	vmon__sys_netif_info;

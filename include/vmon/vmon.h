@@ -350,6 +350,20 @@ typedef struct _vmon_proc_limits_t {
 #include "defs/proc_limits.def"
 } vmon_proc_limits_t;
 
+/* VMON_WANT_PROC_IOPRIO: the I/O priority, from ioprio_get(2) (a system
+ * call per node, no file) */
+typedef enum _vmon_proc_ioprio_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/proc_ioprio.def"
+	VMON_PROC_IOPRIO_NR
+} vmon_proc_ioprio_sym_t;
+
+typedef struct _vmon_proc_ioprio_t {
+	VMON_STORE_BITMAPS(VMON_PROC_IOPRIO_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/proc_ioprio.def"
+} vmon_proc_ioprio_t;
+
 /* The resources of the limits store, numbered as Linux numbers them
  * (RLIMIT_CPU ... RLIMIT_RTTIME: an RLIMIT_* constant may be passed for
  * one of these).  Resource r's soft limit is field 2 r of the store, its
@@ -852,7 +866,7 @@ int vmon_set_refresh(vmon_t *, vmon_refresh_t, unsigned every);
 typedef struct vmon_sample_cost {
 	unsigned long long wall_ns;	/* wall-clock time of the call */
 	unsigned long long cpu_ns;	/* CPU time of the calling thread in it */
-	unsigned long reads;		/* pread, readlink and getdents calls */
+	unsigned long reads;		/* pread, readlink, getdents and ioprio_get calls */
 	unsigned long long bytes_read;	/* bytes they returned */
 	unsigned long opens;		/* descriptors opened (openat) */
 	int fds_held;			/* descriptors held open after it */
@@ -1026,7 +1040,7 @@ const vmon_store_info_t *vmon_sys_disk_info(void);
 const vmon_store_info_t *vmon_sys_netif_info(void);
 
 /* Sample the stores of wants (any of PROC_STATUS, PROC_SMAPS_ROLLUP,
- * PROC_CGROUP, PROC_NS, PROC_OOM, PROC_SCHED, PROC_LIMITS)
+ * PROC_CGROUP, PROC_NS, PROC_OOM, PROC_SCHED, PROC_LIMITS, PROC_IOPRIO)
  * only every `every` samples of each node: a node's first sample reads
  * them, then every `every`th; in between the stores keep their values
  * with no changed bit.  0 or 1: every sample (the default).  Meant for

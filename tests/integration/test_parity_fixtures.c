@@ -19,7 +19,8 @@
  * and the limits files of the three: every line reordered and repeated,
  * with u64 max, an overflowing and a negative number, "unlimitedx" (400);
  * a line without its hard limit, a line cut in its name and a file that
- * ends in the middle of a number (401); an empty file (402).
+ * ends in the middle of a number (401); an empty file (402).  The root has
+ * no "self" link, so VMON_WANT_PROC_IOPRIO makes no ioprio_get() there.
  */
 #include <errno.h>
 #include <string.h>
@@ -218,4 +219,23 @@ TEST(fixture_parity_limits_truncated_huge_repeated)
 	limits_are(p[2], l402);
 	vmon_destroy(&vmon);
 	ASSERT_EQ(t_count_fds(), fds);
+}
+
+/* no "self" link: not the caller's pid namespace, so no ioprio_get() */
+TEST(fixture_parity_ioprio_unavailable_not_gone)
+{
+	vmon_proc_t *p;
+	vmon_t vmon;
+
+	ASSERT(vmon_init_root(&vmon, root(), VMON_FLAG_NONE, 0, VMON_WANT_PROC_IOPRIO));
+	ASSERT((p = vmon_proc_monitor(&vmon, 400, 0, NULL, NULL)));
+	for (int sample = 0; sample < 3; sample++) {
+		ASSERT(vmon_sample(&vmon));
+		ASSERT(!p->is_stale);
+		ASSERT(p->unavailable & VMON_WANT_PROC_IOPRIO);
+		for (int sym = 0; sym < VMON_PROC_IOPRIO_NR; sym++)
+			ASSERT(BITTEST(((vmon_proc_ioprio_t *)store(p, VMON_STORE_PROC_IOPRIO))->unavailable,
+				       sym));
+	}
+	vmon_destroy(&vmon);
 }
