@@ -85,7 +85,7 @@ static int parse_groups(vmon_proc_status_t *st, const char *p, const char *eol)
 {
 	const char *t, *t_end;
 	unsigned long long v;
-	int n = 0;
+	int n = 0, old = st->ngroups;
 
 	for (const char *q = p; (t = vmon__next_token(&q, eol, &t_end)); n++) {
 		const char *d = t;
@@ -107,9 +107,10 @@ static int parse_groups(vmon_proc_status_t *st, const char *p, const char *eol)
 	if (n != st->ngroups)
 		BITSET(st->changed, VMON_PROC_STATUS_NGROUPS);
 	st->ngroups = n;
+	/* entries past the old count are new memory: a change already */
 	for (int i = 0; (t = vmon__next_token(&p, eol, &t_end)); i++) {
 		vmon__parse_ull(&t, t_end, &v);
-		if (st->groups[i] != (gid_t)v)
+		if (i < old && st->groups[i] != (gid_t)v)
 			BITSET(st->changed, VMON_PROC_STATUS_NGROUPS);
 		st->groups[i] = (gid_t)v;
 	}
@@ -124,7 +125,7 @@ static int parse_nspid(vmon_proc_status_t *st, const char *p, const char *eol)
 	const vmon_field_t *inner = &vmon__proc_status_info.fields[VMON_PROC_STATUS_NSPID_INNER];
 	const char *t, *t_end;
 	unsigned long long v;
-	int n = 0;
+	int n = 0, old = st->nspid_nr;
 
 	for (const char *q = p; (t = vmon__next_token(&q, eol, &t_end)); n++) {
 		const char *d = t;
@@ -148,9 +149,10 @@ static int parse_nspid(vmon_proc_status_t *st, const char *p, const char *eol)
 	if (n != st->nspid_nr)
 		BITSET(st->changed, VMON_PROC_STATUS_NSPID_NR);
 	st->nspid_nr = n;
+	/* entries past the old count are new memory: a change already */
 	for (int i = 0; (t = vmon__next_token(&p, eol, &t_end)); i++) {
 		vmon__parse_ull(&t, t_end, &v);
-		if (st->nspid[i] != (int)v)
+		if (i < old && st->nspid[i] != (int)v)
 			BITSET(st->changed, VMON_PROC_STATUS_NSPID_NR);
 		st->nspid[i] = (int)v;
 	}
@@ -199,7 +201,7 @@ static int parse_cpus(vmon_proc_status_t *st, const char *p, const char *eol)
 {
 	const vmon_field_t *count_f =
 		&vmon__proc_status_info.fields[VMON_PROC_STATUS_CPUS_ALLOWED_COUNT];
-	int digits, bits, count = 0, nibble = 0, slot = 0;
+	int digits, bits, count = 0, nibble = 0, slot = 0, old_slots;
 	unsigned char byte = 0;
 	bool changed;
 
@@ -222,8 +224,9 @@ static int parse_cpus(vmon_proc_status_t *st, const char *p, const char *eol)
 		}
 		st->cpus_allowed = a;
 	}
-	/* a wider mask is a change; the new bytes are written before read */
+	/* a wider mask is a change; its new bytes are written, not compared */
 	changed = bits != st->cpus_allowed_nr;
+	old_slots = BITNSLOTS(st->cpus_allowed_nr);
 	/* from the last digit (CPUs 0-3) back to the first, which p holds */
 	for (const char *c = eol - 1; c >= p; c--) {
 		int x;
@@ -234,7 +237,7 @@ static int parse_cpus(vmon_proc_status_t *st, const char *p, const char *eol)
 		count += __builtin_popcount(x);
 		byte |= x << (4 * nibble);
 		if (++nibble == 2 || c == p) {
-			changed |= (unsigned char)st->cpus_allowed[slot] != byte;
+			changed |= slot < old_slots && (unsigned char)st->cpus_allowed[slot] != byte;
 			st->cpus_allowed[slot++] = (char)byte;
 			byte = 0;
 			nibble = 0;
