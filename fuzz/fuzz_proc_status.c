@@ -2,9 +2,10 @@
 /*
  * fuzz_proc_status.c - libFuzzer target for vmon__parse_proc_status(), the
  * /proc/PID/status parser (keys in any order, several values per key,
- * hexadecimal masks, the groups list).  Checks that the groups list and
- * the text field stay consistent and that kthread, which status does not
- * set, is left alone.
+ * hexadecimal masks, the groups list, the NSpid list and the Cpus_allowed
+ * bitmap).  Checks that the lists and the text field stay consistent (the
+ * innermost pid is NSpid's last, the CPU count the mask's bits) and that
+ * kthread, which status does not set, is left alone.
  */
 #include <string.h>
 
@@ -17,6 +18,20 @@ static void check(const vmon_proc_status_t *st)
 	FUZZ_CHECK(!st->cpus_allowed_list.array ||
 		   st->cpus_allowed_list.array[st->cpus_allowed_list.len] == '\0');
 	FUZZ_CHECK(st->kthread == 0 && !BITTEST(st->changed, VMON_PROC_STATUS_KTHREAD));
+	FUZZ_CHECK(st->nspid_nr >= 0 && (!st->nspid_nr || st->nspid));
+	if (!BITTEST(st->unavailable, VMON_PROC_STATUS_NSPID_INNER))
+		FUZZ_CHECK(st->nspid_nr && st->nspid_inner == st->nspid[st->nspid_nr - 1]);
+	for (int i = 0; i < st->nspid_nr; i++)
+		FUZZ_CHECK(st->nspid[i] > 0);
+	FUZZ_CHECK(st->cpus_allowed_nr >= 0 && st->cpus_allowed_nr % 4 == 0 &&
+		   (!st->cpus_allowed_nr || st->cpus_allowed));
+	if (!BITTEST(st->unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_COUNT)) {
+		int count = 0;
+
+		for (int cpu = 0; cpu < st->cpus_allowed_nr; cpu++)
+			count += !!BITTEST(st->cpus_allowed, cpu);
+		FUZZ_CHECK(count == st->cpus_allowed_count);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

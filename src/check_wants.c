@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check_wants.c - the invariants of the 0.2 stores, for vmon__check()
- * (check.c): what must hold of a status, cgroup, smaps_rollup, vmstat,
- * pressure, diskstats or net/dev store between two public calls, whatever
+ * (check.c): what must hold of a status, cgroup, smaps_rollup, meminfo,
+ * vmstat, pressure, diskstats or net/dev store between two public calls, whatever
  * the kernel printed and whatever allocation failed on the way:
  *
  *  - character data is NUL-terminated within its allocation, and the
- *    arrays hanging off a store (groups, cgroup v1 lines, vmstat keys,
- *    disks, interfaces) exist exactly when they have rows, within their
+ *    arrays hanging off a store (groups, cgroup v1 lines, meminfo and
+ *    vmstat keys, disks, interfaces) exist exactly when they have rows, within their
  *    allocation;
  *  - a row is never both new and stale, and a stale row has every field
  *    unavailable and none changed;
  *  - derived fields agree with their sources (uss = private clean + dirty,
- *    kthread 0 or 1) and percentages stay within 0-100.00.
+ *    kthread 0 or 1, the innermost pid the last of NSpid, the CPU count
+ *    the bits of the mask) and percentages stay within 0-100.00.
  *
  * Like check.c it allocates nothing through the library's allocator.
  */
@@ -23,9 +24,28 @@
 
 static int check_status(const vmon_proc_status_t *st, int pid)
 {
+	int count = 0;
+
 	CHECK(st->ngroups >= 0 && (!st->ngroups || st->groups),
 	      "pid %d: %d groups at %p", pid, st->ngroups, (void *)st->groups);
 	CHECK(st->kthread == 0 || st->kthread == 1, "pid %d: kthread %d", pid, st->kthread);
+	CHECK(st->nspid_nr >= 0 && (!st->nspid_nr || st->nspid),
+	      "pid %d: %d namespace pids at %p", pid, st->nspid_nr, (void *)st->nspid);
+	/* a store never parsed (its process gone at its first read) has no
+	 * list and no bit set */
+	if (!BITTEST(st->unavailable, VMON_PROC_STATUS_NSPID_INNER) && st->nspid_nr)
+		CHECK(st->nspid_inner == st->nspid[st->nspid_nr - 1],
+		      "pid %d: innermost pid %lld, not the last of %d", pid, st->nspid_inner,
+		      st->nspid_nr);
+	CHECK(st->cpus_allowed_nr >= 0 && st->cpus_allowed_nr % 4 == 0 &&
+	      (!st->cpus_allowed_nr || st->cpus_allowed),
+	      "pid %d: a mask of %d CPUs at %p", pid, st->cpus_allowed_nr,
+	      (void *)st->cpus_allowed);
+	for (int cpu = 0; cpu < st->cpus_allowed_nr; cpu++)
+		count += !!BITTEST(st->cpus_allowed, cpu);
+	if (!BITTEST(st->unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_COUNT))
+		CHECK(count == st->cpus_allowed_count, "pid %d: %d CPUs in the mask, count %d",
+		      pid, count, st->cpus_allowed_count);
 	return vmon__check_chars(&st->cpus_allowed_list, pid, "status cpus_allowed_list");
 }
 
@@ -105,6 +125,24 @@ static int check_vmstat(const vmon_sys_vmstat_t *vs)
 	return 0;
 }
 
+static int check_vm_keys(const vmon_sys_vm_t *vm)
+{
+	CHECK(vm->keys_nr >= 0 && (size_t)vm->keys_nr <= vm->keys_alloc &&
+	      (!vm->keys_alloc || vm->keys), "meminfo: %d keys of %zu", vm->keys_nr,
+	      vm->keys_alloc);
+	for (int i = 0; i < vm->keys_nr; i++) {
+		const vmon_sys_vm_key_t *k = &vm->keys[i];
+		int err = check_row((const char *)k, offsetof(vmon_sys_vm_key_t, name),
+				    k->is_new, k->is_stale, 0, "meminfo key");
+
+		if (err < 0)
+			return err;
+		CHECK(k->name.len, "meminfo: key %d has no name", i);
+		CHECK(!k->is_stale || !k->changed, "meminfo: stale key %s changed", k->name.array);
+	}
+	return 0;
+}
+
 static int check_disks(const vmon_sys_diskstats_t *ds)
 {
 	CHECK(ds->disks_nr >= 0 && (size_t)ds->disks_nr <= ds->disks_alloc,
@@ -158,7 +196,9 @@ int vmon__check_wants_sys(const vmon_t *vmon)
 	void *const *s = vmon->stores;
 	int err = 0;
 
-	if (s[VMON_STORE_SYS_VMSTAT])
+	if (s[VMON_STORE_SYS_VM])
+		err = check_vm_keys(s[VMON_STORE_SYS_VM]);
+	if (!err && s[VMON_STORE_SYS_VMSTAT])
 		err = check_vmstat(s[VMON_STORE_SYS_VMSTAT]);
 	if (!err && s[VMON_STORE_SYS_DISKSTATS])
 		err = check_disks(s[VMON_STORE_SYS_DISKSTATS]);

@@ -110,6 +110,8 @@ VMON_EXPORT const vmon_store_info_t *vmon_proc_store_info(vmon_proc_store_t stor
 	case VMON_STORE_PROC_NS: return &vmon__proc_ns_info;
 	case VMON_STORE_PROC_OOM: return &vmon__proc_oom_info;
 	case VMON_STORE_PROC_SCHED: return &vmon__proc_sched_info;
+	case VMON_STORE_PROC_LIMITS: return &vmon__proc_limits_info;
+	case VMON_STORE_PROC_IOPRIO: return &vmon__proc_ioprio_info;
 	default: break;
 	}
 	errno = EINVAL;
@@ -301,6 +303,20 @@ static const vmon_field_t proc_sched_fields[] = {
 };
 #undef VMON__STORE_TYPE
 
+#define VMON__STORE_TYPE vmon_proc_limits_t
+static const vmon_field_t proc_limits_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_limits.def"
+};
+#undef VMON__STORE_TYPE
+
+#define VMON__STORE_TYPE vmon_proc_ioprio_t
+static const vmon_field_t proc_ioprio_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_ioprio.def"
+};
+#undef VMON__STORE_TYPE
+
 #define VMON__STORE_TYPE vmon_sys_loadavg_t
 static const vmon_field_t sys_loadavg_fields[] = {
 #include "defs_gen.h"
@@ -364,6 +380,8 @@ _Static_assert(VMON__ARRAY_SIZE(proc_cgroup_fields) == VMON_PROC_CGROUP_NR, "pro
 _Static_assert(VMON__ARRAY_SIZE(proc_ns_fields) == VMON_PROC_NS_NR, "proc_ns.def");
 _Static_assert(VMON__ARRAY_SIZE(proc_oom_fields) == VMON_PROC_OOM_NR, "proc_oom.def");
 _Static_assert(VMON__ARRAY_SIZE(proc_sched_fields) == VMON_PROC_SCHED_NR, "proc_sched.def");
+_Static_assert(VMON__ARRAY_SIZE(proc_limits_fields) == VMON_PROC_LIMITS_NR, "proc_limits.def");
+_Static_assert(VMON__ARRAY_SIZE(proc_ioprio_fields) == VMON_PROC_IOPRIO_NR, "proc_ioprio.def");
 _Static_assert(VMON__ARRAY_SIZE(sys_loadavg_fields) == VMON_SYS_LOADAVG_NR, "sys_loadavg.def");
 _Static_assert(VMON__ARRAY_SIZE(sys_uptime_fields) == VMON_SYS_UPTIME_NR, "sys_uptime.def");
 _Static_assert(VMON__ARRAY_SIZE(sys_vmstat_fields) == VMON_SYS_VMSTAT_NR, "sys_vmstat.def");
@@ -387,6 +405,10 @@ VMON__INFO(vmon__proc_oom_info, "proc_oom", "/proc/PID/{oom_score,oom_score_adj}
 	   vmon_proc_oom_t, proc_oom_fields);
 VMON__INFO(vmon__proc_sched_info, "proc_sched", "/proc/PID/{schedstat,stat}",
 	   vmon_proc_sched_t, proc_sched_fields);
+VMON__INFO(vmon__proc_limits_info, "proc_limits", "/proc/PID/limits", vmon_proc_limits_t,
+	   proc_limits_fields);
+VMON__INFO(vmon__proc_ioprio_info, "proc_ioprio", "ioprio_get(2)", vmon_proc_ioprio_t,
+	   proc_ioprio_fields);
 VMON__INFO(vmon__sys_loadavg_info, "sys_loadavg", "/proc/loadavg", vmon_sys_loadavg_t,
 	   sys_loadavg_fields);
 VMON__INFO(vmon__sys_uptime_info, "sys_uptime", "/proc/uptime", vmon_sys_uptime_t,

@@ -266,7 +266,9 @@ void vmon__parse_keyed(const vmon_store_info_t *info, void *store,
 /* ---- the parsers of each store (pure; fed by the samplers, the tests and
  * the fuzzers) ---- */
 int vmon__parse_sys_stat(vmon_sys_stat_t *st, const char *buf, size_t len);
+/* meminfo: the members, and every key by name in vm->keys[] (0 or -ENOMEM) */
 int vmon__parse_sys_vm(vmon_sys_vm_t *vm, const char *buf, size_t len);
+void vmon__sys_vm_free(vmon_sys_vm_t *vm);
 int vmon__parse_proc_stat(vmon_proc_stat_t *st, const char *buf, size_t len);
 int vmon__parse_proc_vm(vmon_proc_vm_t *vm, const char *buf, size_t len);
 int vmon__parse_proc_io(vmon_proc_io_t *io, const char *buf, size_t len);
@@ -433,6 +435,9 @@ struct vmon_internal {
 	int *sorted;			/* scratch for sorted id lists */
 	size_t sorted_alloc;
 	struct vmon__events *events;	/* VMON_FLAG_EVENTS (events.c) */
+	bool pidns_same;		/* the proc root numbers pids as the caller's
+					 * pid namespace does (sample_proc_ioprio.c) */
+	int pidns_checked;		/* the generation that last found it did not */
 };
 
 /* Create a node for pid (a thread of process tgid when is_thread) and open
@@ -788,14 +793,15 @@ unsigned long vmon_test_checks_passed(void);
 #endif
 
 /* ---- the 0.2 wants: status, smaps_rollup, cgroup, ns, oom, sched,
- * loadavg, uptime, vmstat, pressure, diskstats, net/dev (sample_*.c),
+ * limits, ioprio, loadavg, uptime, vmstat, pressure, diskstats, net/dev (sample_*.c),
  * their helpers (want_common.c, parse_more.c, rows.c), on-demand extras
  * (proc_extras.c) and rates (rates_proc.c, rates_sys.c) ---- */
 
 extern const vmon_store_info_t vmon__proc_status_info, vmon__proc_smaps_rollup_info,
 	vmon__proc_cgroup_info, vmon__proc_ns_info, vmon__proc_oom_info,
-	vmon__proc_sched_info, vmon__sys_loadavg_info, vmon__sys_uptime_info,
-	vmon__sys_vmstat_info, vmon__sys_pressure_cpu_info,
+	vmon__proc_sched_info, vmon__proc_limits_info, vmon__proc_ioprio_info,
+	vmon__sys_loadavg_info, vmon__sys_uptime_info, vmon__sys_vmstat_info,
+	vmon__sys_pressure_cpu_info,
 	vmon__sys_pressure_memory_info, vmon__sys_pressure_io_info,
 	vmon__sys_diskstats_info, vmon__sys_disk_info, vmon__sys_net_dev_info,
 	vmon__sys_netif_info;
@@ -814,6 +820,8 @@ int vmon__parse_proc_oom(vmon_proc_oom_t *oom, const char *buf, size_t len);
 /* schedstat (clears the changed bits), then the stat line (fields 40-42) */
 int vmon__parse_proc_sched(vmon_proc_sched_t *sc, const char *buf, size_t len);
 int vmon__parse_proc_sched_stat(vmon_proc_sched_t *sc, const char *buf, size_t len);
+/* limits: the soft and hard limit of each resource line, by name */
+int vmon__parse_proc_limits(vmon_proc_limits_t *lim, const char *buf, size_t len);
 int vmon__parse_sys_loadavg(vmon_sys_loadavg_t *la, const char *buf, size_t len);
 int vmon__parse_sys_uptime(vmon_sys_uptime_t *up, const char *buf, size_t len);
 int vmon__parse_sys_vmstat(vmon_sys_vmstat_t *vs, const char *buf, size_t len);

@@ -4,7 +4,10 @@
  * links /proc/PID/ns/NAME (namespaces(7)), whose targets read
  * "TYPE:[INODE]".  Each link is read with readlinkat(2) relative to the
  * node's directory: no descriptor is opened or held, and nothing is read
- * unless the want is on.
+ * unless the want is on.  The parser takes one "NAME:[INODE]" line per
+ * link, NAME the link's: pid_for_children's target says "pid:[INODE]" as
+ * pid's does, so the type of a target is checked against its link and
+ * then replaced by the link's name.
  *
  * Reading another user's links needs ptrace read access (EACCES): the
  * store is then unavailable and retried after the back-off.  A zombie's
@@ -60,8 +63,26 @@ int vmon__parse_proc_ns(vmon_proc_ns_t *ns, const char *buf, size_t len)
 	return 0;
 }
 
-/* Read every link into text, one target per line.  The text's length, or
- * -errno: -ESRCH gone, -EACCES refused, -ENOMEM. */
+/* Append link's line "NAME:<target past its TYPE:>" to text at *len, when
+ * the target (n bytes) is of the link's type: the link's name up to any
+ * "_for_children".  A target of another type adds nothing: unavailable. */
+static void add_line(const char *link, const char *target, size_t n, char *text, size_t size,
+		     size_t *len)
+{
+	const char *suffix = strstr(link, "_for_children");
+	size_t type = suffix ? (size_t)(suffix - link) : strlen(link), name = strlen(link);
+
+	if (n <= type || memcmp(target, link, type) || target[type] != ':' ||
+	    *len + name + (n - type) + 1 > size)
+		return;
+	memcpy(text + *len, link, name);
+	memcpy(text + *len + name, target + type, n - type);
+	*len += name + (n - type);
+	text[(*len)++] = '\n';
+}
+
+/* Read every link into text, one "NAME:[INODE]" line each.  The text's
+ * length, or -errno: -ESRCH gone, -EACCES refused, -ENOMEM. */
 static ssize_t read_links(vmon_t *vmon, vmon_proc_t *proc, char *text, size_t size)
 {
 	const vmon_store_info_t *info = &vmon__proc_ns_info;
@@ -79,11 +100,9 @@ static ssize_t read_links(vmon_t *vmon, vmon_proc_t *proc, char *text, size_t si
 			return n;
 		if (n == -ESRCH || n == -ENOENT)
 			gone_hint++;	/* not in this kernel, a zombie, or gone */
-		if (n < 0 || n > VMON__NS_TARGET_MAX || len + n + 1 > size)
+		if (n < 0 || n > VMON__NS_TARGET_MAX)
 			continue;
-		memcpy(text + len, link->data, n);
-		text[len + n] = '\n';
-		len += n + 1;
+		add_line(info->fields[i].source, link->data, n, text, size, &len);
 		found++;
 	}
 	if (!found && gone_hint && vmon__proc_gone(proc))
@@ -100,7 +119,7 @@ static enum vmon__outcome proc_ns_sample(vmon_t *vmon, vmon_proc_t *proc, void *
 {
 	struct proc_ns_state *s = state;
 	vmon_proc_ns_t *ns = &s->pub;
-	char text[VMON_PROC_NS_NR * (VMON__NS_TARGET_MAX + 1)];
+	char text[VMON_PROC_NS_NR * (VMON__NS_TARGET_MAX + 32)];	/* names of up to 31 bytes */
 	enum vmon__outcome o;
 	bool unavailable;
 	ssize_t n = -EAGAIN;

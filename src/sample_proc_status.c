@@ -11,18 +11,30 @@
  * hexadecimal.  The Name line is ignored: the kernel escapes it here, and
  * the stat store has the raw bytes.
  *
+ * Two lines are lists, parsed whole into arrays beside the store: NSpid
+ * (the task's pid in each nested pid namespace) and Cpus_allowed, the
+ * affinity mask in the kernel's "%*pb" form (32-bit hexadecimal groups
+ * separated by commas, the lowest CPUs in the last group), which callers
+ * test CPU by CPU without parsing the list string.
+ *
  * Whether the task is a kernel thread comes from PF_KTHREAD in the flags
  * word of stat (older kernels print no Kthread line).  A task's kind never
  * changes, so it is learnt once per node: from the stat store when this
  * sample filled it, else from one read of stat.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
 #define VMON__PF_KTHREAD 0x00200000ULL
+/* Pid namespaces nest at most 32 deep (MAX_PID_NS_LEVEL); CPUs number at
+ * most 8,192 in the kernels of today (NR_CPUS): beyond these a line is
+ * not the kernel's and is unavailable, whatever its length. */
+#define VMON__NSPID_MAX 64
+#define VMON__CPUS_MAX 65536
 
 struct proc_status_state {
 	vmon_proc_status_t pub;
@@ -73,7 +85,7 @@ static int parse_groups(vmon_proc_status_t *st, const char *p, const char *eol)
 {
 	const char *t, *t_end;
 	unsigned long long v;
-	int n = 0;
+	int n = 0, old = st->ngroups;
 
 	for (const char *q = p; (t = vmon__next_token(&q, eol, &t_end)); n++) {
 		const char *d = t;
@@ -95,13 +107,147 @@ static int parse_groups(vmon_proc_status_t *st, const char *p, const char *eol)
 	if (n != st->ngroups)
 		BITSET(st->changed, VMON_PROC_STATUS_NGROUPS);
 	st->ngroups = n;
+	/* entries past the old count are new memory: a change already */
 	for (int i = 0; (t = vmon__next_token(&p, eol, &t_end)); i++) {
 		vmon__parse_ull(&t, t_end, &v);
-		if (st->groups[i] != (gid_t)v)
+		if (i < old && st->groups[i] != (gid_t)v)
 			BITSET(st->changed, VMON_PROC_STATUS_NGROUPS);
 		st->groups[i] = (gid_t)v;
 	}
 	BITCLEAR(st->unavailable, VMON_PROC_STATUS_NGROUPS);
+	return 0;
+}
+
+/* NSpid: blank-separated pids, outermost first.  Replaced only when every
+ * pid parses and the memory for them is there. */
+static int parse_nspid(vmon_proc_status_t *st, const char *p, const char *eol)
+{
+	const vmon_field_t *inner = &vmon__proc_status_info.fields[VMON_PROC_STATUS_NSPID_INNER];
+	const char *t, *t_end;
+	unsigned long long v;
+	int n = 0, old = st->nspid_nr;
+
+	for (const char *q = p; (t = vmon__next_token(&q, eol, &t_end)); n++) {
+		const char *d = t;
+
+		if (n == VMON__NSPID_MAX || vmon__parse_ull(&d, t_end, &v) < 0 || d != t_end ||
+		    v == 0 || v > INT_MAX)
+			goto unavailable;
+	}
+	if (!n)
+		goto unavailable;
+	if (n > st->nspid_nr) {
+		int *a = vmon__realloc(st->nspid, (size_t)n * sizeof(*a));
+
+		if (!a) {
+			BITSET(st->unavailable, VMON_PROC_STATUS_NSPID_NR);
+			BITSET(st->unavailable, VMON_PROC_STATUS_NSPID_INNER);
+			return -ENOMEM;
+		}
+		st->nspid = a;
+	}
+	if (n != st->nspid_nr)
+		BITSET(st->changed, VMON_PROC_STATUS_NSPID_NR);
+	st->nspid_nr = n;
+	/* entries past the old count are new memory: a change already */
+	for (int i = 0; (t = vmon__next_token(&p, eol, &t_end)); i++) {
+		vmon__parse_ull(&t, t_end, &v);
+		if (i < old && st->nspid[i] != (int)v)
+			BITSET(st->changed, VMON_PROC_STATUS_NSPID_NR);
+		st->nspid[i] = (int)v;
+	}
+	BITCLEAR(st->unavailable, VMON_PROC_STATUS_NSPID_NR);
+	vmon__field_set_ll(inner, st, st->changed, st->unavailable, st->nspid[n - 1]);
+	return 0;
+unavailable:
+	BITSET(st->unavailable, VMON_PROC_STATUS_NSPID_NR);
+	BITSET(st->unavailable, VMON_PROC_STATUS_NSPID_INNER);
+	return 0;
+}
+
+/* The hex digits of a "%*pb" mask ("ff,ffffffff": the first group of 1 to
+ * 8 digits, every other of 8), or -1 when [p, end) is not one or is wider
+ * than VMON__CPUS_MAX. */
+static int mask_digits(const char *p, const char *end)
+{
+	int digits = 0, group = 0;
+	bool first = true;
+
+	for (; p < end; p++) {
+		if (*p == ',') {
+			if (first ? !group : group != 8)
+				return -1;
+			first = false;
+			group = 0;
+		} else if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+			   (*p >= 'A' && *p <= 'F')) {
+			if (++group > 8 || ++digits > VMON__CPUS_MAX / 4)
+				return -1;
+		} else {
+			return -1;
+		}
+	}
+	return group && (first || group == 8) ? digits : -1;
+}
+
+static int hex_value(char c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+/* Cpus_allowed: the bitmap cpus_allowed[], its width and its count.  Replaced
+ * only when the whole mask parses and the memory for it is there. */
+static int parse_cpus(vmon_proc_status_t *st, const char *p, const char *eol)
+{
+	const vmon_field_t *count_f =
+		&vmon__proc_status_info.fields[VMON_PROC_STATUS_CPUS_ALLOWED_COUNT];
+	int digits, bits, count = 0, nibble = 0, slot = 0, old_slots;
+	unsigned char byte = 0;
+	bool changed;
+
+	while (eol > p && (eol[-1] == ' ' || eol[-1] == '\t'))
+		eol--;
+	digits = mask_digits(p, eol);
+	if (digits < 0) {
+		BITSET(st->unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_NR);
+		BITSET(st->unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_COUNT);
+		return 0;
+	}
+	bits = digits * 4;
+	if (BITNSLOTS(bits) > BITNSLOTS(st->cpus_allowed_nr)) {
+		char *a = vmon__realloc(st->cpus_allowed, BITNSLOTS(bits));
+
+		if (!a) {
+			BITSET(st->unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_NR);
+			BITSET(st->unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_COUNT);
+			return -ENOMEM;
+		}
+		st->cpus_allowed = a;
+	}
+	/* a wider mask is a change; its new bytes are written, not compared */
+	changed = bits != st->cpus_allowed_nr;
+	old_slots = BITNSLOTS(st->cpus_allowed_nr);
+	/* from the last digit (CPUs 0-3) back to the first, which p holds */
+	for (const char *c = eol - 1; c >= p; c--) {
+		int x;
+
+		if (*c == ',')
+			continue;
+		x = hex_value(*c);
+		count += __builtin_popcount(x);
+		byte |= x << (4 * nibble);
+		if (++nibble == 2 || c == p) {
+			changed |= slot < old_slots && (unsigned char)st->cpus_allowed[slot] != byte;
+			st->cpus_allowed[slot++] = (char)byte;
+			byte = 0;
+			nibble = 0;
+		}
+	}
+	if (changed)
+		BITSET(st->changed, VMON_PROC_STATUS_CPUS_ALLOWED_NR);
+	st->cpus_allowed_nr = bits;
+	BITCLEAR(st->unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_NR);
+	vmon__field_set_ll(count_f, st, st->changed, st->unavailable, count);
 	return 0;
 }
 
@@ -129,6 +275,13 @@ static int parse_field(vmon_proc_status_t *st, const vmon_field_t *f, const char
 
 	if (f->sym == VMON_PROC_STATUS_NGROUPS)
 		return parse_groups(st, v, eol);
+	/* a list's first row parses the line for all of its rows */
+	if (f->sym == VMON_PROC_STATUS_NSPID_INNER)
+		return parse_nspid(st, v, eol);
+	if (f->sym == VMON_PROC_STATUS_CPUS_ALLOWED_NR)
+		return parse_cpus(st, v, eol);
+	if (f->sym == VMON_PROC_STATUS_NSPID_NR || f->sym == VMON_PROC_STATUS_CPUS_ALLOWED_COUNT)
+		return 0;
 	if (f->type == VMON_FIELD_STR)
 		return parse_text(st, f, v, eol);
 	t = value_token(v, eol, column_of(f), &t_end);
@@ -204,6 +357,12 @@ void vmon__proc_status_free(vmon_proc_status_t *st)
 	vmon__free(st->groups);
 	st->groups = NULL;
 	st->ngroups = 0;
+	vmon__free(st->nspid);
+	st->nspid = NULL;
+	st->nspid_nr = 0;
+	vmon__free(st->cpus_allowed);
+	st->cpus_allowed = NULL;
+	st->cpus_allowed_nr = 0;
 }
 
 static int parse(void *store, const char *buf, size_t len)

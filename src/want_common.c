@@ -19,7 +19,7 @@
 /* the wants vmon_set_want_interval() applies to */
 #define INTERVAL_WANTS (VMON_WANT_PROC_STATUS | VMON_WANT_PROC_SMAPS_ROLLUP | \
 			VMON_WANT_PROC_CGROUP | VMON_WANT_PROC_NS | VMON_WANT_PROC_OOM | \
-			VMON_WANT_PROC_SCHED)
+			VMON_WANT_PROC_SCHED | VMON_WANT_PROC_LIMITS | VMON_WANT_PROC_IOPRIO)
 
 VMON_EXPORT int vmon_set_want_interval(vmon_t *vmon, vmon_proc_wants_t wants, unsigned every)
 {

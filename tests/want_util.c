@@ -144,7 +144,7 @@ void t_rewrite(const char *dir, const char *rel, const char *data, size_t len)
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, 0644);
 	ASSERT_MSG(fd >= 0, "open %s: %s", path, strerror(errno));
 	ASSERT(write(fd, data, len) == (ssize_t)len);
 	close(fd);

@@ -29,7 +29,8 @@ int t_numbers(const char *text, unsigned long long *v, int max);
 
 /* A fresh copy of tests/fixtures/proc/NAME in a new temporary directory. */
 char *t_copy_fixture(const char *name, char *dir, size_t size);
-/* Replace the bytes of dir/rel in place (same inode, as /proc files). */
+/* Replace the bytes of dir/rel in place (same inode, as /proc files);
+ * a file that is not there is created. */
 void t_rewrite(const char *dir, const char *rel, const char *data, size_t len);
 /* Copy file src over dir/rel in place. */
 void t_rewrite_from(const char *dir, const char *rel, const char *src);

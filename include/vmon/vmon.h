@@ -151,10 +151,28 @@ typedef enum _vmon_sys_vm_sym_t {
 	VMON_SYS_VM_NR
 } vmon_sys_vm_sym_t;
 
+/* one key of /proc/meminfo, kept by name (extension): the value as
+ * printed, in kB for the lines that end in kB (all but the HugePages_
+ * counts) */
+typedef struct _vmon_sys_vm_key_t {
+	vmon_char_array_t name;
+	unsigned long long value;
+	int changed;	/* the value changed in the last sample (or the key is new) */
+	int is_new;	/* first seen in the last sample */
+	int is_stale;	/* not in the last sample (keeps its value): removed at the next */
+} vmon_sys_vm_key_t;
+
 typedef struct _vmon_sys_vm_t {
 	VMON_STORE_BITMAPS(VMON_SYS_VM_NR)
 #define VMON_DECLARE_MEMBERS
 #include "defs/sys_vm.def"
+	/* every key the kernel prints, the members' included, in the
+	 * kernel's order (rows may move between samples): the keys this
+	 * table does not know (Zswap, KReclaimable, Percpu, ...) are read
+	 * by name, vmon_sys_vm_get() */
+	int keys_nr;
+	vmon_sys_vm_key_t *keys;
+	size_t keys_alloc;		/* private */
 } vmon_sys_vm_t;
 
 /* VMON_WANT_PROC_STAT: /proc/PID/{stat,cmdline,exe,wchan} */
@@ -232,6 +250,16 @@ typedef struct _vmon_proc_status_t {
 #define VMON_DECLARE_MEMBERS
 #include "defs/proc_status.def"
 	gid_t *groups;	/* ngroups supplementary group ids, in the kernel's order */
+	/* NSpid: the task's pid in each pid namespace it is seen in, from the
+	 * proc root's (nspid[0], proc->pid) to its own innermost one
+	 * (nspid[nspid_nr - 1], nspid_inner); one entry outside any nested
+	 * namespace */
+	int *nspid;
+	/* Cpus_allowed as a bitmap: CPU n may run the task when
+	 * BITTEST(cpus_allowed, n), for n < cpus_allowed_nr (bit n % 8 of byte
+	 * n / 8, as cpumask and cpu_set_t lay them out on little-endian
+	 * machines) */
+	char *cpus_allowed;
 } vmon_proc_status_t;
 
 /* VMON_WANT_PROC_SMAPS_ROLLUP: /proc/PID/smaps_rollup (costly: opt in, and
@@ -307,6 +335,62 @@ typedef struct _vmon_proc_sched_t {
 #define VMON_DECLARE_MEMBERS
 #include "defs/proc_sched.def"
 } vmon_proc_sched_t;
+
+/* VMON_WANT_PROC_LIMITS: /proc/PID/limits, every resource's soft and hard
+ * limit; vmon_proc_limits_get() reads one by resource */
+typedef enum _vmon_proc_limits_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/proc_limits.def"
+	VMON_PROC_LIMITS_NR
+} vmon_proc_limits_sym_t;
+
+typedef struct _vmon_proc_limits_t {
+	VMON_STORE_BITMAPS(VMON_PROC_LIMITS_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/proc_limits.def"
+} vmon_proc_limits_t;
+
+/* VMON_WANT_PROC_IOPRIO: the I/O priority, from ioprio_get(2) (a system
+ * call per node, no file) */
+typedef enum _vmon_proc_ioprio_sym_t {
+#define VMON_ENUM_SYMBOLS
+#include "defs/proc_ioprio.def"
+	VMON_PROC_IOPRIO_NR
+} vmon_proc_ioprio_sym_t;
+
+typedef struct _vmon_proc_ioprio_t {
+	VMON_STORE_BITMAPS(VMON_PROC_IOPRIO_NR)
+#define VMON_DECLARE_MEMBERS
+#include "defs/proc_ioprio.def"
+} vmon_proc_ioprio_t;
+
+/* The resources of the limits store, numbered as Linux numbers them
+ * (RLIMIT_CPU ... RLIMIT_RTTIME: an RLIMIT_* constant may be passed for
+ * one of these).  Resource r's soft limit is field 2 r of the store, its
+ * hard limit field 2 r + 1. */
+typedef enum vmon_rlimit {
+	VMON_RLIMIT_CPU,	/* seconds */
+	VMON_RLIMIT_FSIZE,	/* bytes */
+	VMON_RLIMIT_DATA,	/* bytes */
+	VMON_RLIMIT_STACK,	/* bytes */
+	VMON_RLIMIT_CORE,	/* bytes */
+	VMON_RLIMIT_RSS,	/* bytes */
+	VMON_RLIMIT_NPROC,	/* processes */
+	VMON_RLIMIT_NOFILE,	/* descriptors */
+	VMON_RLIMIT_MEMLOCK,	/* bytes */
+	VMON_RLIMIT_AS,		/* bytes */
+	VMON_RLIMIT_LOCKS,	/* locks */
+	VMON_RLIMIT_SIGPENDING,	/* signals */
+	VMON_RLIMIT_MSGQUEUE,	/* bytes */
+	VMON_RLIMIT_NICE,	/* 20 - nice, 0-40 */
+	VMON_RLIMIT_RTPRIO,	/* a real-time priority, 0-99 */
+	VMON_RLIMIT_RTTIME,	/* microseconds */
+	VMON_RLIMIT_NR
+} vmon_rlimit_t;
+
+/* A limit that is "unlimited": RLIM64_INFINITY, which is also
+ * RLIM_INFINITY on 64-bit machines and psutil's -1 as unsigned. */
+#define VMON_RLIM_INFINITY (~0ULL)
 
 /* VMON_WANT_SYS_LOADAVG: /proc/loadavg */
 typedef enum _vmon_sys_loadavg_sym_t {
@@ -805,7 +889,7 @@ int vmon_set_refresh(vmon_t *, vmon_refresh_t, unsigned every);
 typedef struct vmon_sample_cost {
 	unsigned long long wall_ns;	/* wall-clock time of the call */
 	unsigned long long cpu_ns;	/* CPU time of the calling thread in it */
-	unsigned long reads;		/* pread, readlink and getdents calls */
+	unsigned long reads;		/* pread, readlink, getdents and ioprio_get calls */
 	unsigned long long bytes_read;	/* bytes they returned */
 	unsigned long opens;		/* descriptors opened (openat) */
 	int fds_held;			/* descriptors held open after it */
@@ -979,12 +1063,12 @@ const vmon_store_info_t *vmon_sys_disk_info(void);
 const vmon_store_info_t *vmon_sys_netif_info(void);
 
 /* Sample the stores of wants (any of PROC_STATUS, PROC_SMAPS_ROLLUP,
- * PROC_CGROUP, PROC_NS, PROC_OOM, PROC_SCHED) only every `every` samples
- * of each node: a node's first sample reads them, then every `every`th;
- * in between the stores keep their values with no changed bit.  0 or 1:
- * every sample (the default).  Meant for PROC_SMAPS_ROLLUP, whose read
- * walks the target's page tables.  Returns 1, or 0 with EINVAL for other
- * want bits. */
+ * PROC_CGROUP, PROC_NS, PROC_OOM, PROC_SCHED, PROC_LIMITS, PROC_IOPRIO)
+ * only every `every` samples of each node: a node's first sample reads
+ * them, then every `every`th; in between the stores keep their values
+ * with no changed bit.  0 or 1: every sample (the default).  Meant for
+ * PROC_SMAPS_ROLLUP, whose read walks the target's page tables.  Returns
+ * 1, or 0 with EINVAL for other want bits. */
 int vmon_set_want_interval(vmon_t *, vmon_proc_wants_t wants, unsigned every);
 
 /* The value of the /proc/vmstat key name in the last sample: 1 and *value,
@@ -992,6 +1076,21 @@ int vmon_set_want_interval(vmon_t *, vmon_proc_wants_t wants, unsigned every);
  * argument (EINVAL). */
 int vmon_sys_vmstat_get(const vmon_sys_vmstat_t *, const char *name,
 			unsigned long long *value);
+/* The value of the /proc/meminfo key name (as printed before its ':',
+ * "Zswap", "Active(anon)") in the last sample: 1 and *value (kB, or a
+ * count for the HugePages_ keys), or 0 when the kernel did not print it
+ * (errno ENOENT) or for a NULL argument (EINVAL).  Known keys are also
+ * members of the store. */
+int vmon_sys_vm_get(const vmon_sys_vm_t *, const char *name, unsigned long long *value);
+
+/* The soft and hard limit of resource (VMON_RLIMIT_*, or the RLIMIT_*
+ * of the same number) in the last sample of a limits store, in the units
+ * of the file, VMON_RLIM_INFINITY for "unlimited": 1, or 0 with errno
+ * ENOENT when one asked for is unavailable (a line the kernel did not
+ * print, a file that could not be read), EINVAL for a NULL store or an
+ * unknown resource.  soft or hard may be NULL. */
+int vmon_proc_limits_get(const vmon_proc_limits_t *, int resource,
+			 unsigned long long *soft, unsigned long long *hard);
 
 /* On-demand figures: costly or private, so never sampled at rate.  Each
  * call of vmon_proc_read_extras() reads the ones asked for, once. */

@@ -224,7 +224,8 @@ static void cycle(const char *mode, pid_t tree, pid_t victim, FILE *null)
 				  VMON_WANT_PROC_FILES | VMON_WANT_PROC_STATUS |
 				  VMON_WANT_PROC_SMAPS_ROLLUP | VMON_WANT_PROC_CGROUP |
 				  VMON_WANT_PROC_NS | VMON_WANT_PROC_OOM |
-				  VMON_WANT_PROC_SCHED : ALL_PROC_WANTS;
+				  VMON_WANT_PROC_SCHED | VMON_WANT_PROC_LIMITS |
+				  VMON_WANT_PROC_IOPRIO : ALL_PROC_WANTS;
 	vmon_proc_t *root = NULL;
 	vmon_t v;
 

@@ -91,6 +91,7 @@ TEST(defect_02_meminfo_parsed_by_key)
 	ASSERT_ULL_EQ(vm.anon_active_kb, 200);
 	ASSERT(BITTEST(vm.unavailable, VMON_SYS_VM_AVAILABLE_KB));
 	ASSERT(!BITTEST(vm.unavailable, VMON_SYS_VM_TOTAL_KB));
+	vmon__sys_vm_free(&vm);	/* its keys by name */
 	/* and the real file, whatever this kernel prints */
 	ASSERT(vmon_init(&v, VMON_FLAG_NONE, VMON_WANT_SYS_VM, 0));
 	ASSERT(vmon_sample(&v));

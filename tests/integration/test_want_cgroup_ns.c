@@ -126,7 +126,8 @@ TEST(want_cgroup_child_moved_into_created_cgroups)
 
 /* ---- namespaces ---- */
 
-static const char *const ns_names[] = { "cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts" };
+static const char *const ns_names[] = { "cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts",
+	"pid_for_children" };
 
 struct nested {
 	struct t_sync ready;

@@ -84,6 +84,7 @@ TEST(fixture_wants_process_stores)
 	ASSERT_STREQ(cg->v1[1].controllers.array, "name=systemd");
 	ns = store(p, VMON_STORE_PROC_NS);
 	ASSERT(ns->net == 4026532001ULL && ns->pid == 4026531836ULL && ns->time == 4026531834ULL);
+	ASSERT_ULL_EQ(ns->pid_for_children, 4026532010ULL);
 	ASSERT(!(p->unavailable & VMON_WANT_PROC_NS));
 	oom = store(p, VMON_STORE_PROC_OOM);
 	ASSERT(oom->score == 123 && oom->adj == -500);

@@ -56,6 +56,54 @@ static vmon_proc_status_t *status_of(vmon_proc_t *p)
 	return st;
 }
 
+/* NSpid and the Cpus_allowed mask equal the lines of the status file of
+ * pid (tid), read and decoded here. */
+static void compare_lists(vmon_proc_status_t *st, pid_t pid, pid_t tid)
+{
+	char path[64], *text, *line, *save = NULL;
+	bool nspid = false, mask = false;
+
+	if (tid)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	ASSERT((text = t_read_file(path, NULL)));
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "NSpid:", 6)) {
+			char *p = line + 6, *end;
+			int n = 0;
+
+			for (long v; (v = strtol(p, &end, 10)), end != p; p = end, n++) {
+				ASSERT(n < st->nspid_nr);
+				ASSERT_EQ(st->nspid[n], v);
+				ASSERT_EQ(st->nspid_inner, v);	/* the last one, in the end */
+			}
+			ASSERT_EQ(n, st->nspid_nr);
+			nspid = true;
+		} else if (!strncmp(line, "Cpus_allowed:", 13)) {
+			char *p = line + strlen(line);
+			int cpu = 0;
+
+			/* from the last digit, CPUs 0-3 */
+			while (*--p != '\t' && *p != ' ') {
+				int x;
+
+				if (*p == ',')
+					continue;
+				x = *p <= '9' ? *p - '0' : *p - 'a' + 10;
+				for (int b = 0; b < 4; b++, cpu++)
+					ASSERT_MSG(!BITTEST(st->cpus_allowed, cpu) == !(x & (1 << b)),
+						   "CPU %d", cpu);
+			}
+			ASSERT_EQ(cpu, st->cpus_allowed_nr);
+			mask = true;
+		}
+	}
+	free(text);
+	ASSERT_MSG(nspid == !BITTEST(st->unavailable, VMON_PROC_STATUS_NSPID_NR), "NSpid");
+	ASSERT(mask && !BITTEST(st->unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_NR));
+}
+
 /* Every field of the store equals the status file of pid (tid) now: for
  * processes that are not running, whose status does not move. */
 static void compare_all(vmon_proc_status_t *st, pid_t pid, pid_t tid)
@@ -68,7 +116,9 @@ static void compare_all(vmon_proc_status_t *st, pid_t pid, pid_t tid)
 		const char *dot = strchr(f->source, '.');
 		char key[64], want[128], got[128];
 
-		if (sym == VMON_PROC_STATUS_KTHREAD || sym == VMON_PROC_STATUS_NGROUPS)
+		/* lists: compare_lists() */
+		if (sym == VMON_PROC_STATUS_KTHREAD || sym == VMON_PROC_STATUS_NGROUPS ||
+		    sym >= VMON_PROC_STATUS_NSPID_INNER)
 			continue;
 		snprintf(key, sizeof(key), "%.*s", dot ? (int)(dot - f->source) : 63, f->source);
 		if (!t_status_value(pid, tid, key, dot ? atoi(dot + 1) : 1, want, sizeof(want))) {
@@ -84,6 +134,7 @@ static void compare_all(vmon_proc_status_t *st, pid_t pid, pid_t tid)
 		compared++;
 	}
 	ASSERT(compared >= 20);
+	compare_lists(st, pid, tid);
 }
 
 /* ---- credentials, signals, capabilities ---- */
@@ -376,6 +427,118 @@ TEST(want_status_strict_seccomp)
 	t_sync_wait(&ready);
 	ASSERT_EQ(status_of(start(&v, pid, VMON_WANT_PROC_STATUS))->seccomp, 1);
 	ASSERT_EQ(t_status_ull(pid, "Seccomp", 1), 1);
+	vmon_destroy(&v);
+	t_kill(pid);
+}
+
+/* ---- the CPU affinity mask ---- */
+
+struct pinned {
+	struct t_sync ready;
+	int tid_pipe[2];
+	int cpu_main, cpu_thread;
+};
+
+static bool pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) == 0;	/* the calling thread */
+}
+
+static void *pinned_thread(void *arg)
+{
+	struct pinned *p = arg;
+	pid_t tid = gettid();
+
+	if (pin_to(p->cpu_thread) && write(p->tid_pipe[1], &tid, sizeof(tid)) == sizeof(tid))
+		for (;;)
+			pause();
+	return NULL;
+}
+
+static bool pinned_main(void *arg)
+{
+	struct pinned *p = arg;
+	pthread_t t;
+
+	if (!pin_to(p->cpu_main) || pthread_create(&t, NULL, pinned_thread, p))
+		return false;
+	return t_sleeper(&p->ready);
+}
+
+/* nr_cpu_ids: one more than the highest possible CPU */
+static int possible_cpus(void)
+{
+	char *text = t_read_file("/sys/devices/system/cpu/possible", NULL), *p;
+	int n;
+
+	ASSERT(text);	/* a list such as "0-3,8": its last number */
+	for (p = text + strcspn(text, "\n"); p > text && p[-1] >= '0' && p[-1] <= '9'; p--)
+		;
+	n = atoi(p) + 1;
+	free(text);
+	return n;
+}
+
+/* psutil's cpu_affinity() of pid (a tid works too), as "[0, 1]" */
+static void affinity_matches_psutil(const vmon_proc_status_t *st, pid_t pid)
+{
+	char want[256] = "[", got[256];
+	size_t len = 1;
+
+	for (int cpu = 0; cpu < st->cpus_allowed_nr; cpu++)
+		if (BITTEST(st->cpus_allowed, cpu))
+			len += snprintf(want + len, sizeof(want) - len, "%s%d", len > 1 ? ", " : "", cpu);
+	snprintf(want + len, sizeof(want) - len, "]");
+	ASSERT(t_psutil(pid, "p.cpu_affinity()", got, sizeof(got)));
+	ASSERT_STREQ(got, want);
+}
+
+TEST(want_status_affinity_mask_of_pinned_tasks)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct pinned pin = { .cpu_main = cpus > 1 ? 1 : 0, .cpu_thread = 0 };
+	int possible = possible_cpus();
+	vmon_proc_status_t *st;
+	vmon_proc_t *p, *t;
+	cpu_set_t both;
+	vmon_t v;
+	pid_t pid, tid;
+
+	t_sync_init(&pin.ready);
+	ASSERT(pipe(pin.tid_pipe) == 0);
+	pid = t_fork(pinned_main, &pin);
+	t_sync_wait(&pin.ready);
+	ASSERT(read(pin.tid_pipe[0], &tid, sizeof(tid)) == sizeof(tid));
+	p = start(&v, pid, VMON_WANT_PROC_STATUS | VMON_WANT_PROC_FOLLOW_THREADS);
+	ASSERT((t = t_thread_node(p, tid)));
+	ASSERT(vmon_sample(&v));
+	/* the process node is its main thread's; the thread node its own */
+	st = status_of(p);
+	compare_lists(st, pid, 0);
+	ASSERT_EQ(st->cpus_allowed_nr, (possible + 3) / 4 * 4);
+	ASSERT_EQ(st->cpus_allowed_count, 1);
+	ASSERT(BITTEST(st->cpus_allowed, pin.cpu_main));
+	affinity_matches_psutil(st, pid);
+	compare_lists(status_of(t), pid, tid);
+	ASSERT_EQ(status_of(t)->cpus_allowed_count, 1);
+	ASSERT(BITTEST(status_of(t)->cpus_allowed, pin.cpu_thread));
+	affinity_matches_psutil(status_of(t), tid);
+	printf("affinity: %d possible CPUs, mask of %d bits; process on CPU %d, thread on CPU %d\n",
+	       possible, st->cpus_allowed_nr, pin.cpu_main, pin.cpu_thread);
+	/* widened from here: a change of the mask and its count */
+	CPU_ZERO(&both);
+	for (int cpu = 0; cpu < cpus && cpu < CPU_SETSIZE; cpu++)
+		CPU_SET(cpu, &both);
+	ASSERT(sched_setaffinity(pid, sizeof(both), &both) == 0);
+	ASSERT(vmon_sample(&v));
+	compare_lists(st, pid, 0);
+	ASSERT_EQ(st->cpus_allowed_count, CPU_COUNT(&both));
+	ASSERT_EQ(BITTEST(st->changed, VMON_PROC_STATUS_CPUS_ALLOWED_NR) != 0, cpus > 1);
+	affinity_matches_psutil(st, pid);
 	vmon_destroy(&v);
 	t_kill(pid);
 }

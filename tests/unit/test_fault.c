@@ -24,7 +24,8 @@
 			VMON_WANT_PROC_FILES | VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM | \
 			VMON_WANT_PROC_IO | VMON_WANT_PROC_STATUS | VMON_WANT_PROC_SMAPS_ROLLUP | \
 			VMON_WANT_PROC_CGROUP | VMON_WANT_PROC_NS | VMON_WANT_PROC_OOM | \
-			VMON_WANT_PROC_SCHED)
+			VMON_WANT_PROC_SCHED | VMON_WANT_PROC_LIMITS | \
+			VMON_WANT_PROC_IOPRIO)
 
 /* a process with a thread and two children, ready when it posts */
 static bool tree_root(void *arg)

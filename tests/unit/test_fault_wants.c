@@ -5,15 +5,18 @@
  * of a site fails (once, or every call from N on) for N = 1, 2, ... until
  * a whole cycle runs without reaching N.
  *
- * A cycle inits with every 0.2 want (the system ones and the per-process
- * ones, with threads followed), monitors a child with a second thread,
- * samples three times, reads the child's extras and the rates, then
- * unmonitors and destroys.  The puppet cycle of fault_cycle.c keeps to
- * the original wants: with twelve more stores each of its sweeps would
- * outgrow the runner's time, so the new ones are swept here, on a smaller
- * tree, at every site: allocation (ENOMEM), openat, pread and readlinkat
- * (EINTR retried; EIO, EACCES, ESRCH, ENOENT one-shot; EIO and EACCES
- * persistent) and short reads.
+ * A cycle inits with every 0.2 want and those added since (the system
+ * ones and the per-process ones, limits and ioprio included, with threads
+ * followed), monitors a child with a second thread, samples three times,
+ * reads the child's extras and the rates, then unmonitors and destroys.
+ * The puppet cycle of fault_cycle.c keeps to the original wants: with
+ * twelve more stores each of its sweeps would outgrow the runner's time,
+ * so the new ones are swept here, on a smaller tree, at every site:
+ * allocation (ENOMEM), openat, pread and readlinkat (EINTR retried; EIO,
+ * EACCES, ESRCH, ENOENT one-shot; EIO and EACCES persistent) and short
+ * reads.  The ioprio_get() of the ioprio want is no such site: its
+ * failures are those of a task gone or of another namespace, tested on
+ * real processes (test_want_ioprio.c).
  *
  * What must hold: public calls succeed or fail with ENOMEM (vmon_sample,
  * the rates) or, for vmon_proc_read_extras(), with ESRCH when a read said
@@ -37,6 +40,7 @@
 		 VMON_WANT_SYS_PRESSURE_IO | VMON_WANT_SYS_DISKSTATS | VMON_WANT_SYS_NET_DEV)
 #define NEW_PROC (VMON_WANT_PROC_STATUS | VMON_WANT_PROC_SMAPS_ROLLUP | VMON_WANT_PROC_CGROUP | \
 		  VMON_WANT_PROC_NS | VMON_WANT_PROC_OOM | VMON_WANT_PROC_SCHED | \
+		  VMON_WANT_PROC_LIMITS | VMON_WANT_PROC_IOPRIO | \
 		  VMON_WANT_PROC_FOLLOW_THREADS)
 
 /* a process with a second thread, ready when it posts */

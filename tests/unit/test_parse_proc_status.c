@@ -7,8 +7,10 @@
  * harmless, and exact change bits.  Last, this kernel's own status read
  * back key by key by a reader written here.
  */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "test.h"
@@ -53,7 +55,8 @@ static const char full[] =
 	"CapAmb:\t0000000000000001\n"
 	"NoNewPrivs:\t1\n"
 	"Seccomp:\t2\n"
-	"Cpus_allowed:\t3\n"
+	"NSpid:\t5724\t12\t1\n"
+	"Cpus_allowed:\t13\n"
 	"Cpus_allowed_list:\t0-1,4\n"
 	"voluntary_ctxt_switches:\t154\n"
 	"nonvoluntary_ctxt_switches:\t29\n";
@@ -109,6 +112,12 @@ TEST(parse_proc_status_every_key)
 	ASSERT_EQ(st.no_new_privs, 1);
 	ASSERT_EQ(st.seccomp, 2);
 	ASSERT_STREQ(st.cpus_allowed_list.array, "0-1,4");
+	ASSERT_EQ(st.nspid_nr, 3);
+	ASSERT(st.nspid[0] == 5724 && st.nspid[1] == 12 && st.nspid[2] == 1);
+	ASSERT_EQ(st.nspid_inner, 1);
+	ASSERT_EQ(st.cpus_allowed_nr, 8);
+	ASSERT_EQ(st.cpus_allowed_count, 3);
+	ASSERT_EQ((unsigned char)st.cpus_allowed[0], 0x13);
 	ASSERT_EQ(st.vol_ctxt_switches, 154);
 	ASSERT_EQ(st.nonvol_ctxt_switches, 29);
 	/* every key was there; kthread is not status's to say */
@@ -202,6 +211,73 @@ TEST(parse_proc_status_bad_values)
 	vmon__proc_status_free(&st);
 }
 
+/* NSpid and the affinity mask: the lists, their changes, hostile lines */
+TEST(parse_proc_status_nspid_and_cpu_mask)
+{
+	vmon_proc_status_t st = { 0 };
+
+	parse(&st, "NSpid:\t900\t5\nCpus_allowed:\t80000000,00000001\n");
+	ASSERT_EQ(st.nspid_nr, 2);
+	ASSERT_EQ(st.nspid_inner, 5);
+	ASSERT_EQ(st.cpus_allowed_nr, 64);
+	ASSERT_EQ(st.cpus_allowed_count, 2);
+	for (int cpu = 0; cpu < 64; cpu++)
+		ASSERT_MSG(!BITTEST(st.cpus_allowed, cpu) == !(cpu == 0 || cpu == 63), "CPU %d", cpu);
+	ASSERT(BITTEST(st.changed, VMON_PROC_STATUS_NSPID_NR));
+	ASSERT(BITTEST(st.changed, VMON_PROC_STATUS_CPUS_ALLOWED_NR));
+	/* the same lines: no change; one CPU moved: the mask changed, its
+	 * width and count did not */
+	parse(&st, "NSpid:\t900\t5\nCpus_allowed:\t80000000,00000001\n");
+	ASSERT(!vmon__bits_any(st.changed, VMON_PROC_STATUS_NR));
+	parse(&st, "NSpid:\t900\t5\nCpus_allowed:\t80000000,00000002\n");
+	ASSERT(BITTEST(st.changed, VMON_PROC_STATUS_CPUS_ALLOWED_NR));
+	ASSERT(!BITTEST(st.changed, VMON_PROC_STATUS_CPUS_ALLOWED_COUNT));
+	ASSERT(BITTEST(st.cpus_allowed, 1) && !BITTEST(st.cpus_allowed, 0));
+	/* a pid in a namespace replaced, the depth the same: the list changed */
+	parse(&st, "NSpid:\t901\t5\nCpus_allowed:\t80000000,00000002\n");
+	ASSERT(BITTEST(st.changed, VMON_PROC_STATUS_NSPID_NR));
+	ASSERT(!BITTEST(st.changed, VMON_PROC_STATUS_NSPID_INNER));
+	/* narrower: 4 bits (2 CPUs), upper case */
+	parse(&st, "NSpid:\t7\nCpus_allowed:\tC\n");
+	ASSERT_EQ(st.nspid_nr, 1);
+	ASSERT_EQ(st.nspid_inner, 7);
+	ASSERT_EQ(st.cpus_allowed_nr, 4);
+	ASSERT_EQ(st.cpus_allowed_count, 2);
+	ASSERT_EQ((unsigned char)st.cpus_allowed[0], 0x0c);
+	ASSERT(!BITTEST(st.unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_NR));
+	/* hostile lines: unavailable, the last lists kept */
+	static const char *const bad_nspid[] = { "", "0", "1 x", "-1", "2147483648",
+		"1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 "
+		"31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 "
+		"59 60 61 62 63 64 65" };
+	static const char *const bad_mask[] = { "", ",", "1,", ",1", "1,2", "123456789",
+		"1,123456789", "0x3", "1 2", "g", "ffffffff,fffffff" };
+	char text[512];
+
+	for (size_t i = 0; i < VMON__ARRAY_SIZE(bad_nspid); i++) {
+		snprintf(text, sizeof(text), "NSpid:\t%s\nCpus_allowed:\tc\n", bad_nspid[i]);
+		parse(&st, text);
+		ASSERT_MSG(BITTEST(st.unavailable, VMON_PROC_STATUS_NSPID_NR) &&
+			   BITTEST(st.unavailable, VMON_PROC_STATUS_NSPID_INNER), "NSpid \"%s\"",
+			   bad_nspid[i]);
+		ASSERT(st.nspid_nr == 1 && st.nspid[0] == 7);
+	}
+	for (size_t i = 0; i < VMON__ARRAY_SIZE(bad_mask); i++) {
+		snprintf(text, sizeof(text), "NSpid:\t7\nCpus_allowed:\t%s\n", bad_mask[i]);
+		parse(&st, text);
+		ASSERT_MSG(BITTEST(st.unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_NR) &&
+			   BITTEST(st.unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_COUNT),
+			   "mask \"%s\"", bad_mask[i]);
+		ASSERT(st.cpus_allowed_nr == 4 && st.cpus_allowed_count == 2);
+	}
+	/* missing lines: unavailable */
+	parse(&st, "Threads:\t1\n");
+	ASSERT(BITTEST(st.unavailable, VMON_PROC_STATUS_NSPID_INNER));
+	ASSERT(BITTEST(st.unavailable, VMON_PROC_STATUS_CPUS_ALLOWED_COUNT));
+	vmon__proc_status_free(&st);
+	ASSERT(!st.nspid && !st.cpus_allowed);
+}
+
 TEST(parse_proc_status_changed_bits_and_groups)
 {
 	vmon_proc_status_t st = { 0 };
@@ -264,13 +340,24 @@ static bool status_value(const char *text, const char *key, int col, char *out, 
 	return true;
 }
 
+static int commas(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == ',';
+	return n;
+}
+
 TEST(parse_proc_status_this_kernel)
 {
 	size_t len;
 	char *text = t_read_file("/proc/self/status", &len), want[64];
 	vmon_proc_status_t st = { 0 };
 	int compared = 0;
+	cpu_set_t affinity;
 
+	ASSERT(sched_getaffinity(0, sizeof(affinity), &affinity) == 0);
 	ASSERT(text);
 	ASSERT_EQ(vmon__parse_proc_status(&st, text, len), 0);
 	for (int sym = 0; sym < VMON_PROC_STATUS_NR; sym++) {
@@ -281,6 +368,7 @@ TEST(parse_proc_status_this_kernel)
 
 		snprintf(key, sizeof(key), "%.*s", dot ? (int)(dot - f->source) : 64, f->source);
 		if (sym == VMON_PROC_STATUS_KTHREAD || sym == VMON_PROC_STATUS_NGROUPS ||
+		    sym >= VMON_PROC_STATUS_NSPID_INNER ||	/* lists: below */
 		    f->type == VMON_FIELD_STR || !status_value(text, key, col, want, sizeof(want)))
 			continue;
 		ASSERT_MSG(!BITTEST(st.unavailable, sym), "%s unavailable", f->name);
@@ -291,6 +379,18 @@ TEST(parse_proc_status_this_kernel)
 		compared++;
 	}
 	ASSERT(compared > 30);
+	/* outside any nested pid namespace, NSpid is the pid alone */
+	if (status_value(text, "NSpid", 1, want, sizeof(want))) {
+		ASSERT_EQ(st.nspid_nr, 1);
+		ASSERT_EQ(st.nspid_inner, getpid());
+		ASSERT_EQ(st.nspid[0], atoi(want));
+	}
+	ASSERT(status_value(text, "Cpus_allowed", 1, want, sizeof(want)));
+	/* four CPUs a hex digit */
+	ASSERT_EQ(st.cpus_allowed_nr, 4 * ((int)strlen(want) - commas(want)));
+	for (int cpu = 0; cpu < st.cpus_allowed_nr; cpu++)
+		ASSERT_MSG(!BITTEST(st.cpus_allowed, cpu) == !CPU_ISSET(cpu, &affinity),
+			   "CPU %d", cpu);
 	vmon__proc_status_free(&st);
 	free(text);
 }

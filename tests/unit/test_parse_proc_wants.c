@@ -3,12 +3,13 @@
  * test_parse_proc_wants.c - the parsers of the per-process files added
  * with status: smaps_rollup (keyed, USS derived), cgroup (v2 path, v1
  * lines, container and unit hints), the ns link targets, oom_score and
- * oom_score_adj, schedstat and stat fields 40-42.  Each one is fed what
+ * oom_score_adj, schedstat and stat fields 40-42, limits.  Each one is fed what
  * this kernel prints, what older or odd kernels print, and garbage.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "internal.h"
 #include "test.h"
@@ -188,11 +189,14 @@ TEST(parse_proc_ns_targets)
 {
 	static const char links[] =
 		"cgroup:[4026531835]\nipc:[4026531839]\nmnt:[4026531832]\n"
-		"net:[4026531833]\npid:[4026531836]\nuser:[4026531837]\nuts:[4026531838]\n";
+		"net:[4026531833]\npid:[4026531836]\nuser:[4026531837]\nuts:[4026531838]\n"
+		"pid_for_children:[4026532001]\n";	/* the sampler names it so */
 	vmon_proc_ns_t ns = { 0 };
 
 	ASSERT_EQ(vmon__parse_proc_ns(&ns, links, strlen(links)), 0);
 	ASSERT_EQ(ns.cgroup, 4026531835ULL);
+	ASSERT_EQ(ns.pid, 4026531836ULL);
+	ASSERT_EQ(ns.pid_for_children, 4026532001ULL);
 	ASSERT_EQ(ns.net, 4026531833ULL);
 	ASSERT_EQ(ns.uts, 4026531838ULL);
 	/* no time namespace before 5.6 */
@@ -284,4 +288,58 @@ TEST(parse_more_primitives)
 	ASSERT_EQ(vmon__parse_hex(&h, h + strlen(h), &v), -EINVAL);
 	h = "g1";
 	ASSERT_EQ(vmon__parse_hex(&h, h + 2, &v), -EINVAL);
+}
+
+TEST(parse_proc_limits_this_kernel_against_getrlimit)
+{
+	size_t len;
+	char *text = t_read_file("/proc/self/limits", &len);
+	vmon_proc_limits_t lim = { 0 };
+
+	ASSERT(text);
+	ASSERT_EQ(vmon__parse_proc_limits(&lim, text, len), 0);
+	for (int r = 0; r < RLIMIT_NLIMITS; r++) {
+		unsigned long long soft, hard;
+		struct rlimit rl;
+
+		ASSERT(getrlimit(r, &rl) == 0);
+		ASSERT_MSG(vmon_proc_limits_get(&lim, r, &soft, &hard), "resource %d", r);
+		ASSERT_ULL_EQ(soft, rl.rlim_cur == RLIM_INFINITY ? VMON_RLIM_INFINITY : rl.rlim_cur);
+		ASSERT_ULL_EQ(hard, rl.rlim_max == RLIM_INFINITY ? VMON_RLIM_INFINITY : rl.rlim_max);
+	}
+	ASSERT(!vmon__bits_any(lim.unavailable, VMON_PROC_LIMITS_NR));
+	free(text);
+}
+
+TEST(parse_proc_limits_odd_lines)
+{
+	static const char text[] =
+		"Limit                     Soft Limit           Hard Limit           Units     \n"
+		"Max open files            1024                 4096                 files     \n"
+		"Max cpu time\tunlimited 7\n"			/* a tab, no units */
+		"Max cpu times             1                    2\n"	/* another name */
+		"Max core file size        -1                   +1\n"
+		"Max stack size            8388608\n"		/* no hard limit */
+		"Max open files            1                    1\n";	/* repeated */
+	vmon_proc_limits_t lim = { 0 };
+
+	ASSERT_EQ(vmon__parse_proc_limits(&lim, text, sizeof(text) - 1), 0);
+	ASSERT(lim.nofile_soft == 1024 && lim.nofile_hard == 4096);
+	ASSERT_ULL_EQ(lim.cpu_soft, VMON_RLIM_INFINITY);
+	ASSERT_EQ(lim.cpu_hard, 7);
+	ASSERT(BITTEST(lim.unavailable, VMON_PROC_LIMITS_CORE_SOFT));
+	ASSERT(BITTEST(lim.unavailable, VMON_PROC_LIMITS_CORE_HARD));
+	ASSERT_EQ(lim.stack_soft, 8388608);
+	ASSERT(BITTEST(lim.unavailable, VMON_PROC_LIMITS_STACK_HARD));
+	ASSERT(BITTEST(lim.unavailable, VMON_PROC_LIMITS_RTTIME_SOFT));
+	/* again: no change; then one limit moves */
+	ASSERT_EQ(vmon__parse_proc_limits(&lim, text, sizeof(text) - 1), 0);
+	ASSERT(!vmon__bits_any(lim.changed, VMON_PROC_LIMITS_NR));
+	ASSERT_EQ(vmon__parse_proc_limits(&lim, "Max open files 1024 unlimited\n", 30), 0);
+	for (int sym = 0; sym < VMON_PROC_LIMITS_NR; sym++)
+		ASSERT(!BITTEST(lim.changed, sym) == (sym != VMON_PROC_LIMITS_NOFILE_HARD));
+	ASSERT_ULL_EQ(lim.nofile_hard, VMON_RLIM_INFINITY);
+	/* unavailable lines keep their last values */
+	ASSERT_EQ(lim.stack_soft, 8388608);
+	ASSERT(BITTEST(lim.unavailable, VMON_PROC_LIMITS_STACK_SOFT));
 }

@@ -12,6 +12,7 @@
  * (reliability.md A12-A14): lines are found by their key, CPUs by their
  * id, and what a file lacks is marked unavailable, never read as garbage.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -279,6 +280,31 @@ TEST(parse_sys_vm_by_key)
 	}
 	ASSERT(BITTEST(vm.unavailable, VMON_SYS_VM_AVAILABLE_KB));
 	ASSERT_EQ(vm.available_kb, 0);
+	/* every key by name, in the file's order: the unknown ones too, not
+	 * the line without a colon */
+	{
+		static const char *const names[] = { "Zswapped", "MemFree", "HugePages_Total",
+			"Active(anon)", "MemTotal", "SomeFutureKey", "Hugepagesize",
+			"HugePages_Free", "Active", "Cached", "Buffers", "SwapTotal" };
+		unsigned long long v;
+
+		ASSERT_EQ(vm.keys_nr, (int)VMON__ARRAY_SIZE(names));
+		for (size_t i = 0; i < VMON__ARRAY_SIZE(names); i++) {
+			ASSERT_STREQ(vm.keys[i].name.array, names[i]);
+			ASSERT(vm.keys[i].is_new && vm.keys[i].changed && !vm.keys[i].is_stale);
+		}
+		ASSERT(vmon_sys_vm_get(&vm, "Zswapped", &v) && v == 1234);
+		ASSERT(vmon_sys_vm_get(&vm, "SomeFutureKey", &v) && v == 42);
+		ASSERT(vmon_sys_vm_get(&vm, "HugePages_Total", &v) && v == 8);
+		ASSERT(vmon_sys_vm_get(&vm, "Buffers", &v) && v == 100000);
+		ASSERT(vmon_sys_vm_get(&vm, "Cached", &v) && v == vm.cached_kb);
+		ASSERT(!vmon_sys_vm_get(&vm, "NoColonHere", &v) && errno == ENOENT);
+		ASSERT(!vmon_sys_vm_get(&vm, "Active(", &v) && errno == ENOENT);
+		ASSERT(!vmon_sys_vm_get(&vm, "MemAvailable", &v) && errno == ENOENT);
+		ASSERT(!vmon_sys_vm_get(&vm, NULL, &v) && errno == EINVAL);
+		ASSERT(!vmon_sys_vm_get(NULL, "Active", &v) && errno == EINVAL);
+	}
+	vmon__sys_vm_free(&vm);
 }
 
 TEST(parse_sys_vm_bad_values)
@@ -304,6 +330,12 @@ TEST(parse_sys_vm_bad_values)
 	ASSERT(BITTEST(vm.unavailable, VMON_SYS_VM_SWAP_TOTAL_KB));
 	ASSERT(!BITTEST(vm.unavailable, VMON_SYS_VM_SWAP_FREE_KB));
 	ASSERT_EQ(vm.swap_free_kb, 9);
+	/* rows only for what is a number, as the members: MemFree and
+	 * SwapFree; MemTotal overflows */
+	ASSERT_EQ(vm.keys_nr, 2);
+	ASSERT_STREQ(vm.keys[0].name.array, "MemFree");
+	ASSERT_STREQ(vm.keys[1].name.array, "SwapFree");
+	vmon__sys_vm_free(&vm);
 }
 
 TEST(parse_sys_vm_empty_and_changed)
@@ -329,6 +361,20 @@ TEST(parse_sys_vm_empty_and_changed)
 	for (int sym = 0; sym < VMON_SYS_VM_NR; sym++)
 		ASSERT_MSG(!BITTEST(vm.changed, sym) == (sym != VMON_SYS_VM_FREE_KB),
 			   "changed bit of %s", vmon__sys_vm_info.fields[sym].name);
+	for (int i = 0; i < vm.keys_nr; i++)
+		ASSERT_MSG(!vm.keys[i].is_new && !vm.keys[i].is_stale &&
+			   vm.keys[i].changed == !strcmp(vm.keys[i].name.array, "MemFree"),
+			   "row %s", vm.keys[i].name.array);
+	/* a key that goes is stale for one parse, keeping its value, then gone */
+	free_kb = strstr(text, "SomeFutureKey:");
+	free_kb[13] = ' ';
+	ASSERT_EQ(vmon__parse_sys_vm(&vm, text, strlen(text)), 0);
+	ASSERT_EQ(vm.keys_nr, 12);
+	ASSERT(vm.keys[5].is_stale && vm.keys[5].value == 42 && !vm.keys[5].changed);
+	ASSERT_EQ(vmon__parse_sys_vm(&vm, text, strlen(text)), 0);
+	ASSERT_EQ(vm.keys_nr, 11);
+	vmon__sys_vm_free(&vm);
+	ASSERT(!vm.keys && !vm.keys_nr);
 }
 
 TEST(parse_sys_vm_this_kernel)
@@ -364,6 +410,7 @@ TEST(parse_sys_vm_this_kernel)
 	}
 	ASSERT(found > 20);
 	ASSERT(!BITTEST(vm.unavailable, VMON_SYS_VM_TOTAL_KB));
+	vmon__sys_vm_free(&vm);
 	free(text);
 }
 

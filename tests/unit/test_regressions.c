@@ -59,6 +59,10 @@ TEST(regress_keyed_repeated_key_first_counts)
 	ASSERT_EQ(vm.total_kb, 10);
 	ASSERT_EQ(vmon__parse_sys_vm(&vm, text, sizeof(text) - 1), 0);
 	ASSERT(!vmon__bits_any(vm.changed, VMON_SYS_VM_NR));
+	/* the rows by name: the first line counts too */
+	ASSERT_EQ(vm.keys_nr, 2);
+	ASSERT(!vm.keys[0].changed && vm.keys[0].value == 10);
+	vmon__sys_vm_free(&vm);
 }
 
 /* fuzz/corpus/sys_stat/case-duplicates: the same for /proc/stat lines */

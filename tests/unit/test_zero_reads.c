@@ -131,6 +131,7 @@ TEST(zero_byte_documents_to_every_parser)
 	ASSERT(!sys.cpus && !sys.cpus_nr);
 	ASSERT_EQ(vmon__parse_sys_vm(&vm, "", 0), 0);
 	all_unavailable(vm.unavailable, VMON_SYS_VM_NR, "meminfo");
+	ASSERT(!vm.keys && !vm.keys_nr);
 	ASSERT_EQ(vmon__parse_proc_vm(&pvm, "", 0), 0);
 	all_unavailable(pvm.unavailable, VMON_PROC_VM_NR, "statm");
 	ASSERT_EQ(vmon__parse_proc_io(&io, "", 0), 0);
