@@ -17,7 +17,8 @@
 N      ?= 1000
 ROUNDS ?= 5
 
-BENCH_BIN    := $(addprefix $(B)/bench/,spawn floor naive libproc2 cmdbench vmon_bench)
+BENCH_BIN    := $(addprefix $(B)/bench/,spawn floor naive libproc2 cmdbench vmon_bench \
+		churn_memory)
 BENCH_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Ibench
 BENCH_COMMON := bench/bench.c bench/bench.h
 
@@ -42,6 +43,10 @@ $(B)/bench/libproc2: bench/libproc2.c $(BENCH_COMMON)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< bench/bench.c -lproc2
 
 $(B)/bench/vmon_bench: bench/vmon_bench.c $(BENCH_COMMON) $(B)/libvmon.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< bench/bench.c $(B)/libvmon.a
+
+$(B)/bench/churn_memory: bench/churn_memory.c $(BENCH_COMMON) $(B)/libvmon.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< bench/bench.c $(B)/libvmon.a
 
