@@ -33,6 +33,12 @@ void *vmon__calloc(size_t nmemb, size_t size);
 void *vmon__realloc(void *ptr, size_t size);
 void vmon__free(void *ptr);
 
+#ifdef VMON_TESTING
+/* The heap the library's allocations hold now, in malloc's usable bytes,
+ * over every instance of this process. */
+size_t vmon_test_heap_bytes(void);
+#endif
+
 /* Grow *ptr (an array of *alloc elements of elem_size) to hold at least
  * need elements, doubling.  0 or -ENOMEM (then *ptr is unchanged). */
 int vmon__grow(void **ptr, size_t *alloc, size_t need, size_t elem_size);
