@@ -23,7 +23,7 @@
  * happens once per fall, never in steady churn, where the heap is reused
  * as it is, and costs about a millisecond on a heap of 15 MiB (0.1 to
  * 10 ms on a loaded machine: bench/README.md); vmon_destroy() trims too,
- * by the same measure.  malloc_trim() acts on
+ * when the instance ever held VMON__TRIM_NODES nodes.  malloc_trim() acts on
  * the whole process, as a free() that shrinks the heap does; it is
  * glibc's, and elsewhere only the tables and buffers are cut.
  */
@@ -83,6 +83,8 @@ void vmon__heap_settle(vmon_t *vmon)
 
 	if (nodes > in->nodes_most)
 		in->nodes_most = nodes;
+	if (nodes > in->nodes_peak)
+		in->nodes_peak = nodes;
 	if (!in->trim_wait) {
 		if (fallen(in->nodes_most, nodes))
 			in->trim_wait = VMON__TRIM_WAIT;
@@ -108,5 +110,7 @@ bool vmon__heap_trim_due(const vmon_t *vmon)
 	const struct vmon_internal *in = vmon->internal;
 	size_t nodes = nodes_now(in);
 
-	return fallen(nodes > in->nodes_most ? nodes : in->nodes_most, 0);
+	/* all it ever held is freed: its most, not since the last trim (what
+	 * the heap kept from a trimmed peak is given back with the rest) */
+	return fallen(nodes > in->nodes_peak ? nodes : in->nodes_peak, 0);
 }

@@ -446,6 +446,7 @@ struct vmon_internal {
 	int pidns_checked;		/* the generation that last found it did not */
 	size_t nodes_most;		/* nodes at most since the last trim
 					 * of the heap (heap_trim.c) */
+	size_t nodes_peak;		/* ... and ever */
 	int trim_wait;			/* samples until the heap is trimmed
 					 * after a fall, 0: none due */
 };
@@ -787,7 +788,7 @@ void vmon__array_destroy(vmon_t *vmon);
  * go and trim the heap. */
 void vmon__heap_settle(vmon_t *vmon);
 /* vmon_destroy(), before it frees anything: will the freed instance be
- * worth a trim, by the same measure? */
+ * worth a trim, having ever held enough nodes? */
 bool vmon__heap_trim_due(const vmon_t *vmon);
 /* Hand the heap's free pages back to the kernel (malloc_trim(0), where
  * there is one). */

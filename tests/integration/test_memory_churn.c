@@ -18,6 +18,8 @@
  *    heap's free pages have been handed back to the kernel.  Not under
  *    AddressSanitizer, whose allocator keeps freed memory in quarantine.
  *
+ * After vmon_destroy() the library holds nothing at all.
+ *
  * A tree, not VMON_FLAG_PROC_ALL, so that what other jobs on the machine
  * start and end never moves the figures; the nodes, stores, tables and
  * trim are the same.  No timing is asserted.
@@ -121,4 +123,5 @@ TEST(memory_follows_the_processes_alive)
 	peak(&v, self, 1800, heap0, rss0);
 	vmon_proc_unmonitor(&v, self, NULL, NULL);
 	vmon_destroy(&v);
+	ASSERT_EQ(vmon_test_heap_bytes(), 0);	/* and nothing leaks */
 }
