@@ -20,12 +20,13 @@
  * scratch buffers (sized by the largest file or listing of the peak) are
  * let go, to be grown again by their next use, and malloc_trim(0) hands
  * every free page of the heap back to the kernel, not only its top.  That
- * happens once per fall, never in steady churn, where the heap is reused
- * as it is, and costs about a millisecond on a heap of 15 MiB (0.1 to
- * 10 ms on a loaded machine: bench/README.md); vmon_destroy() trims too,
- * when the instance ever held VMON__TRIM_NODES nodes.  malloc_trim() acts on
- * the whole process, as a free() that shrinks the heap does; it is
- * glibc's, and elsewhere only the tables and buffers are cut.
+ * happens once per fall, and once more a little later (VMON__TRIM_AGAIN),
+ * never in steady churn, where the heap is reused as it is; it costs
+ * about a millisecond on a heap of 15 MiB (0.1 to 10 ms on a loaded
+ * machine: bench/README.md).  vmon_destroy() trims too, when the instance
+ * ever held VMON__TRIM_NODES nodes.  malloc_trim() acts on the whole
+ * process, as a free() that shrinks the heap does; it is glibc's, and
+ * elsewhere only the tables and buffers are cut.
  */
 #include <malloc.h>
 
@@ -43,6 +44,13 @@
  * 19,000) shows them closed in that sample and frees them in the next.
  * The trim waits for all of it. */
 #define VMON__TRIM_WAIT 2
+
+/* Nor does a fall end in one sample: the rest of a peak's processes end
+ * over the next seconds, too few to make a fall of their own.  One more
+ * trim, 100 samples later (10 s at 10 Hz), gives back what they held:
+ * 1.9 MiB of RSS after one of three falls measured, a few dozen KiB after
+ * the others; more trims after that gave back no more than that. */
+#define VMON__TRIM_AGAIN 100
 
 static void buf_drop(struct vmon__buf *b)
 {
@@ -76,6 +84,19 @@ void vmon__heap_trim(void)
 #endif
 }
 
+/* Cut the tables and buffers and trim the heap. */
+static void trim(struct vmon_internal *in)
+{
+	vmon__pidhash_fit(&in->procs);
+	vmon__pidhash_fit(&in->threads);
+	buf_drop(&in->buf);
+	buf_drop(&in->link);
+	buf_drop(&in->ident);
+	ids_drop(&in->ids, &in->ids_alloc);
+	ids_drop(&in->sorted, &in->sorted_alloc);
+	vmon__heap_trim();
+}
+
 void vmon__heap_settle(vmon_t *vmon)
 {
 	struct vmon_internal *in = vmon->internal;
@@ -85,6 +106,8 @@ void vmon__heap_settle(vmon_t *vmon)
 		in->nodes_most = nodes;
 	if (nodes > in->nodes_peak)
 		in->nodes_peak = nodes;
+	if (in->trim_again && !--in->trim_again)
+		trim(in);
 	if (!in->trim_wait) {
 		if (fallen(in->nodes_most, nodes))
 			in->trim_wait = VMON__TRIM_WAIT;
@@ -94,15 +117,9 @@ void vmon__heap_settle(vmon_t *vmon)
 		return;
 	if (!fallen(in->nodes_most, nodes))
 		return;		/* risen again meanwhile: nothing to give back */
-	vmon__pidhash_fit(&in->procs);
-	vmon__pidhash_fit(&in->threads);
-	buf_drop(&in->buf);
-	buf_drop(&in->link);
-	buf_drop(&in->ident);
-	ids_drop(&in->ids, &in->ids_alloc);
-	ids_drop(&in->sorted, &in->sorted_alloc);
-	vmon__heap_trim();
+	trim(in);
 	in->nodes_most = nodes;
+	in->trim_again = VMON__TRIM_AGAIN;
 }
 
 bool vmon__heap_trim_due(const vmon_t *vmon)

@@ -449,6 +449,7 @@ struct vmon_internal {
 	size_t nodes_peak;		/* ... and ever */
 	int trim_wait;			/* samples until the heap is trimmed
 					 * after a fall, 0: none due */
+	int trim_again;			/* ... and trimmed once more */
 };
 
 /* Create a node for pid (a thread of process tgid when is_thread) and open
