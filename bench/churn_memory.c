@@ -7,7 +7,7 @@
  * so that a leak, a cache that only grows or the allocator's fragmentation
  * shows as a slope.
  *
- *   churn_memory [-d SECONDS] [-e EVERY] [-z HZ] [-r RATE] [-a]
+ *   churn_memory [-d SECONDS] [-e EVERY] [-z HZ] [-r RATE] [-a] [-W MASK]
  *                [-p N -s SPAWN [-P PERIOD]] CHURN
  *
  *   -d SECONDS  how long to sample (default 600)
@@ -15,6 +15,7 @@
  *   -z HZ       samples a second (default 10)
  *   -r RATE     processes the workload forks a second (default 1000)
  *   -a          also VMON_FLAG_PROC_ARRAY
+ *   -W MASK     these process wants instead (hexadecimal, as printed)
  *   -p N        a peak: N idle processes (bench/spawn.c, SPAWN) for one
  *               row's time every PERIOD seconds (default 150), from
  *               PERIOD on: what a parallel build or another test suite
@@ -246,19 +247,20 @@ int main(int argc, char **argv)
 	vmon_t v;
 	int c;
 
-	while ((c = getopt(argc, argv, "d:e:z:r:ap:s:P:")) != -1) {
+	while ((c = getopt(argc, argv, "d:e:z:r:aW:p:s:P:")) != -1) {
 		switch (c) {
 		case 'd': seconds = num(optarg, 1, 86400); break;
 		case 'e': every = num(optarg, 1, 3600); break;
 		case 'z': hz = num(optarg, 1, 1000); break;
 		case 'r': rate = num(optarg, 1, 100000); break;
 		case 'a': flags |= VMON_FLAG_PROC_ARRAY; break;
+		case 'W': proc = (vmon_proc_wants_t)strtoul(optarg, NULL, 16); break;
 		case 'p': peak = num(optarg, 1, 30000); break;
 		case 's': spawn = optarg; break;
 		case 'P': period = num(optarg, 1, 86400); break;
 		default:
 			fprintf(stderr, "usage: churn_memory [-d SECONDS] [-e EVERY] [-z HZ] "
-				"[-r RATE] [-a] [-p N -s SPAWN [-P PERIOD]] CHURN\n");
+				"[-r RATE] [-a] [-W MASK] [-p N -s SPAWN [-P PERIOD]] CHURN\n");
 			return 2;
 		}
 	}
@@ -273,7 +275,7 @@ int main(int argc, char **argv)
 	/* stdio's buffers and the first mallinfo2() before the baseline */
 	mem_now(&base);
 	printf("churn_memory: %ld s at %ld Hz, workload %ld forks/s, flags 0x%x, "
-	       "sys wants 0x%x, proc wants 0x%x (all but FOLLOW_CHILDREN and SMAPS_ROLLUP)\n",
+	       "sys wants 0x%x, proc wants 0x%x\n",
 	       seconds, hz, rate, (unsigned)flags, (unsigned)sys, (unsigned)proc);
 	if (peak)
 		printf("churn_memory: a peak of %ld idle processes for %ld s every %ld s\n",
