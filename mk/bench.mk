@@ -7,21 +7,28 @@
 #
 #   make bench N=1000 [ROUNDS=5]   the ratio table at N idle processes
 #   make bench-full [ROUNDS=5]     every table of bench/README.md
+#   make bench-memory [DURATION=600] [PEAK=2000]
+#                                  a monitor's memory under churn, a row
+#                                  every 10 s (bench/churn_memory.sh)
 #   make bench-build               the programs only, in $(B)/bench
 #
 # `make check` runs check-bench: the default harnesses (both floors and
 # both libvmon modes among them) at 200 processes, one round of a few
-# samples, to prove that they build and run (it asserts no timing).  It needs libproc2-dev and python3-psutil (.ci/run
-# installs them); strace is used when present.
+# samples, to prove that they build and run (it asserts no timing), and the
+# memory harness for 6 s with a small peak.  It needs libproc2-dev and
+# python3-psutil (.ci/run installs them); strace is used when present.
 
-N      ?= 1000
-ROUNDS ?= 5
+N       ?= 1000
+ROUNDS  ?= 5
+DURATION ?= 600
+PEAK    ?= 2000
 
-BENCH_BIN    := $(addprefix $(B)/bench/,spawn floor naive libproc2 cmdbench vmon_bench)
+BENCH_BIN    := $(addprefix $(B)/bench/,spawn floor naive libproc2 cmdbench vmon_bench \
+		churn_memory)
 BENCH_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Ibench
 BENCH_COMMON := bench/bench.c bench/bench.h
 
-.PHONY: bench bench-full bench-build check-bench check-bench-clang
+.PHONY: bench bench-full bench-memory bench-build check-bench check-bench-clang
 
 bench-build: $(BENCH_BIN)
 
@@ -45,15 +52,23 @@ $(B)/bench/vmon_bench: bench/vmon_bench.c $(BENCH_COMMON) $(B)/libvmon.a $(HEADE
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< bench/bench.c $(B)/libvmon.a
 
+$(B)/bench/churn_memory: bench/churn_memory.c $(BENCH_COMMON) $(B)/libvmon.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< bench/bench.c $(B)/libvmon.a
+
 bench: bench-build
 	B=$(B) bench/run.sh $(N) $(ROUNDS)
 
 bench-full: bench-build
 	B=$(B) bench/full.sh $(ROUNDS)
 
+bench-memory: bench-build $(B)/helpers/churn
+	B=$(B) bench/churn_memory.sh $(DURATION) $(PEAK)
+
 # every harness runs once at a small size; any failure fails the check
-check-bench: bench-build check-bench-clang
+check-bench: bench-build check-bench-clang $(B)/helpers/churn
 	B=$(B) SAMPLES=3 WARMUP=1 STRACE_SAMPLES=2 bench/run.sh 200 1
+	B=$(B) CHURN_MEMORY_OPTS="-e 2 -P 2" bench/churn_memory.sh 6 200
 
 # the bench programs are -Werror clean with clang too (built, not run)
 check-bench-clang:

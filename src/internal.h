@@ -33,6 +33,12 @@ void *vmon__calloc(size_t nmemb, size_t size);
 void *vmon__realloc(void *ptr, size_t size);
 void vmon__free(void *ptr);
 
+#ifdef VMON_TESTING
+/* The heap the library's allocations hold now, in malloc's usable bytes,
+ * over every instance of this process. */
+size_t vmon_test_heap_bytes(void);
+#endif
+
 /* Grow *ptr (an array of *alloc elements of elem_size) to hold at least
  * need elements, doubling.  0 or -ENOMEM (then *ptr is unchanged). */
 int vmon__grow(void **ptr, size_t *alloc, size_t need, size_t elem_size);
@@ -438,6 +444,12 @@ struct vmon_internal {
 	bool pidns_same;		/* the proc root numbers pids as the caller's
 					 * pid namespace does (sample_proc_ioprio.c) */
 	int pidns_checked;		/* the generation that last found it did not */
+	size_t nodes_most;		/* nodes at most since the last trim
+					 * of the heap (heap_trim.c) */
+	size_t nodes_peak;		/* ... and ever */
+	int trim_wait;			/* samples until the heap is trimmed
+					 * after a fall, 0: none due */
+	int trim_again;			/* ... and trimmed once more */
 };
 
 /* Create a node for pid (a thread of process tgid when is_thread) and open
@@ -657,6 +669,9 @@ int vmon__pidhash_init(struct vmon__pidhash *h);
 void vmon__pidhash_destroy(struct vmon__pidhash *h);
 int vmon__pidhash_add(struct vmon__pidhash *h, vmon_proc_t *proc);
 void vmon__pidhash_del(struct vmon__pidhash *h, vmon_proc_t *proc);
+/* Less than a quarter full: cut the buckets to the fewest (not below the
+ * minimum) that leave it at most half full (vmon__heap_settle()). */
+void vmon__pidhash_fit(struct vmon__pidhash *h);
 vmon_proc_t *vmon__pidhash_find(const struct vmon__pidhash *h, int pid);
 
 /* ---- shared file objects (fobject.c) ---- */
@@ -765,6 +780,20 @@ void vmon__dump_fobjects(vmon_t *vmon, FILE *out);
 int vmon__array_add(vmon_t *vmon, vmon_proc_t *proc);
 void vmon__array_del(vmon_t *vmon, vmon_proc_t *proc);
 void vmon__array_destroy(vmon_t *vmon);
+
+/* ---- giving back a fallen peak's memory (heap_trim.c) ---- */
+
+/* vmon_sample(), once the nodes gone in the last sample are freed: when
+ * the nodes fell below half of their most since the last trim, and by
+ * enough, cut the pid hashes to what they hold, let the scratch buffers
+ * go and trim the heap. */
+void vmon__heap_settle(vmon_t *vmon);
+/* vmon_destroy(), before it frees anything: will the freed instance be
+ * worth a trim, having ever held enough nodes? */
+bool vmon__heap_trim_due(const vmon_t *vmon);
+/* Hand the heap's free pages back to the kernel (malloc_trim(0), where
+ * there is one). */
+void vmon__heap_trim(void);
 
 /* ---- VMON_FLAG_PROC_ALL (proc_all.c) ---- */
 int vmon__proc_all_scan(vmon_t *vmon);

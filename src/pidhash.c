@@ -2,8 +2,9 @@
 /*
  * pidhash.c - nodes by pid, in O(1) amortised: chained buckets (the
  * vmon_proc_t.bucket member) that double when the table holds as many
- * nodes as buckets.  An instance keeps two: processes and threads, because
- * a main thread has the same id as its process.
+ * nodes as buckets, and are cut back to what the nodes need once a peak
+ * has gone (vmon__pidhash_fit()).  An instance keeps two: processes and
+ * threads, because a main thread has the same id as its process.
  */
 #include <errno.h>
 
@@ -61,6 +62,18 @@ int vmon__pidhash_add(struct vmon__pidhash *h, vmon_proc_t *proc)
 	list_add_tail(&proc->bucket, &h->buckets[slot(h, proc->pid)]);
 	h->count++;
 	return 0;
+}
+
+void vmon__pidhash_fit(struct vmon__pidhash *h)
+{
+	size_t n = VMON__HASH_MIN;
+
+	/* a quarter full or more stays: the table would soon grow again */
+	if (h->nbuckets <= VMON__HASH_MIN || h->count >= h->nbuckets / 4)
+		return;
+	while (n < 2 * h->count)
+		n *= 2;
+	(void)resize(h, n);	/* best effort, as growing */
 }
 
 void vmon__pidhash_del(struct vmon__pidhash *h, vmon_proc_t *proc)

@@ -205,6 +205,7 @@ VMON_EXPORT int vmon_sample(vmon_t *vmon)
 	vmon__fd_budget_update(vmon);
 	shed_dirs_update(in);
 	vmon__tree_reap(vmon);
+	vmon__heap_settle(vmon);
 	vmon__fd_shed(vmon);	/* before anything is opened */
 	vmon__events_apply(vmon);
 	sample_sys(vmon);
@@ -236,9 +237,11 @@ VMON_EXPORT int vmon_sample(vmon_t *vmon)
 VMON_EXPORT void vmon_destroy(vmon_t *vmon)
 {
 	struct vmon_internal *in;
+	bool trim;
 
 	if (!vmon || !(in = vmon->internal))
 		return;
+	trim = vmon__heap_trim_due(vmon);
 	in->in_sample = false;
 	vmon__events_destroy(vmon);	/* first: a source may watch the nodes */
 	vmon__node_free_all(vmon);
@@ -263,4 +266,6 @@ VMON_EXPORT void vmon_destroy(vmon_t *vmon)
 	vmon__free(in);
 	vmon->proc_dir = NULL;
 	vmon->internal = NULL;
+	if (trim)
+		vmon__heap_trim();
 }

@@ -4,6 +4,15 @@
  * and reaps short-lived processes and threads as fast as it can, so that a
  * monitor following it sees thousands of births and exits a second.
  *
+ *   churn [--rate N]
+ *
+ * Without --rate every worker forks as fast as it can (the stress test);
+ * with it the workers together fork about N processes a second (and the
+ * orphan-making ones a grandchild each, N/6 more) and the
+ * thread churner starts 4N/WORKERS threads a second, on a fixed schedule
+ * (the memory benchmark, bench/churn_memory.c, wants a steady load that
+ * leaves the monitor some CPU).
+ *
  * Commands come on stdin, one byte each, answered on stdout:
  *   'q'  quiesce: the workers stop and exit, every churned process is
  *        reaped; what stays is the stable set (two children: a sleeper and
@@ -16,13 +25,15 @@
  * exits at once, one that starts and joins threads, one that renames
  * itself (hostile names: "x) R 1 2 3", a newline, parentheses), one that
  * execs this program again (which exits at once), one that forks a
- * grandchild and exits (the orphan comes back to us, a subreaper), and one
+ * grandchild and exits (the orphan comes back to us, a subreaper, and is
+ * reaped as it exits), and one
  * that lives a millisecond or so with two threads.  A thread-churning
  * process starts and joins threads without pause meanwhile.
  *
  * Built without sanitizers: it is the load, not the code under test.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -44,6 +55,26 @@ struct shared {
 };
 
 static struct shared *sh;
+
+/* with --rate: each worker's (and the thread churner's) period, else 0 */
+static long period_ns;
+
+/* Wait for the next tick of a schedule that started at *next, so that a
+ * late round is made up by the next ones (the rate holds on average). */
+static void pace(struct timespec *next)
+{
+	if (!period_ns)
+		return;
+	if (!next->tv_sec)
+		clock_gettime(CLOCK_MONOTONIC, next);
+	next->tv_nsec += period_ns;
+	while (next->tv_nsec >= 1000000000L) {
+		next->tv_nsec -= 1000000000L;
+		next->tv_sec++;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL) == EINTR)
+		;
+}
 
 static void *nothing(void *arg)
 {
@@ -124,8 +155,13 @@ static void child(int k, unsigned long i)
 
 static void worker(void)
 {
+	struct timespec next = { 0 };
+
 	for (unsigned long i = 0; !atomic_load(&sh->stop); i++) {
-		pid_t pid = fork();
+		pid_t pid;
+
+		pace(&next);
+		pid = fork();
 
 		if (pid == 0)
 			child(i % 6, i / 6);
@@ -139,8 +175,12 @@ static void worker(void)
 
 static void thread_churner(void)
 {
-	while (!atomic_load(&sh->stop))
+	struct timespec next = { 0 };
+
+	while (!atomic_load(&sh->stop)) {
+		pace(&next);
 		threads(4);
+	}
 	_exit(0);
 }
 
@@ -198,6 +238,22 @@ static void reap_orphans(const pid_t *stable)
 	}
 }
 
+/* The next command byte (0 at EOF).  Meanwhile the orphans that came
+ * back to us are reaped as they exit, so that a long run does not fill the
+ * pid space with zombies (a worker reaped here had stopped anyway). */
+static char next_command(void)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	char c;
+
+	for (;;) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (poll(&p, 1, 100) > 0)
+			return read(0, &c, 1) == 1 ? c : 0;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	pid_t workers[WORKERS + 1], stable[2];
@@ -205,6 +261,15 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--exit"))
 		return 0;
+	if (argc > 2 && !strcmp(argv[1], "--rate")) {
+		long rate = atol(argv[2]);
+
+		if (rate < 1 || rate > 1000000) {
+			fprintf(stderr, "churn: --rate N: 1 to 1000000 a second\n");
+			return 2;
+		}
+		period_ns = 1000000000L * WORKERS / rate;
+	}
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return 1;
@@ -215,7 +280,7 @@ int main(int argc, char **argv)
 		workers[i] = spawn(worker);
 	workers[WORKERS] = spawn(thread_churner);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	while (read(0, &c, 1) == 1) {
+	while ((c = next_command())) {
 		if (c == 'q') {
 			atomic_store(&sh->stop, true);
 			for (int i = 0; i <= WORKERS; i++)
