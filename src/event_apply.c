@@ -10,8 +10,9 @@
  *        born-gone node, whose stat store starts as its parent's (a child
  *        runs its parent's program until it execs) and whose figures come
  *        from its exit
- *  exec  a node's cmdline and exe are read again at its next sample (a
- *        born-gone node takes the event's arguments and name)
+ *  exec  a node takes the event's arguments and name, and its cmdline
+ *        and exe are read again at its next sample (a born-gone node has
+ *        no next sample)
  *  exit  the node gets an exit record (how it ended, final figures); a
  *        thread's figures are added to its process's
  *
@@ -97,11 +98,18 @@ static void apply_exec(vmon_t *vmon, const struct vmon__event *ev)
 	if (!p)
 		return;
 	node = vmon__node(p);
+	st = p->stores[VMON_STORE_PROC_STAT];
 	if (!node->born_gone) {
 		node->exec_seen = 1;	/* read cmdline and exe again */
+		/* the event's name and arguments stand until then: a node
+		 * sampled before its exec (or mid-exec) that ends before its
+		 * next sample would otherwise keep its parent's */
+		if (st && (ev->comm[0] || ev->cmdline) &&
+		    vmon__proc_stat_from_events(vmon, st, p->pid, 0, ev->comm, strlen(ev->comm),
+						ev->cmdline, ev->cmdline_len, NULL) < 0)
+			vmon__sample_error(vmon, -ENOMEM);
 		return;
 	}
-	st = p->stores[VMON_STORE_PROC_STAT];
 	if (st && vmon__proc_stat_from_events(vmon, st, p->pid, p->parent ? p->parent->pid : 0,
 					      ev->comm, strlen(ev->comm), ev->cmdline,
 					      ev->cmdline_len, NULL) < 0)
