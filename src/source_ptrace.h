@@ -21,10 +21,10 @@ struct vmon__tracee {
 	int tgid;		/* its process; 0 while not known */
 	bool announced;		/* its fork was posted (or it is a root) */
 	bool held;		/* in its first stop until its fork is posted */
-	/* a process leader whose exit stop came while other threads lived:
-	 * the process ends when its zombie is reported (or lives on, when
-	 * a thread of it exec'd), with the peak RSS read at that stop */
-	bool leader_exited;
+	/* a leader past its exit stop: the process ends when its zombie is
+	 * reported (or lives on, when another thread of it exec'd), with the
+	 * peak RSS read at that stop */
+	bool exiting;
 	unsigned long long peak_rss_kb;	/* 0: not read */
 };
 
