@@ -116,6 +116,18 @@ static void apply_exec(vmon_t *vmon, const struct vmon__event *ev)
 		vmon__sample_error(vmon, -ENOMEM);
 }
 
+/* A node this sample found gone has left the hash, but not the tree: its
+ * exit may come after (a source posts it while the sample runs). */
+static vmon_proc_t *staled_now(vmon_t *vmon, int pid)
+{
+	struct vmon__node *node;
+
+	list_for_each_entry(node, &vmon->internal->stale, stale_node)
+		if (node->proc.pid == pid && !node->proc.is_thread)
+			return &node->proc;
+	return NULL;
+}
+
 static void apply_exit(vmon_t *vmon, const struct vmon__event *ev)
 {
 	vmon_proc_t *p = vmon__pidhash_find(&vmon->internal->procs, ev->tgid);
@@ -123,6 +135,8 @@ static void apply_exit(vmon_t *vmon, const struct vmon__event *ev)
 	struct vmon__node *node;
 	vmon_proc_stat_t *st;
 
+	if (!p)
+		p = staled_now(vmon, ev->tgid);
 	if (!p)
 		return;
 	node = vmon__node(p);
