@@ -288,6 +288,19 @@ int vmon__proc_stat_from_events(vmon_t *vmon, vmon_proc_stat_t *st, int pid, int
 	return 0;
 }
 
+int vmon__proc_stat_hint(vmon_t *vmon, vmon_proc_stat_t *st, int pid, int ppid,
+			 const char *comm, size_t comm_len, const char *cmdline,
+			 size_t cmdline_len)
+{
+	struct proc_stat_state *s = (struct proc_stat_state *)st;
+	bool sampled = s->sampled;
+	int err = vmon__proc_stat_from_events(vmon, st, pid, ppid, comm, comm_len, cmdline,
+					      cmdline_len, NULL);
+
+	s->sampled = sampled;	/* a first sample still reads everything */
+	return err;
+}
+
 static void proc_stat_init(void *state)
 {
 	struct proc_stat_state *s = state;
