@@ -33,27 +33,29 @@ static int buf_reserve(struct vmon__buf *buf, size_t need)
 	return 0;
 }
 
-/* Read all of fd into buf from offset 0 (cmdline may be long, and is
- * generated page by page: read to the end). */
-static ssize_t read_all(int fd, struct vmon__buf *buf)
+/* Read the whole of fd into buf: the files read here are made whole at
+ * each read (io.c says which), so a read that does not fill the buffer
+ * is all of it, and one that does is made again from 0 into a larger
+ * buffer. */
+static ssize_t read_whole(int fd, struct vmon__buf *buf)
 {
-	size_t len = 0;
 	ssize_t n;
 
+	if (buf_reserve(buf, 4096) < 0)
+		return -ENOMEM;
 	for (;;) {
-		if (buf_reserve(buf, len + 4096 + 1) < 0)
-			return -ENOMEM;
-		n = read(fd, buf->data + len, buf->size - len - 1);
+		n = pread(fd, buf->data, buf->size - 1, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -vmon__errno_class(errno);
-		if (n == 0)
+		if ((size_t)n < buf->size - 1)
 			break;
-		len += n;
+		if (buf_reserve(buf, buf->size * 2) < 0)
+			return -ENOMEM;
 	}
-	buf->data[len] = '\0';
-	return len;
+	buf->data[n] = '\0';
+	return n;
 }
 
 ssize_t vmon__ptrace_read(struct vmon__ptrace *pt, int pid, const char *name)
@@ -66,7 +68,7 @@ ssize_t vmon__ptrace_read(struct vmon__ptrace *pt, int pid, const char *name)
 	fd = vmon__openat(pt->proc_fd, path, O_RDONLY);
 	if (fd < 0)
 		return fd;
-	n = read_all(fd, &pt->buf);
+	n = read_whole(fd, &pt->buf);
 	close(fd);
 	return n;
 }
@@ -154,16 +156,20 @@ static void read_io(struct vmon__ptrace *pt, int pid, vmon_exit_t *x)
  * field is exact too, but it is the runtime of the one task PID, the
  * leader thread: for a multi-threaded process it leaves out every other
  * thread, live or ended (measured: two threads of 100 and 30 ms showed
- * 30 ms there).  The process's CPU clock (clock_getcpuclockid()) is the
- * sum the kernel keeps for the thread group, ended threads included, to
- * the nanosecond; any process may read it, and a zombie's still holds.
+ * 30 ms there).  The process's CPU clock is the sum the kernel keeps for
+ * the thread group, ended threads included, to the nanosecond; any process
+ * may read it, and a zombie's still holds.  Its id is made as glibc's
+ * clock_getcpuclockid() makes it (the kernel's CPUCLOCK_SCHED clock of a
+ * process), without the clock_getres() with which that checks the process
+ * exists: the read says so.
  */
+#define VMON__PROCESS_CPUCLOCK(pid) ((~(clockid_t)(pid) << 3) | 2)
+
 static void read_cpu(int pid, vmon_exit_t *x)
 {
 	struct timespec ts;
-	clockid_t clock;
 
-	if (clock_getcpuclockid(pid, &clock) != 0 || clock_gettime(clock, &ts) < 0)
+	if (clock_gettime(VMON__PROCESS_CPUCLOCK(pid), &ts) < 0)
 		return;
 	x->cpu_ns = (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 	x->known |= VMON_EXIT_CPU;

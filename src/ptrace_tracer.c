@@ -35,10 +35,11 @@
  * tracer's to wait for, and the wait does not reap it: the tracer is not
  * in its parent's thread group, so the kernel hands it to its real parent
  * (notifying it then), which reaps it as if it had never been traced.
- * And a zombie comes in any case: no exit stop comes when a SIGKILL lands
- * while the task is already in a ptrace stop (Linux 6.18: a tracee killed
- * in its fork stop went straight to a zombie; killed while running, it
- * still made its exit stop).
+ * And a zombie comes in any case, while an exit stop may not: Linux 6.18
+ * makes none for a task a SIGKILL finds in an event stop (a tracee killed
+ * while the tracer held its fork stop went straight to a zombie; killed
+ * while running, or in a group-stop, it made its exit stop).  Only the
+ * peak RSS is then unknown.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -526,14 +527,14 @@ static int attach(struct vmon__ptrace *pt, int pid)
 
 /* ---- the loop ---- */
 
-/* Serve the command that waits: true when asked to quit. */
+/* Serve the command that waits (the doorbell rang): true when asked to
+ * quit. */
 static bool serve(struct vmon__ptrace *pt)
 {
 	uint64_t n;
 	int pid, err;
 
-	if (read(pt->wake_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
-		return false;
+	(void)!read(pt->wake_fd, &n, sizeof(n));
 	pthread_mutex_lock(&pt->lock);
 	if (pt->quit) {
 		pthread_mutex_unlock(&pt->lock);
@@ -582,7 +583,7 @@ static bool setup(struct vmon__ptrace *pt, sigset_t *sleep_mask)
 int vmon__ptrace_run(void *arg)
 {
 	struct vmon__ptrace *pt = arg;
-	struct pollfd pfd = { .fd = pt->wake_fd, .events = POLLIN };
+	struct pollfd pfd = { .fd = pt->wake_fd, .events = POLLIN, .revents = POLLIN };
 	sigset_t sleep_mask;
 	bool ok = setup(pt, &sleep_mask);
 
@@ -595,8 +596,11 @@ int vmon__ptrace_run(void *arg)
 		return 1;
 	for (;;) {
 		drain(pt);
-		if (serve(pt))
+		/* a ppoll() a signal ended says nothing of the doorbell: it is
+		 * still ringing at the next */
+		if ((pfd.revents & POLLIN) && serve(pt))
 			return 0;
+		pfd.revents = 0;
 		(void)ppoll(&pfd, 1, NULL, &sleep_mask);
 	}
 }
