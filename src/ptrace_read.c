@@ -161,9 +161,10 @@ static void read_io(struct vmon__ptrace *pt, int pid, vmon_exit_t *x)
  * may read it, and a zombie's still holds.  Its id is made as glibc's
  * clock_getcpuclockid() makes it (the kernel's CPUCLOCK_SCHED clock of a
  * process), without the clock_getres() with which that checks the process
- * exists: the read says so.
+ * exists: the read says so.  (The bits are glibc's; shifted unsigned, as
+ * a negative int may not be.)
  */
-#define VMON__PROCESS_CPUCLOCK(pid) ((~(clockid_t)(pid) << 3) | 2)
+#define VMON__PROCESS_CPUCLOCK(pid) ((clockid_t)((~(unsigned)(pid) << 3) | 2u))
 
 static void read_cpu(int pid, vmon_exit_t *x)
 {
