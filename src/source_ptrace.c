@@ -23,7 +23,9 @@
  *  - a caller's waitpid(-1, ..., __WALL) also waits for the tracer, a
  *    child of the caller's process (plain waitpid() does not see it: it
  *    sends no SIGCHLD);
- *  - valgrind runs no clone() without CLONE_THREAD that shares memory.
+ *  - valgrind supports no clone() that shares memory without CLONE_THREAD:
+ *    it stops the program at the tracer's (so the suite's ptrace tests
+ *    never run under it; tests/valgrind-cycle.sh runs a helper).
  *
  * Why the tracer is not a plain thread.  The kernel lets any thread of a
  * tracer's process wait for its tracees, and treats a tracee whose tracer

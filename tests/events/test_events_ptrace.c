@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -580,4 +581,127 @@ TEST(events_ptrace_source_cost_and_descriptor)
 	vmon_destroy(&v);
 	t_kill(kid);
 	end_root(&a);
+}
+
+/* What the root of the threads test says. */
+struct threads_report {
+	int grouped, execd;		/* the two grandchildren */
+	int grouped_status, execd_status;
+	unsigned long long grouped_ns;	/* its CPU, from wait4() */
+};
+
+struct threads_arg {
+	struct t_sync go, done;
+	struct threads_report *r;
+};
+
+static void *spin_thread(void *arg)
+{
+	struct timespec ts;
+
+	do
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	while (ts.tv_sec * 1000 + ts.tv_nsec / 1000000 < (long)(size_t)arg);
+	return NULL;
+}
+
+static void *spin_then_exit(void *arg)
+{
+	spin_thread(arg);
+	_exit(5);	/* exit_group() from a thread: every thread ends */
+}
+
+static void *exec_true(void *arg)
+{
+	(void)arg;
+	execl("/bin/true", "true", (char *)NULL);
+	_exit(127);
+}
+
+/* Two grandchildren with threads: one ends by a thread's exit_group()
+ * after 20 + 30 + 40 ms of CPU in three threads, one execs /bin/true from
+ * a thread other than its leader (which then takes the leader's pid). */
+static bool threads_root(void *arg)
+{
+	struct threads_arg *a = arg;
+	struct threads_report *r = a->r;
+	struct rusage ru;
+	pthread_t t;
+	pid_t g;
+
+	t_sync_wait(&a->go);
+	g = fork();
+	if (g == 0) {
+		pthread_create(&t, NULL, spin_thread, (void *)30);
+		pthread_create(&t, NULL, spin_then_exit, (void *)40);
+		spin_thread((void *)20);
+		for (;;)
+			pause();
+	}
+	r->grouped = g;
+	wait4(g, &r->grouped_status, 0, &ru);
+	r->grouped_ns = ((unsigned long long)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
+			((unsigned long long)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
+	g = fork();
+	if (g == 0) {
+		pthread_create(&t, NULL, exec_true, NULL);
+		for (;;)
+			pause();
+	}
+	r->execd = g;
+	waitpid(g, &r->execd_status, 0);
+	t_sync_post(&a->done);
+	_exit(0);
+}
+
+TEST(events_ptrace_threads_and_an_exec_from_a_thread)
+{
+	struct threads_report *r;
+	struct threads_arg a;
+	struct seen *g;
+	char root_comm[32];
+	pid_t kid;
+	vmon_t v;
+
+	a.r = r = shared(sizeof(*r));
+	seen = calloc(STORM_KIDS * 2, sizeof(*seen));
+	ASSERT(seen);
+	seen_nr = 0;
+	t_sync_init(&a.go);
+	t_sync_init(&a.done);
+	kid = t_fork(threads_root, &a);
+	monitor_traced(&v, kid);
+	v.proc_ctor_cb = count_ctor;
+	v.proc_dtor_cb = copy_at_free;
+	ASSERT(vmon_sample(&v));
+	t_stat_field(kid, 0, 2, root_comm, sizeof(root_comm));
+	t_sync_post(&a.go);
+	t_sync_wait(&a.done);
+	ASSERT_EQ(t_wait(kid), 0);
+	for (int i = 0; i < 3; i++)
+		ASSERT(vmon_sample(&v));
+	ASSERT(WIFEXITED(r->grouped_status) && WEXITSTATUS(r->grouped_status) == 5);
+	g = seen_of(r->grouped);
+	ASSERT_EQ(g->ctors, 1);
+	ASSERT(g->freed && g->has_exit);
+	ASSERT_EQ(g->exit.status, r->grouped_status);
+	ASSERT_STREQ(g->comm, root_comm);
+	/* the CPU of all three threads, as the root's wait4() counted it */
+	ASSERT(g->exit.known & VMON_EXIT_CPU);
+	ASSERT_NEAR(g->exit.cpu_ns, r->grouped_ns, r->grouped_ns / 50 + 1000000);
+	ASSERT(g->exit.cpu_ns > 85000000);
+	ASSERT((g->exit.known & VMON_EXIT_PEAK_RSS) && g->exit.peak_rss_kb > 0);
+	g = seen_of(r->execd);
+	ASSERT_EQ(g->ctors, 1);
+	ASSERT(g->freed && g->has_exit);
+	ASSERT_EQ(g->exit.status, 0);
+	ASSERT_EQ(r->execd_status, 0);
+	ASSERT_STREQ(g->comm, "true");
+	ASSERT_STREQ(g->argv, "true");
+	ASSERT_EQ(seen_nr, 2);	/* the two: no thread became a node */
+	vmon_destroy(&v);
+	free(seen);
+	munmap(r, sizeof(*r));
+	t_sync_close(&a.go);
+	t_sync_close(&a.done);
 }
