@@ -339,18 +339,20 @@ static void on_exit_stop(struct vmon__ptrace *pt, int tid)
 {
 	struct vmon__tracee *e = vmon__tracee_find(&pt->tracees, tid);
 	unsigned long long tgid = e ? (unsigned long long)e->tgid : 0, hwm = 0;
-	ssize_t n;
+	ssize_t n = 0;
 
-	if (!tgid && (n = vmon__ptrace_read(pt, tid, "status")) > 0)
-		vmon__ptrace_keyed(pt, n, "Tgid:", &tgid);
+	if (!tgid || (int)tgid == tid)	/* a thread known as one is not read */
+		n = vmon__ptrace_read(pt, tid, "status");
+	if (n > 0) {
+		if (!tgid)
+			vmon__ptrace_keyed(pt, n, "Tgid:", &tgid);
+		vmon__ptrace_keyed(pt, n, "VmHWM:", &hwm);
+	}
 	if (tgid && (int)tgid != tid) {
 		(void)ptrace(PTRACE_DETACH, tid, 0, 0);
 		vmon__tracee_del(&pt->tracees, tid);
 		return;
 	}
-	n = vmon__ptrace_read(pt, tid, "status");
-	if (n > 0)
-		vmon__ptrace_keyed(pt, n, "VmHWM:", &hwm);
 	if ((e = vmon__tracee_add(&pt->tracees, tid))) {
 		e->tgid = tid;
 		e->exiting = true;
