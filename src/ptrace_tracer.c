@@ -428,20 +428,19 @@ static void on_zombie(struct vmon__ptrace *pt, const siginfo_t *si)
 	vmon__tracee_del(&pt->tracees, tid);
 }
 
-/* Take every stop and zombie that waits; stops first, zombies (rare) when
- * none is left; then let the tasks still held go. */
+/* Take every stop and zombie that waits, then let the tasks still held
+ * go.  Each round takes a stop, if one waits, and looks for anything
+ * else with one call: a zombie is taken then, a stop in the next round
+ * (a tracee's stops are reported whatever the options ask, and this look
+ * leaves them in place). */
 static void drain(struct vmon__ptrace *pt)
 {
 	siginfo_t si;
 
 	for (;;) {
 		si.si_pid = 0;
-		if (waitid(P_ALL, 0, &si, WSTOPPED | WNOHANG | __WALL) == 0 && si.si_pid) {
+		if (waitid(P_ALL, 0, &si, WSTOPPED | WNOHANG | __WALL) == 0 && si.si_pid)
 			on_stop(pt, si.si_pid, si.si_status);
-			continue;
-		}
-		/* a tracee's stops are reported whatever the options ask: one
-		 * that came since the line above is left for it */
 		si.si_pid = 0;
 		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0 && si.si_pid) {
 			if (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED ||

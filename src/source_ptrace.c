@@ -4,10 +4,12 @@
  * of the trees whose roots the caller started and monitors at the top
  * level, stopping them at fork, vfork, clone, exec and exit only, so that
  * a process born and gone between two samples is still known, with its
- * final figures read at its exit stop, while it still has its memory (a
- * zombie shows an RSS of 0).  It needs no privilege: a process may trace
- * its own children.  This file starts and stops the tracer and talks to
- * it; ptrace_tracer.c is the tracer, ptrace_read.c what it reads.
+ * final figures: its peak RSS read at its exit stop, while it still has
+ * its memory (a zombie shows an RSS of 0), the rest from its zombie, which
+ * the tracer then hands to its parent (ptrace_tracer.c says why).  It
+ * needs no privilege: a process may trace its own children.  This file
+ * starts and stops the tracer and talks to it; ptrace_tracer.c is the
+ * tracer, ptrace_read.c what it reads.
  *
  * What the mode excludes, which is why it is opt-in:
  *  - a traced process has one tracer: nothing else can ptrace anything in
@@ -37,7 +39,8 @@
  * its own thread group: a clone() sharing the memory, descriptors and
  * filesystem context (CLONE_VM, CLONE_FILES, CLONE_FS) but not the signal
  * handlers or the thread group.  Its stops and zombies are then its own
- * business; the kernel hands a root's exit to the caller as if untraced.
+ * business (the SIGCHLD they send go to it, not to the caller's handler);
+ * the kernel hands a root's exit to the caller as if untraced.
  * Library code (malloc, the queue's mutex) needs thread-local storage:
  * the tracer runs on the thread that clone()s it with CLONE_VFORK, the
  * host thread below, which stays blocked in the kernel while the tracer

@@ -7,7 +7,9 @@
  * still reaps the child itself with its true status.  A traced root killed
  * with SIGKILL, one stopped and continued, and vmon_destroy() while the
  * trees run: nothing hangs, nothing stays traced or stopped, no status is
- * stolen, no descriptor is left.
+ * stolen, no descriptor is left.  Threads: a process ended by one thread's
+ * exit_group() counts the CPU of all, one whose second thread execs takes
+ * the exec's name; no thread becomes a node.
  *
  * ptrace cannot run under valgrind (clone() without CLONE_THREAD sharing
  * memory), and the suite never does: tests/valgrind-cycle.sh runs a
