@@ -45,6 +45,21 @@
  * the tracer runs on the thread that clone()s it with CLONE_VFORK, the
  * host thread below, which stays blocked in the kernel while the tracer
  * lives, as glibc's posix_spawn() does, so the two never use it at once.
+ *
+ * Cost, measured with bench/ptrace_cost.c: a root forks and reaps 3000
+ * trivial children one after the other, traced and untraced in alternate
+ * rounds (medians of 5), the tracer's CPU read from its /proc/PID/schedstat.
+ * Per fork and exit, on this 2-core VM (Linux 6.18) while another
+ * developer's tests ran (load average 7 to 8): about 51 to 55 us of tracer
+ * CPU (the issue that asked for the source measured about 45 us here); at
+ * a load of 11 to 15 every figure was about twice that.  The traced pay
+ * too: the root's wall time per fork and exit went from 225-255 us to
+ * 290 us, the tree's CPU from 186-191 us to 234-240 us.  The tracer's work
+ * per fork and exit: five stops (the parent's fork stop, the child's first
+ * stop, its exit stop and its zombie, and the parent's SIGCHLD, a signal
+ * to re-inject) and about 25 system calls (strace -c), three /proc reads
+ * among them (status at the exit stop for VmHWM, stat and io of the
+ * zombie), which were 5 to 27 us of it in runs alternated without them.
  */
 #include <errno.h>
 #include <signal.h>
