@@ -688,10 +688,12 @@ TEST(events_ptrace_threads_and_an_exec_from_a_thread)
 	ASSERT(g->freed && g->has_exit);
 	ASSERT_EQ(g->exit.status, r->grouped_status);
 	ASSERT_STREQ(g->comm, root_comm);
-	/* the CPU of all three threads, as the root's wait4() counted it */
+	/* the CPU of all three threads, as the root's wait4() counted it: more
+	 * than the leader's 20 ms (how much the 30 ms thread got before the
+	 * exit_group() depends on the scheduler) */
 	ASSERT(g->exit.known & VMON_EXIT_CPU);
 	ASSERT_NEAR(g->exit.cpu_ns, r->grouped_ns, r->grouped_ns / 50 + 1000000);
-	ASSERT(g->exit.cpu_ns > 85000000);
+	ASSERT(g->exit.cpu_ns >= 40000000);
 	ASSERT((g->exit.known & VMON_EXIT_PEAK_RSS) && g->exit.peak_rss_kb > 0);
 	g = seen_of(r->execd);
 	ASSERT_EQ(g->ctors, 1);
