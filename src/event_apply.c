@@ -54,8 +54,7 @@ static void inherit_stat(vmon_t *vmon, struct vmon__node *node, vmon_proc_t *par
 		err = vmon__proc_stat_from_events(vmon, st, node->proc.pid, ppid, comm, comm_len,
 						  cmdline, cmdline_len, NULL);
 	else
-		err = vmon__proc_stat_hint(vmon, st, node->proc.pid, ppid, comm, comm_len,
-					   cmdline, cmdline_len);
+		err = vmon__proc_stat_hint(st, ppid, comm, comm_len, cmdline, cmdline_len);
 	if (err < 0)
 		vmon__sample_error(vmon, -ENOMEM);
 }
@@ -114,8 +113,8 @@ static void apply_exec(vmon_t *vmon, const struct vmon__event *ev)
 		 * sampled before its exec (or mid-exec) that ends before its
 		 * next sample would otherwise keep its parent's */
 		if (st && (ev->comm[0] || ev->cmdline) &&
-		    vmon__proc_stat_hint(vmon, st, p->pid, 0, ev->comm, strlen(ev->comm),
-					 ev->cmdline, ev->cmdline_len) < 0)
+		    vmon__proc_stat_hint(st, 0, ev->comm, strlen(ev->comm), ev->cmdline,
+					 ev->cmdline_len) < 0)
 			vmon__sample_error(vmon, -ENOMEM);
 		return;
 	}
