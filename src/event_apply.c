@@ -34,7 +34,8 @@ static bool follows_children(const vmon_t *vmon, vmon_proc_t *p)
 
 /* A child starts with its parent's name and arguments: a born-gone one
  * keeps them, a live one until its first sample reads its own (one that
- * finds it exiting, or a zombie, reads no arguments and keeps these). */
+ * finds it exiting, or a zombie, reads no arguments and keeps these).  A
+ * name or arguments the events gave the node already (an exec's) stand. */
 static void inherit_stat(vmon_t *vmon, struct vmon__node *node, vmon_proc_t *parent)
 {
 	const vmon_proc_stat_t *from = parent ? parent->stores[VMON_STORE_PROC_STAT] : NULL;
@@ -50,6 +51,10 @@ static void inherit_stat(vmon_t *vmon, struct vmon__node *node, vmon_proc_t *par
 	st = vmon__node_store(vmon, node, VMON_STORE_PROC_STAT);
 	if (!st)
 		return;
+	if (st->comm.len)
+		comm_len = 0;
+	if (st->cmdline.len)
+		cmdline = NULL;
 	if (node->born_gone)
 		err = vmon__proc_stat_from_events(vmon, st, node->proc.pid, ppid, comm, comm_len,
 						  cmdline, cmdline_len, NULL);
