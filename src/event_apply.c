@@ -118,8 +118,8 @@ static void apply_exec(vmon_t *vmon, const struct vmon__event *ev)
 		 * sampled before its exec (or mid-exec) that ends before its
 		 * next sample would otherwise keep its parent's */
 		if (st && (ev->comm[0] || ev->cmdline) &&
-		    vmon__proc_stat_hint(st, 0, ev->comm, strlen(ev->comm), ev->cmdline,
-					 ev->cmdline_len) < 0)
+		    vmon__proc_stat_hint(st, p->parent ? p->parent->pid : 0, ev->comm,
+					 strlen(ev->comm), ev->cmdline, ev->cmdline_len) < 0)
 			vmon__sample_error(vmon, -ENOMEM);
 		return;
 	}
