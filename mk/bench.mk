@@ -24,7 +24,7 @@ DURATION ?= 600
 PEAK    ?= 2000
 
 BENCH_BIN    := $(addprefix $(B)/bench/,spawn floor naive libproc2 cmdbench vmon_bench \
-		churn_memory)
+		churn_memory ptrace_cost)
 BENCH_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Ibench
 BENCH_COMMON := bench/bench.c bench/bench.h
 
@@ -55,6 +55,11 @@ $(B)/bench/vmon_bench: bench/vmon_bench.c $(BENCH_COMMON) $(B)/libvmon.a $(HEADE
 $(B)/bench/churn_memory: bench/churn_memory.c $(BENCH_COMMON) $(B)/libvmon.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< bench/bench.c $(B)/libvmon.a
+
+# the PTRACE event source's cost per fork and exit (run by hand)
+$(B)/bench/ptrace_cost: bench/ptrace_cost.c $(B)/libvmon.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(B)/libvmon.a
 
 bench: bench-build
 	B=$(B) bench/run.sh $(N) $(ROUNDS)

@@ -6,12 +6,14 @@
  *
  *  fork  a process forked by a followed process (any process under
  *        VMON_FLAG_PROC_ALL) becomes a node at once, under its parent,
- *        and is sampled in this sample; one already gone becomes a
- *        born-gone node, whose stat store starts as its parent's (a child
- *        runs its parent's program until it execs) and whose figures come
+ *        and is sampled in this sample, its stat store starting as its
+ *        parent's (a child runs its parent's program until it execs) for
+ *        what that sample cannot read; one already gone becomes a
+ *        born-gone node, which keeps that store and whose figures come
  *        from its exit
- *  exec  a node's cmdline and exe are read again at its next sample (a
- *        born-gone node takes the event's arguments and name)
+ *  exec  a node takes the event's arguments and name, and its cmdline
+ *        and exe are read again at its next sample (a born-gone node has
+ *        no next sample)
  *  exit  the node gets an exit record (how it ended, final figures); a
  *        thread's figures are added to its process's
  *
@@ -30,10 +32,18 @@ static bool follows_children(const vmon_t *vmon, vmon_proc_t *p)
 	return vmon__node_wants(vmon, p) & VMON_WANT_PROC_FOLLOW_CHILDREN;
 }
 
-/* A born-gone child starts with its parent's name and arguments. */
+/* A child starts with its parent's name and arguments: a born-gone one
+ * keeps them, a live one until its first sample reads its own (one that
+ * finds it exiting, or a zombie, reads no arguments and keeps these).  A
+ * name or arguments the events gave the node already (an exec's) stand. */
 static void inherit_stat(vmon_t *vmon, struct vmon__node *node, vmon_proc_t *parent)
 {
 	const vmon_proc_stat_t *from = parent ? parent->stores[VMON_STORE_PROC_STAT] : NULL;
+	const char *comm = from && from->comm.len ? from->comm.array : "";
+	size_t comm_len = from && from->comm.len ? from->comm.len - 1 : 0;
+	const char *cmdline = from ? from->cmdline.array : NULL;
+	size_t cmdline_len = from ? from->cmdline.len : 0;
+	int ppid = parent ? parent->pid : 0, err;
 	vmon_proc_stat_t *st;
 
 	if (!(vmon__node_wants(vmon, &node->proc) & VMON_WANT_PROC_STAT))
@@ -41,11 +51,16 @@ static void inherit_stat(vmon_t *vmon, struct vmon__node *node, vmon_proc_t *par
 	st = vmon__node_store(vmon, node, VMON_STORE_PROC_STAT);
 	if (!st)
 		return;
-	if (vmon__proc_stat_from_events(vmon, st, node->proc.pid, parent ? parent->pid : 0,
-					from && from->comm.len ? from->comm.array : "",
-					from && from->comm.len ? from->comm.len - 1 : 0,
-					from ? from->cmdline.array : NULL,
-					from ? from->cmdline.len : 0, NULL) < 0)
+	if (st->comm.len)
+		comm_len = 0;
+	if (st->cmdline.len)
+		cmdline = NULL;
+	if (node->born_gone)
+		err = vmon__proc_stat_from_events(vmon, st, node->proc.pid, ppid, comm, comm_len,
+						  cmdline, cmdline_len, NULL);
+	else
+		err = vmon__proc_stat_hint(st, ppid, comm, comm_len, cmdline, cmdline_len);
+	if (err < 0)
 		vmon__sample_error(vmon, -ENOMEM);
 }
 
@@ -82,10 +97,9 @@ static void apply_fork(vmon_t *vmon, const struct vmon__event *ev)
 	node->seen = vmon->generation;
 	if (ev->when_ns && !node->start)
 		node->start = ev->when_ns / (1000000000ull / (unsigned long long)vmon->ticks_per_sec);
-	if (node->born_gone) {
+	if (node->born_gone)
 		vmon__events_gone(vmon, node);
-		inherit_stat(vmon, node, parent);
-	}
+	inherit_stat(vmon, node, parent);
 }
 
 /* A node whose process was gone before a sample could read it (a fork
@@ -107,15 +121,34 @@ static void apply_exec(vmon_t *vmon, const struct vmon__event *ev)
 	if (!p)
 		return;
 	node = vmon__node(p);
+	st = p->stores[VMON_STORE_PROC_STAT];
 	if (!node->born_gone) {
 		node->exec_seen = 1;	/* read cmdline and exe again */
+		/* the event's name and arguments stand until then: a node
+		 * sampled before its exec (or mid-exec) that ends before its
+		 * next sample would otherwise keep its parent's */
+		if (st && (ev->comm[0] || ev->cmdline) &&
+		    vmon__proc_stat_hint(st, p->parent ? p->parent->pid : 0, ev->comm,
+					 strlen(ev->comm), ev->cmdline, ev->cmdline_len) < 0)
+			vmon__sample_error(vmon, -ENOMEM);
 		return;
 	}
-	st = p->stores[VMON_STORE_PROC_STAT];
 	if (st && vmon__proc_stat_from_events(vmon, st, p->pid, p->parent ? p->parent->pid : 0,
 					      ev->comm, strlen(ev->comm), ev->cmdline,
 					      ev->cmdline_len, NULL) < 0)
 		vmon__sample_error(vmon, -ENOMEM);
+}
+
+/* A node this sample found gone has left the hash, but not the tree: its
+ * exit may come after (a source posts it while the sample runs). */
+static vmon_proc_t *staled_now(vmon_t *vmon, int pid)
+{
+	struct vmon__node *node;
+
+	list_for_each_entry(node, &vmon->internal->stale, stale_node)
+		if (node->proc.pid == pid && !node->proc.is_thread)
+			return &node->proc;
+	return NULL;
 }
 
 static void apply_exit(vmon_t *vmon, const struct vmon__event *ev)
@@ -125,6 +158,8 @@ static void apply_exit(vmon_t *vmon, const struct vmon__event *ev)
 	struct vmon__node *node;
 	vmon_proc_stat_t *st;
 
+	if (!p)
+		p = staled_now(vmon, ev->tgid);
 	if (!p)
 		return;
 	node = vmon__node(p);

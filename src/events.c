@@ -322,7 +322,10 @@ void vmon__events_gone(vmon_t *vmon, struct vmon__node *node)
 }
 
 /* Born-gone nodes go stale when their exit is known, or two samples after
- * their fork at the latest (an exit the source lost). */
+ * their fork at the latest (an exit the source lost).  The exits that came
+ * during the sample are applied first when a node waits for one: a
+ * born-gone node, or a node the sample found gone, which is freed at the
+ * start of the next sample, before that sample applies the queue. */
 void vmon__events_settle(vmon_t *vmon)
 {
 	struct vmon__events *ev = vmon->internal->events;
@@ -330,7 +333,7 @@ void vmon__events_settle(vmon_t *vmon)
 
 	if (!ev)
 		return;
-	if (!list_empty(&ev->gone)) {	/* exits that came during the sample */
+	if (!list_empty(&ev->gone) || !list_empty(&vmon->internal->stale)) {
 		(void)read_source(vmon);
 		apply_queue(vmon);
 	}

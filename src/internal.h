@@ -663,6 +663,13 @@ void vmon__events_cost(vmon_t *vmon, vmon_sample_cost_t *cost);
 int vmon__proc_stat_from_events(vmon_t *vmon, vmon_proc_stat_t *st, int pid, int ppid,
 				const char *comm, size_t comm_len, const char *cmdline,
 				size_t cmdline_len, const vmon_exit_t *exit);
+/* What the events say of a live node (its name and arguments, and its
+ * parent while no sample has read it) until its next sample reads them:
+ * one that finds none there (a process exiting, a zombie) keeps these.
+ * It does not count as a sample: the pid stays unread (0), and a first
+ * sample still reads everything.  0 or -ENOMEM. */
+int vmon__proc_stat_hint(vmon_proc_stat_t *st, int ppid, const char *comm, size_t comm_len,
+			 const char *cmdline, size_t cmdline_len);
 
 /* ---- the pid hash (pidhash.c): O(1) amortised, grows by doubling ---- */
 int vmon__pidhash_init(struct vmon__pidhash *h);

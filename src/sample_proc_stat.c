@@ -288,6 +288,25 @@ int vmon__proc_stat_from_events(vmon_t *vmon, vmon_proc_stat_t *st, int pid, int
 	return 0;
 }
 
+int vmon__proc_stat_hint(vmon_proc_stat_t *st, int ppid, const char *comm, size_t comm_len,
+			 const char *cmdline, size_t cmdline_len)
+{
+	struct proc_stat_state *s = (struct proc_stat_state *)st;
+
+	if (!s->sampled) {	/* what no sample read yet stays unavailable */
+		vmon__bits_fill(st->unavailable, VMON_PROC_STAT_NR);
+		vmon__bits_fill(st->changed, VMON_PROC_STAT_NR);
+		if (ppid > 0)
+			set_ll(st, VMON_PROC_STAT_PPID, ppid);
+	}
+	if (comm && comm_len) {
+		if (vmon__chars_setz(&st->comm, comm, comm_len, st->changed, VMON_PROC_STAT_COMM) < 0)
+			return -ENOMEM;
+		BITCLEAR(st->unavailable, VMON_PROC_STAT_COMM);
+	}
+	return cmdline && vmon__parse_cmdline(st, cmdline, cmdline_len) < 0 ? -ENOMEM : 0;
+}
+
 static void proc_stat_init(void *state)
 {
 	struct proc_stat_state *s = state;

@@ -8,6 +8,9 @@
  * sample, with its parent's name and arguments and its exit's figures; an
  * exit gives the node an exit record; a thread's figures add to its
  * process's.  And vmon_reap(), the WAIT source, which needs no event.
+ * The tests that post events select the WAIT source, which posts none of
+ * its own: a real source (NETLINK, as root) would add its own events of the
+ * same processes to theirs.
  */
 #include <errno.h>
 #include <signal.h>
@@ -59,6 +62,7 @@ TEST(events_born_gone_child_is_a_node_for_one_sample)
 	ctors = 0;
 	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS, 0,
 			 VMON_WANT_PROC_STAT | VMON_WANT_PROC_FOLLOW_CHILDREN));
+	ASSERT(vmon_set_event_source(&v, VMON_EVENTS_WAIT));
 	v.proc_ctor_cb = count_ctor;
 	ASSERT((self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL)));
 	ASSERT(vmon_sample(&v));
@@ -103,6 +107,7 @@ TEST(events_fork_of_a_live_child_is_one_node_sampled_at_once)
 	t_sync_init(&ready);
 	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS, 0,
 			 VMON_WANT_PROC_STAT | VMON_WANT_PROC_FOLLOW_CHILDREN));
+	ASSERT(vmon_set_event_source(&v, VMON_EVENTS_WAIT));
 	v.proc_ctor_cb = count_ctor;
 	ASSERT((self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL)));
 	ASSERT(vmon_sample(&v));
@@ -136,6 +141,7 @@ TEST(events_threads_figures_add_up_to_their_process)
 	t_sync_init(&ready);
 	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS, 0,
 			 VMON_WANT_PROC_STAT | VMON_WANT_PROC_FOLLOW_CHILDREN));
+	ASSERT(vmon_set_event_source(&v, VMON_EVENTS_WAIT));
 	ASSERT((self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL)));
 	kid = t_fork(t_sleeper, &ready);
 	t_sync_wait(&ready);
@@ -242,6 +248,7 @@ TEST(events_exit_of_another_process_with_the_pid_is_dropped)
 	t_sync_init(&ready);
 	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS, 0,
 			 VMON_WANT_PROC_STAT | VMON_WANT_PROC_FOLLOW_CHILDREN));
+	ASSERT(vmon_set_event_source(&v, VMON_EVENTS_WAIT));
 	ASSERT((self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL)));
 	kid = t_fork(t_sleeper, &ready);
 	t_sync_wait(&ready);
