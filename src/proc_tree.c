@@ -236,6 +236,10 @@ void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
 	if (proc->is_stale || gone_unread(vmon, node))
 		return;
 	proc->is_stale = 1;
+	/* sampled in an earlier sample: it was new then, not now (a node the
+	 * next sample finds gone before reading it keeps no stale is_new) */
+	if (proc->generation && proc->generation != vmon->generation)
+		proc->is_new = 0;
 	if (node->in_hash) {
 		vmon__pidhash_del(proc->is_thread ? &in->threads : &in->procs, proc);
 		node->in_hash = 0;

@@ -308,3 +308,33 @@ TEST(lifecycle_destroy_closes_every_descriptor)
 	t_kill(p);
 	t_sync_close(&report);
 }
+
+/* A child seen new in one sample and gone by the next is stale there, and
+ * no longer new: is_new is set for the sample that found it only. */
+TEST(lifecycle_gone_at_the_next_sample_is_not_new_again)
+{
+	struct t_sync ready;
+	vmon_proc_t *self, *kid_node = NULL, *p;
+	pid_t kid;
+	vmon_t v;
+
+	t_sync_init(&ready);
+	ASSERT(vmon_init(&v, VMON_FLAG_NONE, 0,
+			 VMON_WANT_PROC_STAT | VMON_WANT_PROC_FOLLOW_CHILDREN));
+	ASSERT((self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL)));
+	ASSERT(vmon_sample(&v));
+	kid = t_fork(t_sleeper, &ready);
+	t_sync_wait(&ready);
+	ASSERT(vmon_sample(&v));
+	list_for_each_entry(p, &self->children, siblings)
+		if (p->pid == kid)
+			kid_node = p;
+	ASSERT_MSG(kid_node, "the child was not found");
+	ASSERT(kid_node->is_new && !kid_node->is_stale);
+	t_kill(kid);	/* and reaped */
+	ASSERT(vmon_sample(&v));
+	ASSERT(kid_node->is_stale);
+	ASSERT_MSG(!kid_node->is_new, "a node new in the previous sample is new again as it goes");
+	vmon_destroy(&v);
+	t_sync_close(&ready);
+}
