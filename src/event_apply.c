@@ -121,7 +121,11 @@ static void apply_exec(vmon_t *vmon, const struct vmon__event *ev)
 	if (!p)
 		return;
 	node = vmon__node(p);
-	st = p->stores[VMON_STORE_PROC_STAT];
+	/* a node no sample has read yet has no store: made now, so that the
+	 * exec's name and arguments are there for the children it forks
+	 * before its first sample */
+	st = vmon__node_wants(vmon, p) & VMON_WANT_PROC_STAT ?
+	     vmon__node_store(vmon, node, VMON_STORE_PROC_STAT) : NULL;
 	if (!node->born_gone) {
 		node->exec_seen = 1;	/* read cmdline and exe again */
 		/* the event's name and arguments stand until then: a node

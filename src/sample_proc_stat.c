@@ -42,6 +42,9 @@ struct proc_stat_state {
 	struct vmon__file exe;	/* only its back-off is used: exe is a link */
 	bool sampled;
 	bool recheck;		/* cmdline read empty: read it again next sample */
+	/* what an event's hint changed since the last sample: still changed
+	 * in the next, which reads the same values again */
+	__typeof__(((vmon_proc_stat_t *)0)->changed) hinted;
 };
 
 /* field 3 + i of stat -> symbol of the scalar field it fills, or -1 */
@@ -292,6 +295,8 @@ int vmon__proc_stat_hint(vmon_proc_stat_t *st, int ppid, const char *comm, size_
 			 const char *cmdline, size_t cmdline_len)
 {
 	struct proc_stat_state *s = (struct proc_stat_state *)st;
+	__typeof__(st->changed) before;
+	int err = 0;
 
 	if (!s->sampled) {	/* what no sample read yet stays unavailable */
 		vmon__bits_fill(st->unavailable, VMON_PROC_STAT_NR);
@@ -299,12 +304,21 @@ int vmon__proc_stat_hint(vmon_proc_stat_t *st, int ppid, const char *comm, size_
 		if (ppid > 0)
 			set_ll(st, VMON_PROC_STAT_PPID, ppid);
 	}
+	memcpy(before, st->changed, sizeof(before));
+	memset(st->changed, 0, sizeof(st->changed));
 	if (comm && comm_len) {
 		if (vmon__chars_setz(&st->comm, comm, comm_len, st->changed, VMON_PROC_STAT_COMM) < 0)
-			return -ENOMEM;
-		BITCLEAR(st->unavailable, VMON_PROC_STAT_COMM);
+			err = -ENOMEM;
+		else
+			BITCLEAR(st->unavailable, VMON_PROC_STAT_COMM);
 	}
-	return cmdline && vmon__parse_cmdline(st, cmdline, cmdline_len) < 0 ? -ENOMEM : 0;
+	if (!err && cmdline && vmon__parse_cmdline(st, cmdline, cmdline_len) < 0)
+		err = -ENOMEM;
+	for (size_t i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+		s->hinted[i] |= st->changed[i];
+		st->changed[i] |= before[i];
+	}
+	return err;
 }
 
 static void proc_stat_init(void *state)
@@ -435,6 +449,9 @@ static enum vmon__outcome proc_stat_sample(vmon_t *vmon, vmon_proc_t *proc, void
 		vmon__bits_fill(st->changed, VMON_PROC_STAT_NR);
 		s->sampled = true;
 	}
+	for (size_t i = 0; i < sizeof(s->hinted) / sizeof(s->hinted[0]); i++)
+		st->changed[i] |= s->hinted[i];
+	memset(s->hinted, 0, sizeof(s->hinted));
 	if (vmon__bits_any(st->unavailable, VMON_PROC_STAT_NR))
 		proc->unavailable |= VMON_WANT_PROC_STAT;
 	if (o == VMON__UNCHANGED && vmon__bits_any(st->changed, VMON_PROC_STAT_NR))
