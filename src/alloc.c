@@ -90,6 +90,26 @@ void *vmon__realloc(void *ptr, size_t size)
 	return p;
 }
 
+/* For a thread of the library's own (the NETLINK exec catcher): counted,
+ * never failed, as the failures are counted in the sampling thread. */
+void *vmon__malloc_unfaulted(size_t size)
+{
+	void *p = malloc(size);
+
+	count(held(p), 0);
+	return p;
+}
+
+void *vmon__realloc_unfaulted(void *ptr, size_t size)
+{
+	size_t was = held(ptr);
+	void *p = realloc(ptr, size);
+
+	if (p)
+		count(held(p), was);
+	return p;
+}
+
 void vmon__free(void *ptr)
 {
 	count(0, held(ptr));

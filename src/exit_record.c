@@ -74,6 +74,22 @@ static void fill(vmon_exit_t *x, const vmon_exit_t *e, unsigned want)
 	x->known |= take;
 }
 
+/* A process's whole CPU time read later than its tasks' records (from its
+ * zombie) is more exact than their sum: it has their last moments.  The
+ * split is scaled to it, as the kernel scales its own. */
+static void group_cpu(vmon_exit_t *x, unsigned long long cpu_ns)
+{
+	unsigned long long ut = x->utime_us, st = x->stime_us, us = cpu_ns / 1000;
+
+	if (!(x->known & VMON_EXIT_CPU) || cpu_ns <= x->cpu_ns)
+		return;
+	x->cpu_ns = cpu_ns;
+	if ((x->known & VMON_EXIT_CPU_SPLIT) && ut + st) {
+		x->utime_us = (unsigned long long)((double)us * (double)ut / (double)(ut + st) + 0.5);
+		x->stime_us = us > x->utime_us ? us - x->utime_us : 0;
+	}
+}
+
 int vmon__exit_merge(struct vmon__node *node, const struct vmon__event *ev)
 {
 	const vmon_exit_t *e = &ev->exit;
@@ -97,8 +113,9 @@ int vmon__exit_merge(struct vmon__node *node, const struct vmon__event *ev)
 		add(x, e);
 		x->known |= e->known & ADDITIVE;
 		fill(x, e, ~ADDITIVE);
-		return 0;
+	} else {
+		fill(x, e, ~0u);
 	}
-	fill(x, e, ~0u);
+	group_cpu(x, ev->group_cpu_ns);
 	return 0;
 }

@@ -29,6 +29,10 @@
 /* ---- allocation (alloc.c): every allocation of the library goes through
  * these, so tests can make the Nth one fail (VMON_TESTING builds) ---- */
 void *vmon__malloc(size_t size);
+/* never failed by the test build's fault plan: for the library's own
+ * threads (the fault counters are the sampling thread's) */
+void *vmon__malloc_unfaulted(size_t size);
+void *vmon__realloc_unfaulted(void *ptr, size_t size);
 void *vmon__calloc(size_t nmemb, size_t size);
 void *vmon__realloc(void *ptr, size_t size);
 void vmon__free(void *ptr);
@@ -567,6 +571,10 @@ struct vmon__event {
 	bool per_task;		/* exit: the figures are the task's own, not
 				 * its process's totals (taskstats): they add
 				 * up with its threads' */
+	unsigned long long group_cpu_ns;	/* exit of a process: its whole CPU
+						 * time read after its tasks'
+						 * records (0 unknown), which
+						 * wins over their sum */
 };
 
 /* An event source (WAIT needs none: vmon_reap() posts its events). */
@@ -626,6 +634,24 @@ int vmon__nl_ack(const void *buf, size_t len, uint32_t seq);
  * the family's id, or -errno (-ENOENT: no such family here; -EPROTO: no
  * answer in the datagram). */
 int vmon__nl_family_id(const void *buf, size_t len, uint32_t seq);
+
+/* The NETLINK source's catcher (netlink_catch.c): a thread reading each
+ * exec's cmdline and comm, and each exited process's CPU clock, as the
+ * connector socket sock (exec and exit events, the thread's from now)
+ * tells of them.  NULL with errno. */
+struct vmon__nl_catch;
+struct vmon__nl_catch *vmon__nl_catch_start(int sock, int proc_fd);
+/* End the thread and free what it caught (the socket stays the caller's). */
+void vmon__nl_catch_stop(struct vmon__nl_catch *c);
+/* Give ev (an exec event) the cmdline and comm the thread read for it,
+ * waiting up to wait_us for the thread to reach it: true when ev has a
+ * cmdline now. */
+bool vmon__nl_catch_take(struct vmon__nl_catch *c, struct vmon__event *ev,
+			   unsigned wait_us);
+/* The CPU time the thread read from the zombie of the process whose exit
+ * event this is: true and *cpu_ns, or false (its parent reaped it first). */
+bool vmon__nl_catch_end_cpu(struct vmon__nl_catch *c, const struct vmon__event *exit,
+			    unsigned long long *cpu_ns);
 
 /* Queue an event, from any thread; the queue takes ev->cmdline.  0, or
  * -ENOMEM (the event is dropped and counted lost). */

@@ -92,6 +92,8 @@ struct held {
 struct nl_state {
 	vmon_t *vmon;
 	int conn;			/* NETLINK_CONNECTOR, group CN_IDX_PROC */
+	int exec_conn;			/* the same, exec events, the catcher's */
+	struct vmon__nl_catch *catcher;	/* netlink_catch.c */
 	int ts;				/* NETLINK_GENERIC, a taskstats listener */
 	int ep;				/* epoll of both: vmon_event_fd() */
 	int family;			/* taskstats' generic netlink id */
@@ -197,11 +199,19 @@ static ssize_t read_proc(struct nl_state *s, int pid, const char *name)
 	return n;
 }
 
-/* An exec's arguments and name, read while the process still runs. */
+/* An exec's arguments and name, read while the process still runs: by
+ * the exec catcher at once, or here if it has not got to it yet; if the
+ * process is gone by now, the catcher may still have them a moment
+ * later. */
 static void read_exec(struct nl_state *s, struct vmon__event *ev)
 {
-	ssize_t n = read_proc(s, ev->tgid, "cmdline");
+	ssize_t n;
 
+	if (vmon__nl_catch_take(s->catcher, ev, 0))
+		return;
+	n = read_proc(s, ev->tgid, "cmdline");
+	if (n <= 0 && vmon__nl_catch_take(s->catcher, ev, 2000))
+		return;
 	if (n > 0 && (ev->cmdline = vmon__malloc((size_t)n))) {
 		memcpy(ev->cmdline, s->buf.data, (size_t)n);
 		ev->cmdline_len = (size_t)n;
@@ -364,6 +374,17 @@ static void post(struct nl_state *s, struct vmon__event *ev)
 		s->posted++;
 }
 
+/* The process's whole CPU time, if the catcher read it from the zombie:
+ * the records were taken before the tasks' last 40 to 140 us. */
+static void zombie_cpu(struct nl_state *s, struct vmon__event *rec,
+		       const struct vmon__event *exit)
+{
+	unsigned long long cpu;
+
+	if (rec->pid == rec->tgid && vmon__nl_catch_end_cpu(s->catcher, exit, &cpu))
+		rec->group_cpu_ns = cpu;
+}
+
 /* A record, with what its exit event tells (NULL: none came): the time
  * of the exit, so its start, and the parent. */
 static void post_record(struct nl_state *s, struct held *h, const struct vmon__event *exit)
@@ -371,6 +392,7 @@ static void post_record(struct nl_state *s, struct held *h, const struct vmon__e
 	struct vmon__event *ev = &h->rec.ev;
 
 	if (exit) {
+		zombie_cpu(s, ev, exit);
 		ev->when_ns = exit->when_ns;
 		ev->exit.known |= exit->exit.known & VMON_EXIT_END;
 		ev->exit.end_ns = exit->exit.end_ns;
@@ -491,9 +513,9 @@ static int send_msg(int fd, const void *msg, size_t len)
 	return n < 0 ? -errno : 0;
 }
 
-/* A request to the proc connector: the operation, and on Linux 6.6 the
- * events wanted. */
-static int conn_send(struct nl_state *s, const void *data, size_t len)
+/* A request to the proc connector on socket fd: the operation, and on
+ * Linux 6.6 the events wanted. */
+static int conn_send(struct nl_state *s, int fd, const void *data, size_t len)
 {
 	union {
 		struct nlmsghdr h;
@@ -512,7 +534,7 @@ static int conn_send(struct nl_state *s, const void *data, size_t len)
 	m.h.nlmsg_seq = s->seq;
 	memcpy(m.bytes + NLMSG_HDRLEN, &cn, sizeof(cn));
 	memcpy(m.bytes + NLMSG_HDRLEN + sizeof(cn), data, len);
-	return send_msg(s->conn, &m, m.h.nlmsg_len);
+	return send_msg(fd, &m, m.h.nlmsg_len);
 }
 
 /* The answer to a request (sent synchronously: it waits by the time
@@ -560,7 +582,7 @@ static int conn_open(struct nl_state *s)
 
 	if (err < 0)
 		return err;
-	err = conn_send(s, &listen, sizeof(listen));
+	err = conn_send(s, s->conn, &listen, sizeof(listen));
 	if (err < 0)
 		return err;
 	/* no answer: the kernel ignores listeners outside the initial pid
@@ -571,8 +593,26 @@ static int conn_open(struct nl_state *s)
 	s->listening = true;
 	/* Linux 6.6 and later filter the events for this socket; earlier
 	 * kernels ignore a request of this length and send every kind */
-	(void)conn_send(s, &filter, sizeof(filter));
+	(void)conn_send(s, s->conn, &filter, sizeof(filter));
 	return 0;
+}
+
+/* The catcher's socket and thread.  Without them (no thread, no memory)
+ * the source reads an exec's arguments itself, later, and an exit's CPU
+ * is the exit record's. */
+static void catcher_open(struct nl_state *s)
+{
+	uint32_t listen = PROC_CN_MCAST_LISTEN;
+	struct nl_proc_input filter = {
+		.mcast_op = PROC_CN_MCAST_LISTEN,
+		.event_type = PROC_EVENT_EXEC | PROC_EVENT_EXIT,
+	};
+
+	if (nl_socket(NETLINK_CONNECTOR, &s->exec_conn, CONN_RCVBUF) < 0 ||
+	    conn_send(s, s->exec_conn, &listen, sizeof(listen)) < 0)
+		return;
+	(void)conn_send(s, s->exec_conn, &filter, sizeof(filter));
+	s->catcher = vmon__nl_catch_start(s->exec_conn, s->vmon->internal->proc_fd);
 }
 
 /* A generic netlink request with one attribute. */
@@ -698,8 +738,13 @@ static void nl_close(vmon_t *vmon, void *state)
 	char cpus[1024];
 
 	(void)vmon;
+	vmon__nl_catch_stop(s->catcher);
+	if (s->exec_conn >= 0) {
+		(void)conn_send(s, s->exec_conn, &ignore, sizeof(ignore));
+		close(s->exec_conn);
+	}
 	if (s->listening)
-		(void)conn_send(s, &ignore, sizeof(ignore));
+		(void)conn_send(s, s->conn, &ignore, sizeof(ignore));
 	if (s->registered) {
 		possible_cpus(cpus, sizeof(cpus));
 		(void)genl_send(s, s->family, TASKSTATS_CMD_GET,
@@ -723,7 +768,7 @@ static int nl_open(vmon_t *vmon, void **state)
 	if (!s)
 		return -ENOMEM;
 	s->vmon = vmon;
-	s->conn = s->ts = s->ep = -1;
+	s->conn = s->ts = s->ep = s->exec_conn = -1;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	/* the connector's acks reach every listener: a seq of our own */
 	s->seq = (uint32_t)ns_of(&now) ^ ((uint32_t)getpid() << 16);
@@ -742,6 +787,7 @@ static int nl_open(vmon_t *vmon, void **state)
 		err = ep_add(s->ep, s->ts);
 	if (err < 0)
 		goto fail;
+	catcher_open(s);
 	*state = s;
 	return 0;
 fail:
