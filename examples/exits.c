@@ -64,7 +64,7 @@ static void print_exit(const vmon_proc_t *p)
 		double cpu = known & VMON_EXIT_CPU ? x->cpu_ns / 1e9 :
 			     (x->utime_us + x->stime_us) / 1e6;
 
-		printf(" cpu=%.4f", cpu);
+		printf(" cpu=%.6f", cpu);
 		cpu_total += cpu;
 	} else {
 		printf(" cpu=?");
@@ -184,7 +184,7 @@ int main(int argc, char **argv)
 			root = NULL;
 		}
 	}
-	printf("# exits: %d processes, source %s, cpu=%.4f\n", printed,
+	printf("# exits: %d processes, source %s, cpu=%.6f\n", printed,
 	       vmon_event_source_name(vmon_event_source(&vmon)), cpu_total);
 	vmon_destroy(&vmon);
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);

@@ -6,8 +6,10 @@
  * left running), a multi-threaded program, a pipeline, and twenty
  * processes under a descriptor limit too low for them (vmon raises its
  * own, and gives the command the one it was given), and twenty burners
- * too short for the sampling rate, whose CPU only the kernel's wait
- * accounting of vmon as their reaper counts.  Each burner
+ * too short for the sampling rate: without events only the kernel's wait
+ * accounting of vmon as their reaper counts their CPU; with the netlink
+ * source (as root) every one of them is recorded, with its status and
+ * exact CPU, and the kernel's count is a check.  Each burner
  * measures its own CPU and reports it, with its pid and parent, in a file
  * apart from vmon; the record must agree with it (births and exits with
  * the right pid, ppid, comm and status, CPU within 10%), and the summary's
@@ -23,6 +25,7 @@
 
 #include "test.h"
 #include "test_vmon_util.h"
+#include "want_util.h"
 
 struct run {
 	struct vt_dir dir;
@@ -31,6 +34,7 @@ struct run {
 	char *env[3];
 	pid_t vmon;
 	int status;
+	const char *events;	/* --events, when set */
 };
 
 static void run_init(struct run *r)
@@ -46,7 +50,7 @@ static void run_init(struct run *r)
 	r->env[1] = r->env_rep;
 }
 
-/* vmon --no-live -z 100 --record --summary-json [extra] -- command... */
+/* vmon --no-live -z 100 --record --summary-json [extra] [--events E] -- command... */
 static void run_vmon(struct run *r, const char *extra, char *const *cmd, int in_fd, int keep_fd)
 {
 	char *argv[32];
@@ -63,6 +67,10 @@ static void run_vmon(struct run *r, const char *extra, char *const *cmd, int in_
 	argv[n++] = r->sum;
 	if (extra)
 		argv[n++] = (char *)extra;
+	if (r->events) {
+		argv[n++] = "--events";
+		argv[n++] = (char *)r->events;
+	}
 	argv[n++] = "--";
 	while (*cmd && n < 31)
 		argv[n++] = *cmd++;
@@ -91,7 +99,8 @@ static void check_cpu(const struct vt_track *t, long long cpu_us)
 		   "process measured %lld us (more than 10%% apart)", t->pid, got, cpu_us);
 }
 
-/* the summary's totals are the sums of the record's last figures */
+/* the summary's totals are the sums of the record's last figures: an exit
+ * line's, which has what the exit record added to the last sample's */
 static void check_totals(struct run *r, struct vt_record *rec)
 {
 	unsigned long long u = 0, s = 0, rc = 0, wc = 0;
@@ -105,13 +114,15 @@ static void check_totals(struct run *r, struct vt_record *rec)
 			continue;
 		}
 		procs++;
-		u += t->utime;
-		s += t->stime;
-		rc += t->rchars;
-		wc += t->wchars;
+		u += t->exited ? t->exit_utime : t->utime;
+		s += t->exited ? t->exit_stime : t->stime;
+		/* an exit record's I/O counts where it is more */
+		rc += t->final_io && t->final_rchar > t->rchars ? t->final_rchar : t->rchars;
+		wc += t->final_io && t->final_wchar > t->wchars ? t->final_wchar : t->wchars;
 		if (t->exited) {
-			ASSERT_ULL_EQ(t->exit_utime, t->utime);
-			ASSERT_ULL_EQ(t->exit_stime, t->stime);
+			ASSERT_MSG(t->exit_utime >= t->utime && t->exit_stime >= t->stime,
+				   "pid %d: exit figures %llu+%llu below the last sample's %llu+%llu",
+				   t->pid, t->exit_utime, t->exit_stime, t->utime, t->stime);
 		}
 	}
 	ASSERT_EQ(summary_num(r, "\"cpu\":", "user_ticks"), u);
@@ -165,7 +176,9 @@ TEST(vmon_parallel_burners)
 		ASSERT_STREQ(t->comm, "burn");
 		ASSERT_STREQ(t->argv0, vt_burn());
 		ASSERT(t->exited);
-		ASSERT_EQ(t->code, -1);	/* reaped by the script: vmon cannot know */
+		/* reaped by the script: only an event source tells (netlink,
+		 * the default as root) */
+		ASSERT_EQ(t->code, geteuid() == 0 ? rep[i].code : -1);
 		check_cpu(t, rep[i].cpu_us);
 	}
 	check_totals(&r, &rec);
@@ -428,6 +441,7 @@ TEST(vmon_counts_cpu_of_processes_too_short_to_sample)
 	int n;
 
 	run_init(&r);
+	r.events = "wait";	/* sampling and vmon's own reaping only */
 	run_vmon(&r, "-z2", cmd, -1, -1);	/* a sample every 500 ms */
 	expect_exit(&r, 0);
 	n = vt_reports(r.rep, rep, 32);
@@ -448,5 +462,48 @@ TEST(vmon_counts_cpu_of_processes_too_short_to_sample)
 	ASSERT_MSG(unseen >= reaped - sampled - 0.02 && unseen <= reaped + 2e-6,
 		   "unseen %.3f s, reaped %.3f s, sampled %.3f s", unseen, reaped, sampled);
 	ASSERT_MSG(strstr(r.err, "of it no sample saw"), "no reaped line:\n%s", r.err);
+	vt_cleanup(&r.dir);
+}
+
+/* The same twenty burners with the netlink source: every one is a track
+ * with its status, and the CPU of the exits adds up to the kernel's count
+ * (the shell's included), which the summary prints as a check. */
+TEST(vmon_netlink_records_processes_too_short_to_sample)
+{
+	char *cmd[] = { "/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 "
+			"18 19 20; do \"$BURN\" -m 20 -r \"$REPORT\"; done", NULL };
+	struct vt_report rep[32];
+	struct vt_record rec;
+	double reaped, exited;
+	struct run r;
+	int n;
+
+	t_need_root();
+	run_init(&r);
+	r.events = "netlink";
+	run_vmon(&r, "-z2", cmd, -1, -1);
+	expect_exit(&r, 0);
+	n = vt_reports(r.rep, rep, 32);
+	ASSERT_EQ(n, 20);
+	vt_record_load(r.rec, &rec);
+	ASSERT_EQ(rec.version, 2);
+	for (int i = 0; i < n; i++) {
+		struct vt_track *t = vt_record_pid(&rec, rep[i].pid);
+
+		ASSERT_MSG(t, "burner %d has no track", rep[i].pid);
+		ASSERT_STREQ(t->comm, "burn");
+		ASSERT_STREQ(t->argv0, vt_burn());
+		ASSERT_EQ(t->ppid, rep[i].ppid);
+		ASSERT(t->exited);
+		ASSERT_EQ(t->code, rep[i].code);
+	}
+	reaped = reaped_secs(&r, "user_s") + reaped_secs(&r, "system_s");
+	exited = reaped_secs(&r, "exited_s");
+	ASSERT_MSG(exited - reaped <= reaped * 0.02 + 0.005 &&
+		   reaped - exited <= reaped * 0.02 + 0.005,
+		   "the exits add up to %.6f s, the kernel counted %.6f s", exited, reaped);
+	ASSERT_MSG(reaped_secs(&r, "unseen_s") <= reaped * 0.02 + 0.005, "unseen %.6f s",
+		   reaped_secs(&r, "unseen_s"));
+	ASSERT_MSG(strstr(r.err, "  check       the kernel counted"), "no check line:\n%s", r.err);
 	vt_cleanup(&r.dir);
 }

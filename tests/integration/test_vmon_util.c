@@ -283,6 +283,11 @@ static void exit_line(struct vt_record *r, const char *l, const char *end)
 	if (!t->tid)
 		argv0(t, l, end);
 	status_of(l, end, &t->code, &t->signal);
+	/* version 2: the exit record's I/O, in "final" */
+	if (num_in(l, end, "rchar", &x) && (t->final_io = true))
+		t->final_rchar = x;
+	if (num_in(l, end, "wchar", &x))
+		t->final_wchar = x;
 }
 
 static void sample(struct vt_record *r, const char *l, const char *end)

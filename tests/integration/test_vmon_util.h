@@ -50,6 +50,8 @@ struct vt_track {
 	int code, signal;		/* exit status: code or signal, -1 when null */
 	unsigned long long exit_utime, exit_stime;
 	unsigned long long utime, stime, rchars, wchars;	/* last in sample lines */
+	bool final_io;			/* the exit line's "final" has I/O: */
+	unsigned long long final_rchar, final_wchar;
 	double birth_t, exit_t;		/* seconds */
 };
 

@@ -220,9 +220,10 @@ static void observe_node(struct session *s, vmon_proc_t *p)
 	if (!ni || !p->stores[VMON_STORE_PROC_STAT] ||
 	    (p->is_thread && p->parent && p->pid == p->parent->pid))
 		return;		/* not sampled yet, or a main thread: its process */
-	/* a stale node first seen is a process born and gone in between:
-	 * with its exit record it is a track of its own */
-	if (!ni->track && (!p->is_stale || p->exit))
+	/* a stale node first seen is a process born and gone in between
+	 * (new and stale at once, or with its exit record): a track of its
+	 * own, which the events named */
+	if (!ni->track && (!p->is_stale || p->exit || p->is_new))
 		ni->track = first_sight(s, p);
 	t = ni->track;
 	if (!t || t->exited)
