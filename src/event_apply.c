@@ -64,15 +64,23 @@ static void inherit_stat(vmon_t *vmon, struct vmon__node *node, vmon_proc_t *par
 		vmon__sample_error(vmon, -ENOMEM);
 }
 
-static void apply_fork(vmon_t *vmon, const struct vmon__event *ev)
+static void apply_fork(vmon_t *vmon, const struct vmon__event *ev, bool after_walk)
 {
 	struct vmon_internal *in = vmon->internal;
 	vmon_proc_t *parent = vmon__pidhash_find(&in->procs, ev->ppid);
 	enum vmon__hold hold = VMON__HOLD_FOLLOW;
+	vmon_proc_t *found = vmon__pidhash_find(&in->procs, ev->pid);
 	struct vmon__node *node;
 
-	if (ev->pid != ev->tgid || vmon__pidhash_find(&in->procs, ev->pid))
-		return;		/* a thread, or a node sampling found first */
+	if (ev->pid != ev->tgid)
+		return;		/* a thread */
+	if (found) {	/* a node sampling found first */
+		/* and read no arguments, the child exiting by then: its
+		 * parent's, which it ran (an exec's come after this) */
+		if (parent && found->parent == parent && !found->is_stale)
+			inherit_stat(vmon, vmon__node(found), parent);
+		return;
+	}
 	if (parent && (parent->is_stale || !follows_children(vmon, parent)))
 		parent = NULL;
 	if (!parent && !(vmon->flags & VMON_FLAG_PROC_ALL))
@@ -100,6 +108,11 @@ static void apply_fork(vmon_t *vmon, const struct vmon__event *ev)
 	if (node->born_gone)
 		vmon__events_gone(vmon, node);
 	inherit_stat(vmon, node, parent);
+	/* one unsampled would be is_new again at its first sample, and miss
+	 * what an exec before then changed (callers skip is_new nodes' change
+	 * bits) */
+	if (after_walk && !node->born_gone)
+		vmon__node_sample(vmon, node);
 }
 
 /* A node whose process was gone before a sample could read it (a fork
@@ -114,7 +127,8 @@ void vmon__event_gone_unsampled(vmon_t *vmon, struct vmon__node *node)
 
 static void apply_exec(vmon_t *vmon, const struct vmon__event *ev)
 {
-	vmon_proc_t *p = vmon__pidhash_find(&vmon->internal->procs, ev->tgid);
+	/* one found gone already: its last name and arguments are the exec's */
+	vmon_proc_t *p = vmon__proc_find_or_gone(vmon, ev->tgid);
 	struct vmon__node *node;
 	vmon_proc_stat_t *st;
 
@@ -143,27 +157,27 @@ static void apply_exec(vmon_t *vmon, const struct vmon__event *ev)
 		vmon__sample_error(vmon, -ENOMEM);
 }
 
-/* A node this sample found gone has left the hash, but not the tree: its
- * exit may come after (a source posts it while the sample runs). */
-static vmon_proc_t *staled_now(vmon_t *vmon, int pid)
+static int exit_name(struct vmon__node *node, vmon_proc_stat_t *st, const char *comm)
 {
-	struct vmon__node *node;
+	size_t len = strlen(comm);
+	vmon_proc_t *p = &node->proc;
 
-	list_for_each_entry(node, &vmon->internal->stale, stale_node)
-		if (node->proc.pid == pid && !node->proc.is_thread)
-			return &node->proc;
-	return NULL;
+	if (st->comm.len && st->comm.len - 1 == len && !memcmp(st->comm.array, comm, len))
+		return 0;
+	if (node->born_gone)
+		return vmon__chars_setz(&st->comm, comm, len, st->changed, VMON_PROC_STAT_COMM);
+	return vmon__proc_stat_hint(st, p->parent ? p->parent->pid : 0, comm, len, NULL, 0);
 }
 
 static void apply_exit(vmon_t *vmon, const struct vmon__event *ev)
 {
-	vmon_proc_t *p = vmon__pidhash_find(&vmon->internal->procs, ev->tgid);
+	/* a node this sample found gone has left the hash, not the tree: its
+	 * exit may come after (a source posts it while the sample runs) */
+	vmon_proc_t *p = vmon__proc_find_or_gone(vmon, ev->tgid);
 	bool thread = ev->pid != ev->tgid;
 	struct vmon__node *node;
 	vmon_proc_stat_t *st;
 
-	if (!p)
-		p = staled_now(vmon, ev->tgid);
 	if (!p)
 		return;
 	node = vmon__node(p);
@@ -176,24 +190,26 @@ static void apply_exit(vmon_t *vmon, const struct vmon__event *ev)
 		vmon__sample_error(vmon, -ENOMEM);
 		return;
 	}
-	if (thread || node->proc.is_stale)
+	if (thread)
 		return;
+	/* the name it ended with: an exec's may have been read too late (or
+	 * never, by a sample that came before the exec) */
 	st = node->proc.stores[VMON_STORE_PROC_STAT];
-	if (node->born_gone && ev->comm[0] && st && !st->comm.len &&
-	    vmon__chars_setz(&st->comm, ev->comm, strlen(ev->comm), st->changed,
-			     VMON_PROC_STAT_COMM) < 0)
+	if (ev->comm[0] && st && exit_name(node, st, ev->comm) < 0)
 		vmon__sample_error(vmon, -ENOMEM);
+	if (node->proc.is_stale)
+		return;
 	/* an exit followed by a fork that reuses the pid: the old node must
 	 * leave the hash first; a zombie stays until it is reaped */
 	if (!node->born_gone && vmon__node_gone(vmon, node, 0))
 		vmon__node_stale(vmon, node);
 }
 
-void vmon__event_apply(vmon_t *vmon, const struct vmon__event *ev)
+void vmon__event_apply(vmon_t *vmon, const struct vmon__event *ev, bool after_walk)
 {
 	switch (ev->type) {
 	case VMON__EV_FORK:
-		apply_fork(vmon, ev);
+		apply_fork(vmon, ev, after_walk);
 		break;
 	case VMON__EV_EXEC:
 		apply_exec(vmon, ev);

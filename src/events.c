@@ -190,8 +190,8 @@ bool vmon__event_wanted(vmon_t *vmon, int pid)
 {
 	struct vmon_internal *in = vmon->internal;
 
-	return vmon__pidhash_find(&in->procs, pid) || pending_has(in->events, pid) ||
-	       (vmon->flags & VMON_FLAG_PROC_ALL);
+	return (vmon->flags & VMON_FLAG_PROC_ALL) || pending_has(in->events, pid) ||
+	       vmon__proc_find_or_gone(vmon, pid);
 }
 
 int vmon__event_post(vmon_t *vmon, struct vmon__event *e)
@@ -277,7 +277,7 @@ VMON_EXPORT int vmon_events_read(vmon_t *vmon)
 
 /* Take the queue (the source may post to a new one meanwhile) and apply it
  * in order. */
-static void apply_queue(vmon_t *vmon)
+static void apply_queue(vmon_t *vmon, bool after_walk)
 {
 	struct vmon__events *ev = vmon->internal->events;
 	struct vmon__event *q;
@@ -291,7 +291,7 @@ static void apply_queue(vmon_t *vmon)
 	ev->pending_nr = 0;
 	pthread_mutex_unlock(&ev->lock);
 	for (size_t i = 0; i < nr; i++)
-		vmon__event_apply(vmon, &q[i]);
+		vmon__event_apply(vmon, &q[i], after_walk);
 	ev->applied += nr;
 	free_queue(q, nr);
 	vmon__free(q);
@@ -305,7 +305,7 @@ void vmon__events_apply(vmon_t *vmon)
 		return;
 	ev->applied = 0;
 	(void)read_source(vmon);
-	apply_queue(vmon);
+	apply_queue(vmon, false);
 }
 
 void vmon__events_watch(vmon_t *vmon, int pid)
@@ -335,7 +335,7 @@ void vmon__events_settle(vmon_t *vmon)
 		return;
 	if (!list_empty(&ev->gone) || !list_empty(&vmon->internal->stale)) {
 		(void)read_source(vmon);
-		apply_queue(vmon);
+		apply_queue(vmon, true);
 	}
 	list_for_each_entry_safe(node, tmp, &ev->gone, gone_node) {
 		if ((!node->exit || !(node->exit->known & VMON_EXIT_STATUS)) &&

@@ -496,6 +496,12 @@ void vmon__node_free_all(vmon_t *vmon);
  * Library-held nodes are freed at the next sample. */
 void vmon__node_stale(vmon_t *vmon, struct vmon__node *node);
 
+/* A process node by pid, in the hash or gone since the last sample began
+ * (staled, out of the hash, not freed yet): an event source posts the
+ * exec and exit of a process a sample found gone before their events
+ * were read.  NULL: none. */
+vmon_proc_t *vmon__proc_find_or_gone(vmon_t *vmon, int pid);
+
 /* Drop one reference; the last frees (or, inside vmon_sample(), dooms) the
  * node. */
 void vmon__node_unref(vmon_t *vmon, struct vmon__node *node);
@@ -669,8 +675,10 @@ void vmon__events_watch(vmon_t *vmon, int pid);
 void vmon__events_apply(vmon_t *vmon);
 void vmon__events_settle(vmon_t *vmon);
 void vmon__events_destroy(vmon_t *vmon);
-/* Apply one event to the tree (event_apply.c). */
-void vmon__event_apply(vmon_t *vmon, const struct vmon__event *ev);
+/* Apply one event to the tree (event_apply.c); after_walk: the sample's
+ * walk is over, so a node a fork makes is sampled at once (every node a
+ * caller sees after a sample was read in it, or is born-gone). */
+void vmon__event_apply(vmon_t *vmon, const struct vmon__event *ev, bool after_walk);
 /* Add what an exit event knows to the exit record of node (allocated on
  * first use): a thread's or a task's own figures add up, a process's
  * totals fill what is not known yet.  0 or -ENOMEM. */

@@ -259,6 +259,23 @@ void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
 		list_move_tail(&node->stale_node, &in->stale);
 }
 
+vmon_proc_t *vmon__proc_find_or_gone(vmon_t *vmon, int pid)
+{
+	vmon_proc_t *p = vmon__pidhash_find(&vmon->internal->procs, pid);
+	struct vmon__node *node;
+
+	if (p)
+		return p;
+	list_for_each_entry(node, &vmon->internal->stale, stale_node)
+		if (node->proc.pid == pid && !node->proc.is_thread)
+			return &node->proc;
+	/* the caller's own processes are not library-held: top-level */
+	list_for_each_entry(p, &vmon->processes, siblings)
+		if (p->is_stale && p->pid == pid)
+			return p;
+	return NULL;
+}
+
 static void free_stores(vmon_t *vmon, struct vmon__node *node)
 {
 	for (int i = 0; i < VMON_STORE_PROC_NR; i++)

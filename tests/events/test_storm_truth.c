@@ -14,6 +14,17 @@
  * the storm writes at the end).  Through the library alone,
  * examples/exits must print the same.
  *
+ * Two limits of netlink are measured here, not hidden (docs/events.md):
+ * it reads an exec's arguments from /proc while the process runs, and a
+ * child that execs sh and exits before the catcher thread wakes (a busy
+ * virtual machine delayed it 1.2 ms, once in a few thousand execs) keeps
+ * its parent's; and a child its parent reaps before the catcher reads
+ * its CPU clock has the figure of its taskstats record, taken before the
+ * kernel tears its memory down: the sum comes out 0.8-1.1% short on a
+ * quiet machine, 1.3-2.2% beside a parallel compile.  So netlink may miss
+ * the arguments of 1% of the execs and be 3% short; ptrace reads both
+ * at its stops and must be exact.
+ *
  * The record and the example's output are read here with a scanner of
  * their own, apart from vmon's parser.
  */
@@ -28,6 +39,23 @@
 #include "../integration/test_vmon_util.h"
 
 #define CHILDREN 5000
+
+static bool is_netlink(const char *source)
+{
+	return !strcmp(source, "netlink");
+}
+
+/* execs whose arguments a source may miss */
+static int argv_misses_allowed(const char *source, int execs)
+{
+	return is_netlink(source) ? execs / 100 : 0;
+}
+
+/* how far the children's CPU may be from the kernel's */
+static long long cpu_slack_us(const char *source, long long rusage_us)
+{
+	return is_netlink(source) ? rusage_us * 3 / 100 : rusage_us / 50;
+}
 
 struct truth {
 	int pid, ppid, status, exec, i;
@@ -165,7 +193,7 @@ static void check_record(struct storm *s, const char *events)
 	char *line = NULL, comm[64], want_comm[16], argv[512], want_argv[512], src[32];
 	size_t cap = 0;
 	long long v, cpu_us = 0, lost = 0;
-	int births = 0, exits = 0, finals = 0;
+	int births = 0, exits = 0, finals = 0, execs = 0, missed = 0;
 
 	ASSERT_MSG(f, "no record");
 	while (getline(&line, &cap, f) > 0) {
@@ -196,8 +224,12 @@ static void check_record(struct storm *s, const char *events)
 		ASSERT_MSG(json_str(line, "comm", comm, sizeof(comm)) && !strcmp(comm, want_comm),
 			   "child %d: comm in %.300s, not %s", t->i, line, want_comm);
 		json_argv(line, argv, sizeof(argv));
-		ASSERT_MSG(!strcmp(argv, want_argv), "child %d: argv '%s', not '%s'", t->i, argv,
-			   want_argv);
+		execs += t->exec;
+		if (t->exec && strcmp(argv, want_argv) && missed++ < argv_misses_allowed(events, CHILDREN / 10))
+			fprintf(stderr, "  # child %d: argv '%s', not '%s'\n", t->i, argv, want_argv);
+		else
+			ASSERT_MSG(!strcmp(argv, want_argv), "child %d: argv '%s', not '%s'", t->i,
+				   argv, want_argv);
 		ASSERT_MSG(wait_status(line) == t->status, "child %d: status %#x, not %#x: %.300s",
 			   t->i, wait_status(line), t->status, line);
 		if (vt_json_num(line, "\"final\":", "user_us", &v)) {
@@ -213,10 +245,11 @@ static void check_record(struct storm *s, const char *events)
 	ASSERT_MSG(births == CHILDREN && exits == CHILDREN && finals == CHILDREN,
 		   "%d births, %d exits, %d with final CPU of %d children", births, exits, finals,
 		   CHILDREN);
-	ASSERT_MSG(llabs(cpu_us - s->rusage_us) <= s->rusage_us / 50,
+	ASSERT_MSG(llabs(cpu_us - s->rusage_us) <= cpu_slack_us(events, s->rusage_us),
 		   "the children's CPU %lld us, the kernel's %lld us", cpu_us, s->rusage_us);
-	fprintf(stderr, "  # %s: %d births and exits; CPU %lld us, the kernel's %lld us (%+.2f%%)\n",
-		events, exits, cpu_us, s->rusage_us,
+	fprintf(stderr, "  # %s: %d births and exits, %d of %d execs' arguments; CPU %lld us, "
+		"the kernel's %lld us (%+.2f%%)\n", events, exits, execs - missed, execs, cpu_us,
+		s->rusage_us,
 		100.0 * (double)(cpu_us - s->rusage_us) / (double)s->rusage_us);
 }
 
@@ -262,7 +295,7 @@ static void check_exits_output(struct storm *s, const char *source)
 	FILE *f = fopen(s->out_path, "r");
 	char *line = NULL, comm[64], want_comm[16], want_argv[512], how[16], src[32];
 	size_t cap = 0;
-	int pid, ppid, code, exits = 0, off;
+	int pid, ppid, code, exits = 0, off, execs = 0, missed = 0;
 	double cpu, total = 0;
 
 	ASSERT_MSG(f, "no output");
@@ -284,16 +317,21 @@ static void check_exits_output(struct storm *s, const char *source)
 		ASSERT_MSG(status == t->status, "child %d: %s", t->i, line);
 		expected_args(s, t, want_comm, want_argv, sizeof(want_argv));
 		ASSERT_MSG(!strcmp(comm, want_comm), "child %d: %s", t->i, line);
-		ASSERT_MSG(strstr(line + off, want_argv), "child %d: no '%s' in %s", t->i, want_argv,
-			   line);
+		execs += t->exec;
+		if (t->exec && !strstr(line + off, want_argv) &&
+		    missed++ < argv_misses_allowed(source, CHILDREN / 10))
+			fprintf(stderr, "  # child %d: no '%s' in %s", t->i, want_argv, line);
+		else
+			ASSERT_MSG(strstr(line + off, want_argv), "child %d: no '%s' in %s", t->i,
+				   want_argv, line);
 	}
 	free(line);
 	fclose(f);
 	ASSERT_MSG(exits == CHILDREN, "%d exits printed of %d children", exits, CHILDREN);
-	ASSERT_MSG(llabs((long long)(total * 1e6) - s->rusage_us) <= s->rusage_us / 50,
+	ASSERT_MSG(llabs((long long)(total * 1e6) - s->rusage_us) <= cpu_slack_us(source, s->rusage_us),
 		   "the children's CPU %.6f s, the kernel's %lld us", total, s->rusage_us);
-	fprintf(stderr, "  # exits (%s): %d exits; CPU %.6f s, the kernel's %.6f s\n", source,
-		exits, total, s->rusage_us / 1e6);
+	fprintf(stderr, "  # exits (%s): %d exits, %d of %d execs' arguments; CPU %.6f s, the "
+		"kernel's %.6f s\n", source, exits, execs - missed, execs, total, s->rusage_us / 1e6);
 }
 
 /* The library alone: the best source (netlink as root), else ptrace. */
