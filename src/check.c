@@ -225,7 +225,11 @@ static int check_node(struct walk *w, vmon_proc_t *proc, vmon_proc_t *parent)
 		CHECK(vmon__pidhash_find(h, proc->pid) == proc,
 		      "live %s %d not found in the hash", proc->is_thread ? "thread" : "pid",
 		      proc->pid);
-		CHECK(proc->generation == 0 || proc->generation == w->vmon->generation,
+		/* a born-gone node's figures are its events', not a sample's
+		 * (one a sample found gone as it first read it keeps that
+		 * sample's generation) */
+		CHECK(proc->generation == 0 || node->born_gone ||
+		      proc->generation == w->vmon->generation,
 		      "live pid %d last sampled at %d, now %d: stale data shown as current",
 		      proc->pid, proc->generation, w->vmon->generation);
 		if (proc->is_thread)

@@ -9,18 +9,21 @@
  * It starts CHURN (tests/helpers/churn.c), a workload forking and reaping
  * thousands of short-lived processes and threads a second, some
  * multi-threaded, some renaming themselves, some exec-ing, some leaving
- * orphans.  Two instances watch it, each in its own thread, sampling as
+ * orphans.  Four instances watch it, each in its own thread, sampling as
  * fast as they can for SECONDS: one follows CHURN's tree with every
- * process want, the other monitors every process of the system
- * (PROC_ALL, PROC_ARRAY) with every want it allows and every system want.
+ * process want, one monitors every process of the system (PROC_ALL,
+ * PROC_ARRAY) with every want it allows and every system want, and two
+ * follow the tree with events on (VMON_FLAG_EVENTS): the best source
+ * (netlink as root) and ptrace, whose processes born and gone between two
+ * samples become nodes with exit records.
  *
- * Then the workload goes quiet, and both must agree with /proc exactly:
+ * Then the workload goes quiet, and all must agree with /proc exactly:
  * the followed tree is CHURN and its two stable children (one with its
  * three threads), and PROC_ALL holds no live node for a churned process.
- * Finally both are destroyed: every constructed node must have been
+ * Finally all are destroyed: every constructed node must have been
  * destroyed, no descriptor may be left open, and LeakSanitizer checks for
  * leaks at exit.  The counts are printed: processes churned, samples
- * taken, invariant checks passed.
+ * taken, exit records seen, invariant checks passed.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -51,7 +54,7 @@ struct watcher {
 	const char *name;
 	pthread_t thread;
 	atomic_bool *stop;
-	unsigned long samples, failed, births, deaths;
+	unsigned long samples, failed, births, deaths, exits;
 };
 
 static void on_ctor(vmon_t *v, vmon_proc_t *p)
@@ -62,8 +65,10 @@ static void on_ctor(vmon_t *v, vmon_proc_t *p)
 
 static void on_dtor(vmon_t *v, vmon_proc_t *p)
 {
-	(void)p;
-	((struct watcher *)v->sample_cb_arg)->deaths++;
+	struct watcher *w = v->sample_cb_arg;
+
+	w->deaths++;
+	w->exits += p->exit && (p->exit->known & VMON_EXIT_STATUS);
 }
 
 static void sample(struct watcher *w)
@@ -211,20 +216,36 @@ static void check_all(vmon_t *v, pid_t root, pid_t s1, pid_t s2, const pid_t *wo
 		FAIL("all: the workload or a stable child is missing");
 }
 
-static void report(struct watcher *w)
+static void report(struct watcher *w, bool exits)
 {
 	printf("vmon-stress: %s: %lu samples (%lu failed: proc root errors), %lu nodes "
-	       "born, %lu destroyed\n", w->name, w->samples, w->failed, w->births, w->deaths);
+	       "born, %lu destroyed, %lu with an exit status\n", w->name, w->samples, w->failed,
+	       w->births, w->deaths, w->exits);
 	if (w->births != w->deaths)
 		FAIL("%s: %lu nodes constructed but %lu destroyed", w->name, w->births,
 		     w->deaths);
+	if (exits && !w->exits)
+		FAIL("%s: events on, and not one exit status", w->name);
+}
+
+/* An instance following the workload's tree with events from source. */
+static void events_init(struct watcher *w, const char *name, vmon_event_source_t source,
+			atomic_bool *stop, pid_t root)
+{
+	watcher_init(w, name, VMON_FLAG_EVENTS, 0, ALL_PROC_WANTS, stop);
+	if (!vmon_set_event_source(&w->vmon, source))
+		FAIL("%s: the %s source: %s", name, vmon_event_source_name(source),
+		     strerror(errno));
+	if (!vmon_proc_monitor(&w->vmon, root, 0, NULL, NULL))
+		FAIL("%s: monitor %d: %s", name, root, strerror(errno));
 }
 
 int main(int argc, char **argv)
 {
 	const char *env = getenv("VMON_STRESS_SECONDS");
 	int seconds = argc > 2 ? atoi(argv[2]) : env ? atoi(env) : 60, fds;
-	struct watcher follow, all;
+	struct watcher follow, all, events, traced;
+	bool netlink;
 	atomic_bool stop = false;
 	char answer[256];
 	pid_t s1, s2, w[4];
@@ -243,13 +264,20 @@ int main(int argc, char **argv)
 		     ALL_PROC_WANTS & ~VMON_WANT_PROC_FOLLOW_CHILDREN, &stop);
 	if (!vmon_proc_monitor(&follow.vmon, c.pid, 0, NULL, NULL))
 		FAIL("monitor %d: %s", c.pid, strerror(errno));
-	printf("vmon-stress: %d s of churn under pid %d\n", seconds, c.pid);
+	events_init(&events, "events", VMON_EVENTS_AUTO, &stop, c.pid);
+	events_init(&traced, "ptrace", VMON_EVENTS_PTRACE, &stop, c.pid);
+	printf("vmon-stress: %d s of churn under pid %d; events from %s and ptrace\n", seconds,
+	       c.pid, vmon_event_source_name(vmon_event_source(&events.vmon)));
 	pthread_create(&follow.thread, NULL, watch, &follow);
 	pthread_create(&all.thread, NULL, watch, &all);
+	pthread_create(&events.thread, NULL, watch, &events);
+	pthread_create(&traced.thread, NULL, watch, &traced);
 	sleep(seconds);		/* the duration itself, not a synchronisation */
 	atomic_store(&stop, true);
 	pthread_join(follow.thread, NULL);
 	pthread_join(all.thread, NULL);
+	pthread_join(events.thread, NULL);
+	pthread_join(traced.thread, NULL);
 
 	churn_say(&c, 'q', answer, sizeof(answer));
 	if (sscanf(answer, "quiet %d %d %d %d %d %d", &s1, &s2, &w[0], &w[1], &w[2], &w[3]) != 6)
@@ -257,10 +285,15 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 3; i++) {	/* stale, then freed, then steady */
 		sample(&follow);
 		sample(&all);
+		sample(&events);
+		sample(&traced);
 	}
-	if (vmon__check(&follow.vmon) || vmon__check(&all.vmon))
+	if (vmon__check(&follow.vmon) || vmon__check(&all.vmon) || vmon__check(&events.vmon) ||
+	    vmon__check(&traced.vmon))
 		FAIL("invariant checker");
 	check_tree(&follow.vmon, c.pid, s1, s2);
+	check_tree(&events.vmon, c.pid, s1, s2);
+	check_tree(&traced.vmon, c.pid, s1, s2);
 	check_all(&all.vmon, c.pid, s1, s2, w, 4);
 
 	churn_say(&c, 'x', answer, sizeof(answer));
@@ -268,10 +301,17 @@ int main(int argc, char **argv)
 	waitpid(c.pid, &status, 0);
 	fclose(c.in);
 	fclose(c.out);
+	netlink = vmon_event_source(&events.vmon) == VMON_EVENTS_NETLINK;
 	vmon_destroy(&follow.vmon);
 	vmon_destroy(&all.vmon);
-	report(&follow);
-	report(&all);
+	vmon_destroy(&events.vmon);
+	vmon_destroy(&traced.vmon);
+	report(&follow, false);
+	report(&all, false);
+	/* the churned processes' parents reap them: a status only from a
+	 * source that tells every exit */
+	report(&events, netlink);
+	report(&traced, true);
 	printf("vmon-stress: %lu invariant checks passed\n", vmon_test_checks_passed());
 	if (count_fds() != fds)
 		FAIL("%d descriptors open after destroy, %d before", count_fds(), fds);
