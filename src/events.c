@@ -308,6 +308,13 @@ void vmon__events_apply(vmon_t *vmon)
 	apply_queue(vmon, false);
 }
 
+bool vmon__events_own_task(const vmon_t *vmon, int pid)
+{
+	const struct vmon__events *ev = vmon->internal->events;
+
+	return ev && ev->src && ev->src->own_task && ev->src->own_task(ev->state) == pid;
+}
+
 void vmon__events_watch(vmon_t *vmon, int pid)
 {
 	struct vmon__events *ev = vmon->internal->events;

@@ -93,6 +93,8 @@ static int keep_child(void *ctx, int pid)
 			vmon__node_adopt(vmon, cn, c->node);
 		return 0;
 	}
+	if (vmon__events_own_task(vmon, pid))
+		return 0;	/* the library's tracer, a child of a thread here */
 	cn = vmon__node_new(vmon, pid, pid, false);
 	if (!cn) {
 		if (errno == ENOMEM)

@@ -596,6 +596,10 @@ struct vmon__source {
 	 * source that must be told its roots; NULL otherwise).  0 or -errno */
 	int (*watch)(vmon_t *vmon, void *state, int pid);
 	void (*close)(vmon_t *vmon, void *state);
+	/* the pid of a task of the source's own (a child of the caller's
+	 * process, which a caller following its own children would see), or
+	 * 0; NULL: none */
+	int (*own_task)(const void *state);
 };
 
 extern const struct vmon__source vmon__source_netlink, vmon__source_ptrace;
@@ -668,6 +672,9 @@ void vmon__events_lost(vmon_t *vmon, unsigned long n);
  * an exec)?  True for the processes of the followed trees, those already
  * nodes and those a queued fork event will make nodes. */
 bool vmon__event_wanted(vmon_t *vmon, int pid);
+/* Is pid a task of the event source's own (PTRACE's tracer)?  The
+ * children followers leave it out: it is the library's, not the caller's. */
+bool vmon__events_own_task(const vmon_t *vmon, int pid);
 /* A root the caller monitors at the top level: tell the source. */
 void vmon__events_watch(vmon_t *vmon, int pid);
 /* vmon_sample(): read and apply what waits before the nodes are sampled;

@@ -247,6 +247,12 @@ static void pt_close(vmon_t *vmon, void *state)
 	release(pt);
 }
 
+static int pt_own_task(const void *state)
+{
+	/* set before open returned, under the lock it waited on */
+	return ((const struct vmon__ptrace *)state)->tracer_pid;
+}
+
 const struct vmon__source vmon__source_ptrace = {
 	.id = VMON_EVENTS_PTRACE,
 	.open = pt_open,
@@ -254,4 +260,5 @@ const struct vmon__source vmon__source_ptrace = {
 	.read = pt_read,
 	.watch = pt_watch,
 	.close = pt_close,
+	.own_task = pt_own_task,
 };

@@ -104,3 +104,50 @@ TEST(vmon_chart_rows_and_colours)
 	ASSERT(vt_png_count(png, p.plot_x, 0, p.plot_w, p.rows_y, USER_CPU) > 100);
 	vt_cleanup(&d);
 }
+
+#define BRIEF 0x17a398	/* a process shorter than a sample */
+
+/* Traced (which needs no privilege), every child of a storm is known,
+ * though each lives 1 to 5 ms between two samples 100 ms apart: each has
+ * its row, and on it the mark of a process shorter than a sample.  The
+ * legend wraps at this width instead of running off the image. */
+TEST(vmon_chart_marks_processes_shorter_than_a_sample)
+{
+	struct vt_dir d;
+	char rec[256], png[256], err[8192], storm[256];
+	char *argv[] = { (char *)vt_vmon(), "--no-live", "-q", "--trace", "--size", "900x600",
+			 "--record", rec, "--png", png, "--", storm, "-n", "8", "-p", "1", NULL };
+	struct vt_record r;
+	struct vt_png p;
+	int status, children = 0, storm_pid = 0;
+
+	vt_mkdir(&d);
+	vt_file(&d, "record.jsonl", rec, sizeof(rec));
+	vt_file(&d, "chart.png", png, sizeof(png));
+	t_build_path("workloads/storm", storm, sizeof(storm));
+	status = vt_run(argv, NULL, err, sizeof(err));
+	ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x: %s", status, err);
+	vt_png_load(png, &p);
+	vt_record_load(rec, &r);
+	for (int i = 0; i < r.ntracks; i++)
+		if (r.tracks[i].ppid == r.command_pid || r.tracks[i].pid == r.command_pid)
+			storm_pid = r.command_pid;
+	ASSERT_MSG(storm_pid, "no storm in the record");
+	for (int i = 0; i < r.ntracks; i++) {
+		const struct vt_png_row *row;
+
+		if (r.tracks[i].ppid != storm_pid || r.tracks[i].tid)
+			continue;
+		children++;
+		row = row_of(&p, r.tracks[i].pid);
+		ASSERT_MSG(row, "no row for child %d", r.tracks[i].pid);
+		ASSERT_MSG(vt_png_count(png, p.plot_x, row->y, p.plot_w, row->h, BRIEF) > 0,
+			   "child %d (%.3f-%.3f s): no mark of a process shorter than a sample",
+			   r.tracks[i].pid, r.tracks[i].birth_t, r.tracks[i].exit_t);
+	}
+	ASSERT_EQ(children, 8);
+	/* the storm and its children: not the library's tracer task, a child
+	 * of vmon's process that vmon's own follower lists */
+	ASSERT_MSG(r.ntracks == 9, "%d processes recorded, not 9", r.ntracks);
+	vt_cleanup(&d);
+}

@@ -22,6 +22,7 @@
 #define ROWS_HEAD_H 16
 #define AXIS_H 24
 #define LEGEND_H 18
+#define LEGEND_LINE_H 14	/* each line the legend wraps to */
 #define AUTO_MAX_H 8000
 #define FIXED_H (MARGIN + TITLE_H + CPU_H + 8 + 2 * (MEM_H + 8) + 2 + ROWS_HEAD_H + AXIS_H + \
 		 LEGEND_H + MARGIN)
@@ -74,15 +75,57 @@ vt_us chart_interval_start(const struct model *m, int i)
 	return i > 0 ? m->samples[i - 1].t : 0;
 }
 
+/* the legend, in order: a swatch and its text, or an exit mark (a bar) */
+static const struct legend_item {
+	rgb_t color;
+	const char *text;
+	bool mark;
+} legend_items[] = {
+	{ C_USER, "user CPU", false },
+	{ C_SYS, "system CPU", false },
+	{ C_IOWAIT, "iowait", false },
+	{ C_IRQ, "irq", false },
+	{ C_MEM, "memory used", false },
+	{ C_RSS_FILL, "tree RSS", false },
+	{ C_ALIVE, "alive", false },
+	{ C_BRIEF, "shorter than a sample", false },
+	{ C_EXIT_OK, "exit", true },
+	{ C_EXIT_BAD, "failed or killed", true },
+};
+
+static int legend_item_width(const struct legend_item *it)
+{
+	return (it->mark ? 6 : 14) + text_width(it->text, 1) + (it->mark ? 10 : 16);
+}
+
+/* The legend's lines at this plot width: items wrap, never cut. */
+static int legend_lines(int plot_w)
+{
+	int lines = 1, x = 0;
+
+	for (size_t i = 0; i < sizeof(legend_items) / sizeof(legend_items[0]); i++) {
+		int w = legend_item_width(&legend_items[i]);
+
+		if (x && x + w > plot_w) {
+			lines++;
+			x = 0;
+		}
+		x += w;
+	}
+	return lines;
+}
+
 static void layout(struct layout *L, const struct model *m, const struct chart_opts *o)
 {
-	int avail;
+	int avail, fixed_h;
 
 	L->w = o->width ? o->width : 1200;
 	L->label_x = MARGIN;
 	L->label_w = L->w * 3 / 10 < 200 ? 200 : L->w * 3 / 10 > 460 ? 460 : L->w * 3 / 10;
 	L->plot_x = L->label_x + L->label_w + 8;
 	L->plot_w = L->w - L->plot_x - MARGIN - 4;
+	L->legend_lines = legend_lines(L->plot_w);
+	fixed_h = FIXED_H + (L->legend_lines - 1) * LEGEND_LINE_H;
 	L->t_end = m->end > 0 ? m->end : 1;
 	L->bin_us = (double)L->t_end / L->plot_w;
 	if (L->bin_us < 4e6 / m->tps)
@@ -90,10 +133,10 @@ static void layout(struct layout *L, const struct model *m, const struct chart_o
 	L->nbins = (int)ceil(L->t_end / L->bin_us);
 	/* roomier rows when there are few */
 	L->row_h = L->nrows > 40 ? ROW_H : L->nrows > 16 ? ROW_H + 4 : ROW_H + 10;
-	if (!o->height && FIXED_H + L->nrows * ROW_H > AUTO_MAX_H)
-		L->row_h = (AUTO_MAX_H - FIXED_H) / (L->nrows ? L->nrows : 1);
+	if (!o->height && fixed_h + L->nrows * ROW_H > AUTO_MAX_H)
+		L->row_h = (AUTO_MAX_H - fixed_h) / (L->nrows ? L->nrows : 1);
 	if (o->height) {
-		avail = o->height - FIXED_H;
+		avail = o->height - fixed_h;
 		L->row_h = L->nrows ? avail / L->nrows : ROW_H;
 		if (L->row_h > ROW_H_MAX)
 			L->row_h = ROW_H_MAX;
@@ -101,10 +144,10 @@ static void layout(struct layout *L, const struct model *m, const struct chart_o
 	if (L->row_h < 1)
 		L->row_h = 1;
 	L->shown = L->nrows;
-	avail = (o->height ? o->height : AUTO_MAX_H) - FIXED_H;
+	avail = (o->height ? o->height : AUTO_MAX_H) - fixed_h;
 	if (L->shown * L->row_h > avail)
 		L->shown = avail > 0 ? avail / L->row_h : 0;
-	L->h = o->height ? o->height : FIXED_H + L->shown * L->row_h;
+	L->h = o->height ? o->height : fixed_h + L->shown * L->row_h;
 	L->sys_y = MARGIN + TITLE_H;
 	L->cpu_h = CPU_H;
 	L->mem_y = L->sys_y + CPU_H + 8;
@@ -325,29 +368,28 @@ static void axis(struct canvas *c, const struct layout *L, bool grid)
 		cv_hline(c, L->plot_x, L->axis_y, L->plot_w, C_FRAME);
 }
 
-static int swatch(struct canvas *c, int x, int y, rgb_t color, const char *text)
-{
-	cv_fill(c, x, y + 1, 10, 8, color);
-	return x + 14 + cv_text(c, x + 14, y, text, C_DIM, 1, 0, false) + 16;
-}
-
 static void legend(struct canvas *c, const struct layout *L)
 {
 	int x = L->plot_x, y = L->legend_y + 4;
 
-	x = swatch(c, x, y, C_USER, "user CPU");
-	x = swatch(c, x, y, C_SYS, "system CPU");
-	x = swatch(c, x, y, C_IOWAIT, "iowait");
-	x = swatch(c, x, y, C_IRQ, "irq");
-	x = swatch(c, x, y, C_MEM, "memory used");
-	x = swatch(c, x, y, C_RSS_FILL, "tree RSS");
-	x = swatch(c, x, y, C_ALIVE, "alive");
-	x = swatch(c, x, y, C_BRIEF, "shorter than a sample");
-	cv_fill(c, x, y, 2, 9, C_EXIT_OK);
-	x += 6 + cv_text(c, x + 6, y, "exit", C_DIM, 1, 0, false) + 10;
-	cv_fill(c, x, y, 2, 9, C_EXIT_BAD);
-	cv_text(c, x + 6, y, "failed or killed", C_DIM, 1, 0, false);
-	cv_text(c, L->label_x, y, "time since start", C_FAINT, 1, L->label_w, false);
+	for (size_t i = 0; i < sizeof(legend_items) / sizeof(legend_items[0]); i++) {
+		const struct legend_item *it = &legend_items[i];
+		int w = legend_item_width(it);
+
+		if (x > L->plot_x && x + w > L->plot_x + L->plot_w) {
+			x = L->plot_x;
+			y += LEGEND_LINE_H;
+		}
+		if (it->mark) {
+			cv_fill(c, x, y, 2, 9, it->color);
+			cv_text(c, x + 6, y, it->text, C_DIM, 1, 0, false);
+		} else {
+			cv_fill(c, x, y + 1, 10, 8, it->color);
+			cv_text(c, x + 14, y, it->text, C_DIM, 1, 0, false);
+		}
+		x += w;
+	}
+	cv_text(c, L->label_x, L->legend_y + 4, "time since start", C_FAINT, 1, L->label_w, false);
 }
 
 static void rows_head(struct canvas *c, const struct layout *L)
