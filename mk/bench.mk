@@ -10,12 +10,16 @@
 #   make bench-memory [DURATION=600] [PEAK=2000]
 #                                  a monitor's memory under churn, a row
 #                                  every 10 s (bench/churn_memory.sh)
+#   make bench-events [ROUNDS=5] [RUNS=2000]
+#                                  the event sources' cost per event and
+#                                  on a `make -j2` (bench/events.sh)
 #   make bench-build               the programs only, in $(B)/bench
 #
 # `make check` runs check-bench: the default harnesses (both floors and
 # both libvmon modes among them) at 200 processes, one round of a few
 # samples, to prove that they build and run (it asserts no timing), and the
-# memory harness for 6 s with a small peak.  It needs libproc2-dev and
+# memory harness for 6 s with a small peak, and the events benchmark for
+# one round of 50 program runs, without its build table.  It needs libproc2-dev and
 # python3-psutil (.ci/run installs them); strace is used when present.
 
 N       ?= 1000
@@ -28,7 +32,7 @@ BENCH_BIN    := $(addprefix $(B)/bench/,spawn floor naive libproc2 cmdbench vmon
 BENCH_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Ibench
 BENCH_COMMON := bench/bench.c bench/bench.h
 
-.PHONY: bench bench-full bench-memory bench-build check-bench check-bench-clang
+.PHONY: bench bench-full bench-memory bench-events bench-build check-bench check-bench-clang
 
 bench-build: $(BENCH_BIN)
 
@@ -70,10 +74,15 @@ bench-full: bench-build
 bench-memory: bench-build $(B)/helpers/churn
 	B=$(B) bench/churn_memory.sh $(DURATION) $(PEAK)
 
+RUNS ?= 2000
+bench-events: $(B)/vmon
+	B=$(B) bench/events.sh $(ROUNDS) $(RUNS)
+
 # every harness runs once at a small size; any failure fails the check
-check-bench: bench-build check-bench-clang $(B)/helpers/churn
+check-bench: bench-build check-bench-clang $(B)/helpers/churn $(B)/vmon
 	B=$(B) SAMPLES=3 WARMUP=1 STRACE_SAMPLES=2 bench/run.sh 200 1
 	B=$(B) CHURN_MEMORY_OPTS="-e 2 -P 2" bench/churn_memory.sh 6 200
+	B=$(B) bench/events.sh 1 50 0
 
 # the bench programs are -Werror clean with clang too (built, not run)
 check-bench-clang:
