@@ -11,7 +11,10 @@
 #    builds with `cc prog.c $(pkg-config --cflags --libs libvmon)` and
 #    runs, linked dynamically (LD_LIBRARY_PATH) and statically;
 #  - seed_prog.c also compiles against the seed header itself, so it
-#    proves that the seed's names are enough.
+#    proves that the seed's names are enough.  The seed is the original
+#    libvmon's vmon.h (GPL-2.0-only, so not kept here): VMON_SEED_HEADER,
+#    by default where the project's workspace keeps it, beside this
+#    checkout.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * seed_prog.c - a program written only against the original libvmon
- * header (../shared/seeds/vmon.h): every libvmon name it uses is one the
- * seed declares.  tests/check-install.sh builds it against an installed
+ * seed_prog.c - a program written only against the original libvmon's
+ * public header (vcaputo/vwm, src/libvmon/vmon.h at 98d6a06, which the
+ * check is given, never kept here: it is GPL-2.0-only): every libvmon
+ * name it uses is one that header declares.  tests/check-install.sh builds it against an installed
  * libvmon with nothing but
  *
  *   cc seed_prog.c $(pkg-config --cflags --libs libvmon)
