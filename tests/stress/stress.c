@@ -120,21 +120,30 @@ static int count_fds(void)
 struct churn {
 	pid_t pid;
 	FILE *in, *out;
+	int gate;	/* written once everything watches: the child execs */
 };
 
+/* Fork the workload, which waits at the gate: the ptrace source traces
+ * only what its roots fork once traced (their workers, here). */
 static void churn_start(struct churn *c, const char *path)
 {
-	int to[2], from[2];
+	int to[2], from[2], gate[2];
+	char b;
 
-	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
+	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0 || pipe2(gate, O_CLOEXEC) < 0)
 		FAIL("pipe: %s", strerror(errno));
 	c->pid = fork();
 	if (c->pid == 0) {
 		dup2(to[0], 0);
 		dup2(from[1], 1);
+		close(gate[1]);
+		if (read(gate[0], &b, 1) != 1)
+			_exit(126);
 		execl(path, "churn", (char *)NULL);
 		_exit(127);
 	}
+	close(gate[0]);
+	c->gate = gate[1];
 	close(to[0]);
 	close(from[1]);
 	c->in = fdopen(to[1], "w");
@@ -268,6 +277,9 @@ int main(int argc, char **argv)
 	events_init(&traced, "ptrace", VMON_EVENTS_PTRACE, &stop, c.pid);
 	printf("vmon-stress: %d s of churn under pid %d; events from %s and ptrace\n", seconds,
 	       c.pid, vmon_event_source_name(vmon_event_source(&events.vmon)));
+	if (write(c.gate, "g", 1) != 1)
+		FAIL("the workload's gate: %s", strerror(errno));
+	close(c.gate);
 	pthread_create(&follow.thread, NULL, watch, &follow);
 	pthread_create(&all.thread, NULL, watch, &all);
 	pthread_create(&events.thread, NULL, watch, &events);
