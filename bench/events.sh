@@ -7,12 +7,19 @@
 # markdown tables:
 #
 #  1. per event: CMD is a shell running /bin/true RUNS times in a row
-#     (a fork, an exec and an exit each, reaped by the shell).  The CPU of
+#     (a fork, an exec and an exit each, reaped by the shell), under vmon
+#     (which also models and records every process) and under
+#     examples/exits, the library alone with each source (it prints a
+#     line per exit).  The CPU of
 #     the whole run (vmon, its threads and tracer task, the shell and its
 #     children: bash's `time`, which counts every reaped descendant) less
 #     the same run without vmon, per program run and per event (three
-#     per run).  What vmon costs to start and stop is taken out: the same
-#     two measures of a shell that runs /bin/true once.
+#     per run), split into the monitor's own (the whole less what the
+#     shell's `times` says it and its children used) and what the
+#     monitored programs used more than alone (the kernel's work for the
+#     source in their exits and execs).  What the monitor costs to start and
+#     stop is taken out: the same measures of a shell that runs /bin/true
+#     once.
 #  2. a build: CMD is `make -j2` of a clean copy of this project's library
 #     and examples (as in the README), wall time and CPU, against the
 #     build alone.
@@ -33,9 +40,15 @@ build=${3:-1}
 vmon="$B/vmon"
 
 [ -x "$vmon" ] || { echo "events.sh: $vmon missing: make $vmon" >&2; exit 1; }
+exits="$B/examples/exits"
+[ -x "$exits" ] || { echo "events.sh: $exits missing: make examples" >&2; exit 1; }
 sources="alone wait"
 [ "$(id -u)" = 0 ] && sources="$sources netlink"
 sources="$sources ptrace"
+# the library alone: examples/exits takes the best source (netlink as
+# root) or, with -t, ptrace
+libs="lib-ptrace"
+[ "$(id -u)" = 0 ] && libs="lib-netlink $libs"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -53,6 +66,8 @@ variant() {
 	local src=$1; shift
 	case $src in
 	alone)   "$@" ;;
+	lib-netlink) "$exits" -- "$@" ;;
+	lib-ptrace)  "$exits" -t -- "$@" ;;
 	ptrace)  "$vmon" --no-live -q --record "$tmp/rec" --trace -- "$@" ;;
 	*)       "$vmon" --no-live -q --record "$tmp/rec" --events "$src" -- "$@" ;;
 	esac
@@ -64,11 +79,14 @@ echo "machine: $(nproc) CPUs, Linux $(uname -r), $(ls /proc | grep -c '^[0-9]') 
 echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-loop="i=0; while [ \$i -lt $runs ]; do /bin/true; i=\$((i + 1)); done"
+loop="i=0; while [ \$i -lt $runs ]; do /bin/true; i=\$((i + 1)); done; times >$tmp/times"
 for r in $(seq "$rounds"); do
-	for s in $sources; do
+	for s in $sources $libs; do
 		measure variant "$s" sh -c "$loop" >>"$tmp/loop.$s"
-		if [ "$s" != alone ]; then
+		# the shell's and its children's user and system time, "XmY.Zs"
+		tr ' ' '\n' <"$tmp/times" | awk -F'[ms]' '{ t += $1 * 60 + $2 } END { print t }' \
+			>>"$tmp/tree.$s"
+		if [ "$s" != alone ] && [ "${s#lib-}" = "$s" ]; then
 			# every program run's exit is in the record (wait: none)
 			grep -c '"type":"exit"' "$tmp/rec" >>"$tmp/exits.$s" || true
 		fi
@@ -79,24 +97,31 @@ done
 echo
 echo "### Per event: /bin/true run $runs times in a row, median of $rounds"
 echo
-echo "| source | wall s | CPU s | vmon's CPU per program run | per event | exits recorded |"
-echo "|---|---|---|---|---|---|"
+echo "| source | wall s | CPU s | monitor's own CPU per program run | the programs' extra CPU per run | all per event | exits recorded |"
+echo "|---|---|---|---|---|---|---|"
 base_cpu=$(cut -d' ' -f2 "$tmp/loop.alone" | median)
 base_once=$(cut -d' ' -f2 "$tmp/once.alone" | median)
-for s in $sources; do
+base_tree=$(median <"$tmp/tree.alone")
+for s in $sources $libs; do
 	wall=$(cut -d' ' -f1 "$tmp/loop.$s" | median)
 	cpu=$(cut -d' ' -f2 "$tmp/loop.$s" | median)
 	once=$(cut -d' ' -f2 "$tmp/once.$s" | median)
+	tree=$(median <"$tmp/tree.$s")
 	exits=-
 	[ -f "$tmp/exits.$s" ] && exits=$(median <"$tmp/exits.$s")
 	if [ "$s" = alone ]; then
-		echo "| CMD alone | $wall | $cpu | - | - | - |"
+		echo "| CMD alone | $wall | $cpu | - | - | - | - |"
 		continue
 	fi
-	awk -v s="$s" -v w="$wall" -v c="$cpu" -v b="$base_cpu" -v o="$once" -v bo="$base_once" \
-		-v n="$runs" -v e="$exits" \
-		'BEGIN { d = ((c - o) - (b - bo)) * 1e6 / (n - 1);
-			 printf "| %s | %s | %s | %.1f us | %.1f us | %s |\n", s, w, c, d, d / 3, e }'
+	case $s in
+	lib-*) name="examples/exits, ${s#lib-}" ;;
+	*) name="vmon --events $s" ;;
+	esac
+	awk -v s="$name" -v w="$wall" -v c="$cpu" -v b="$base_cpu" -v o="$once" -v bo="$base_once" \
+		-v t="$tree" -v bt="$base_tree" -v n="$runs" -v e="$exits" \
+		'BEGIN { own = ((c - t) - (o - bo)) * 1e6 / (n - 1); more = (t - bt) * 1e6 / n;
+			 printf "| %s | %s | %s | %.1f us | %.1f us | %.1f us | %s |\n", s, w, c,
+				own, more, (own + more) / 3, e }'
 done
 
 [ "$build" = 1 ] || exit 0

@@ -75,11 +75,11 @@ bench-memory: bench-build $(B)/helpers/churn
 	B=$(B) bench/churn_memory.sh $(DURATION) $(PEAK)
 
 RUNS ?= 2000
-bench-events: $(B)/vmon
+bench-events: $(B)/vmon examples
 	B=$(B) bench/events.sh $(ROUNDS) $(RUNS)
 
 # every harness runs once at a small size; any failure fails the check
-check-bench: bench-build check-bench-clang $(B)/helpers/churn $(B)/vmon
+check-bench: bench-build check-bench-clang $(B)/helpers/churn $(B)/vmon examples
 	B=$(B) SAMPLES=3 WARMUP=1 STRACE_SAMPLES=2 bench/run.sh 200 1
 	B=$(B) CHURN_MEMORY_OPTS="-e 2 -P 2" bench/churn_memory.sh 6 200
 	B=$(B) bench/events.sh 1 50 0
