@@ -74,6 +74,9 @@ struct vmon__buf {
 	char *data;
 	size_t size;		/* allocated */
 };
+/* Grow buf to hold need bytes (doubling from its size, or the minimum):
+ * 0 or -ENOMEM, buf unchanged then. */
+int vmon__buf_reserve(struct vmon__buf *buf, size_t need);
 
 /* A file of a /proc directory, opened once and re-read with pread() at 0.
  * When it cannot be opened for want of permission the open is retried after

@@ -113,7 +113,7 @@ int vmon__errno_class(int err)
 	return err == EPERM ? EACCES : err;
 }
 
-static int buf_reserve(struct vmon__buf *buf, size_t need)
+int vmon__buf_reserve(struct vmon__buf *buf, size_t need)
 {
 	char *p;
 	size_t n = buf->size ? buf->size : VMON__BUF_MIN;
@@ -335,7 +335,7 @@ static ssize_t file_read(vmon_t *vmon, int dirfd, const char *name,
 
 	if (err < 0)
 		return err;
-	if (buf_reserve(buf, VMON__BUF_MIN) < 0)
+	if (vmon__buf_reserve(buf, VMON__BUF_MIN) < 0)
 		return -ENOMEM;
 	for (;;) {
 		n = pread_once(f->fd, buf->data, buf->size - 1, 0);
@@ -346,7 +346,7 @@ static ssize_t file_read(vmon_t *vmon, int dirfd, const char *name,
 		if ((size_t)n < buf->size - 1)
 			break;
 		/* the buffer filled: grow it and take a fresh snapshot from 0 */
-		if (buf_reserve(buf, buf->size * 2) < 0)
+		if (vmon__buf_reserve(buf, buf->size * 2) < 0)
 			return -ENOMEM;
 	}
 	f->backoff = 0;
@@ -364,7 +364,7 @@ static ssize_t file_read_records(vmon_t *vmon, int dirfd, const char *name,
 	if (err < 0)
 		return err;
 	for (;;) {
-		if (buf_reserve(buf, total + VMON__BUF_MIN) < 0)
+		if (vmon__buf_reserve(buf, total + VMON__BUF_MIN) < 0)
 			return -ENOMEM;
 		n = pread_once(f->fd, buf->data + total, buf->size - 1 - total, total);
 		if (n == -EACCES)
@@ -404,7 +404,7 @@ ssize_t vmon__readlink(int dirfd, const char *name, struct vmon__buf *buf)
 	ssize_t n;
 	int f;
 
-	if (buf_reserve(buf, 256) < 0)
+	if (vmon__buf_reserve(buf, 256) < 0)
 		return -ENOMEM;
 	dirfd = dir_of(dirfd, &name, path, sizeof(path));
 	if (dirfd < -1)
@@ -425,7 +425,7 @@ ssize_t vmon__readlink(int dirfd, const char *name, struct vmon__buf *buf)
 		if ((size_t)n < buf->size - 1)
 			break;
 		/* possibly truncated: readlink() does not say, so grow and retry */
-		if (buf_reserve(buf, buf->size * 2) < 0)
+		if (vmon__buf_reserve(buf, buf->size * 2) < 0)
 			return -ENOMEM;
 	}
 	buf->data[n] = '\0';

@@ -16,23 +16,6 @@
 
 #include "source_ptrace.h"
 
-static int buf_reserve(struct vmon__buf *buf, size_t need)
-{
-	size_t n = buf->size ? buf->size : 4096;
-	char *p;
-
-	if (need <= buf->size)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = vmon__realloc(buf->data, n);
-	if (!p)
-		return -ENOMEM;
-	buf->data = p;
-	buf->size = n;
-	return 0;
-}
-
 /* Read the whole of fd into buf: the files read here are made whole at
  * each read (io.c says which), so a read that does not fill the buffer
  * is all of it, and one that does is made again from 0 into a larger
@@ -41,7 +24,7 @@ static ssize_t read_whole(int fd, struct vmon__buf *buf)
 {
 	ssize_t n;
 
-	if (buf_reserve(buf, 4096) < 0)
+	if (vmon__buf_reserve(buf, 4096) < 0)
 		return -ENOMEM;
 	for (;;) {
 		n = pread(fd, buf->data, buf->size - 1, 0);
@@ -51,7 +34,7 @@ static ssize_t read_whole(int fd, struct vmon__buf *buf)
 			return -vmon__errno_class(errno);
 		if ((size_t)n < buf->size - 1)
 			break;
-		if (buf_reserve(buf, buf->size * 2) < 0)
+		if (vmon__buf_reserve(buf, buf->size * 2) < 0)
 			return -ENOMEM;
 	}
 	buf->data[n] = '\0';
