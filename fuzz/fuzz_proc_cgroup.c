@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "internal.h"
+#include "parse.h"
 
 static void check_chars(const vmon_char_array_t *ca)
 {

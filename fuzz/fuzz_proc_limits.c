@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "internal.h"
+#include "parse.h"
 
 static void check(const vmon_proc_limits_t *lim)
 {

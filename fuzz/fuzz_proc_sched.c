@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "internal.h"
+#include "parse.h"
 
 static void parse(vmon_proc_sched_t *sc, const char *buf, size_t len)
 {

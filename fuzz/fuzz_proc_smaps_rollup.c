@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "internal.h"
+#include "parse.h"
 
 static void check(const vmon_proc_smaps_rollup_t *sr)
 {

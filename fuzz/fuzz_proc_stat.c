@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "internal.h"
+#include "parse.h"
 
 static void check_comm(const vmon_proc_stat_t *st, const char *buf, size_t len)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "internal.h"
+#include "parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

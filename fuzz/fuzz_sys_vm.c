@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "internal.h"
+#include "parse.h"
 
 static void check(const vmon_sys_vm_t *vm)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "internal.h"
+#include "parse.h"
 
 static void check(const vmon_sys_vmstat_t *vs)
 {

@@ -171,7 +171,7 @@ static int check_stores(struct walk *w, const vmon_proc_t *proc)
 	if (proc->stores[VMON_STORE_PROC_FILES] &&
 	    (err = check_files(w, proc, proc->stores[VMON_STORE_PROC_FILES])) < 0)
 		return err;
-	return vmon__check_wants_proc(proc);	/* the 0.2 stores (check_wants.c) */
+	return vmon__check_stores_proc(proc);	/* check_stores.c */
 }
 
 /* Staleness: a stale node goes at the next sample unless the caller
@@ -179,7 +179,7 @@ static int check_stores(struct walk *w, const vmon_proc_t *proc)
 static int check_stale(struct walk *w, const struct vmon__node *node)
 {
 	const vmon_proc_t *proc = &node->proc;
-	int lib = node->held_by_follow + node->held_by_all;
+	int lib = vmon__node_library_refs(node);
 	/* the doomed list is empty here, so a linked stale_node is on the
 	 * stale list */
 	bool listed = !list_empty(&node->stale_node);
@@ -203,7 +203,7 @@ static int check_node(struct walk *w, vmon_proc_t *proc, vmon_proc_t *parent)
 	const struct vmon__node *node = vmon__node(proc);
 	struct vmon_internal *in = w->vmon->internal;
 	const struct vmon__pidhash *h = proc->is_thread ? &in->threads : &in->procs;
-	int lib = node->held_by_follow + node->held_by_all, err;
+	int lib = vmon__node_library_refs(node), err;
 
 	CHECK(proc->parent == parent, "pid %d: parent %d, expected %d", proc->pid,
 	      proc->parent ? proc->parent->pid : 0, parent ? parent->pid : 0);
@@ -403,7 +403,7 @@ static int check_sys(vmon_t *vmon)
 		CHECK(st->cpus_nr >= 0 && !st->cpus == !st->cpus_nr,
 		      "sys stat: %d cpus, rows %p", st->cpus_nr, (void *)st->cpus);
 	}
-	return vmon__check_wants_sys(vmon);	/* the 0.2 stores (check_wants.c) */
+	return vmon__check_stores_sys(vmon);	/* check_stores.c */
 }
 
 int vmon__check(vmon_t *vmon)

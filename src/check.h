@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * check.h - what the invariant checkers (check.c, check_wants.c) share:
+ * check.h - what the invariant checkers (check.c, check_stores.c) share:
  * the report of a violation and the check of character data.
  */
 #ifndef VMON_CHECK_H

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * check_wants.c - the invariants of the 0.2 stores, for vmon__check()
+ * check_stores.c - the invariants of the stores with arrays and strings,
+ * for vmon__check()
  * (check.c): what must hold of a status, cgroup, smaps_rollup, meminfo,
  * vmstat, pressure, diskstats or net/dev store between two public calls, whatever
  * the kernel printed and whatever allocation failed on the way:
@@ -77,7 +78,7 @@ static int check_cgroup(const vmon_proc_cgroup_t *cg, int pid)
 	return 0;
 }
 
-int vmon__check_wants_proc(const vmon_proc_t *proc)
+int vmon__check_stores_proc(const vmon_proc_t *proc)
 {
 	const void *const *s = (const void *const *)proc->stores;
 	int err = 0;
@@ -191,7 +192,7 @@ static int check_pressure(const vmon_sys_pressure_t *ps, int store)
 	return 0;
 }
 
-int vmon__check_wants_sys(const vmon_t *vmon)
+int vmon__check_stores_sys(const vmon_t *vmon)
 {
 	void *const *s = vmon->stores;
 	int err = 0;

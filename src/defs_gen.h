@@ -14,7 +14,8 @@
 
 #define vmon_row_ull(_m, _sym, _src, _l, _d) VMON__FIELD(_m, _sym, #_src, _l, _d, VMON_FIELD_ULL)
 #define vmon_row_ll(_m, _sym, _src, _l, _d) VMON__FIELD(_m, _sym, #_src, _l, _d, VMON_FIELD_LL)
-#define vmon_row_ulong(_m, _sym, _src, _l, _d) VMON__FIELD(_m, _sym, #_src, _l, _d, VMON_FIELD_ULONG)
+#define vmon_row_ulong(_m, _sym, _src, _l, _d) \
+	VMON__FIELD(_m, _sym, #_src, _l, _d, VMON_FIELD_ULONG)
 #define vmon_row_ulong_aka(_m, _aka, _sym, _src, _l, _d) \
 	VMON__FIELD(_m, _sym, #_src, _l, _d, VMON_FIELD_ULONG)
 #define vmon_row_int(_m, _sym, _src, _l, _d) VMON__FIELD(_m, _sym, #_src, _l, _d, VMON_FIELD_INT)

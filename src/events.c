@@ -81,8 +81,7 @@ static void watch_roots(vmon_t *vmon, struct vmon__events *ev)
 	if (!ev->src || !ev->src->watch)
 		return;
 	list_for_each_entry(p, &vmon->processes, siblings)
-		if (!p->is_stale && p->refcnt > (int)(vmon__node(p)->held_by_all +
-						      vmon__node(p)->held_by_follow))
+		if (!p->is_stale && vmon__node_caller_refs(vmon__node(p)) > 0)
 			(void)ev->src->watch(vmon, ev->state, p->pid);
 }
 

@@ -22,6 +22,11 @@
 
 #include "internal.h"
 
+static const vmon_store_info_t follow_children_info = {
+	"proc_follow_children", "/proc/PID/task/TID/children",
+	sizeof(vmon_proc_follow_children_t), 0, NULL, 0
+};
+
 struct child_task {
 	int tid;
 	struct vmon__file file;		/* task/TID/children */
@@ -208,8 +213,6 @@ static void follow_children_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
 	s->tasks_nr = 0;
 }
 
-const struct vmon__proc_sampler vmon__sampler_follow_children = {
-	.state_size = sizeof(struct follow_children_state),
-	.sample = follow_children_sample,
-	.close = follow_children_close,
-};
+VMON__PROC_SAMPLER(vmon__sampler_follow_children, follow_children_info,
+		   struct follow_children_state, VMON__NO_INTERVAL, NULL, follow_children_sample,
+		   follow_children_close, NULL);

@@ -17,6 +17,11 @@
 
 #include "internal.h"
 
+static const vmon_store_info_t follow_threads_info = {
+	"proc_follow_threads", "/proc/PID/task",
+	sizeof(vmon_proc_follow_threads_t), 0, NULL, 0
+};
+
 struct follow_threads_state {
 	vmon_proc_follow_threads_t pub;
 };
@@ -92,8 +97,5 @@ static void follow_threads_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
 	(void)state;
 }
 
-const struct vmon__proc_sampler vmon__sampler_follow_threads = {
-	.state_size = sizeof(struct follow_threads_state),
-	.sample = follow_threads_sample,
-	.close = follow_threads_close,
-};
+VMON__PROC_SAMPLER(vmon__sampler_follow_threads, follow_threads_info, struct follow_threads_state,
+		   VMON__NO_INTERVAL, NULL, follow_threads_sample, follow_threads_close, NULL);

@@ -26,277 +26,8 @@
 #define VMON__PROC_FOLLOW_WANTS \
 	(VMON_WANT_PROC_FOLLOW_CHILDREN | VMON_WANT_PROC_FOLLOW_THREADS)
 
-/* ---- allocation (alloc.c): every allocation of the library goes through
- * these, so tests can make the Nth one fail (VMON_TESTING builds) ---- */
-void *vmon__malloc(size_t size);
-/* never failed by the test build's fault plan: for the library's own
- * threads (the fault counters are the sampling thread's) */
-void *vmon__malloc_unfaulted(size_t size);
-void *vmon__realloc_unfaulted(void *ptr, size_t size);
-void *vmon__calloc(size_t nmemb, size_t size);
-void *vmon__realloc(void *ptr, size_t size);
-void vmon__free(void *ptr);
-
-#ifdef VMON_TESTING
-/* The heap the library's allocations hold now, in malloc's usable bytes,
- * over every instance of this process. */
-size_t vmon_test_heap_bytes(void);
-#endif
-
-/* Grow *ptr (an array of *alloc elements of elem_size) to hold at least
- * need elements, doubling.  0 or -ENOMEM (then *ptr is unchanged). */
-int vmon__grow(void **ptr, size_t *alloc, size_t need, size_t elem_size);
-
-/* ---- fault injection (fault.c): inert unless built with VMON_TESTING ---- */
-enum vmon__fault_site {
-	VMON__FAULT_ALLOC,
-	VMON__FAULT_OPEN,
-	VMON__FAULT_READ,
-	VMON__FAULT_READLINK,
-	VMON__FAULT_READDIR,
-};
-#ifdef VMON_TESTING
-/* 0: go ahead; -errno: fail the call with that error; a positive n (reads
- * only): return at most n bytes */
-int vmon__fault(enum vmon__fault_site site);
-#else
-static inline int vmon__fault(enum vmon__fault_site site)
-{
-	(void)site;
-	return 0;
-}
-#endif
-
-/* ---- I/O (io.c): EINTR, short reads and errno mapping live only here ---- */
-
-/* A growable byte buffer, used as scratch space for reads. */
-struct vmon__buf {
-	char *data;
-	size_t size;		/* allocated */
-};
-/* Grow buf to hold need bytes (doubling from its size, or the minimum):
- * 0 or -ENOMEM, buf unchanged then. */
-int vmon__buf_reserve(struct vmon__buf *buf, size_t need);
-
-/* A file of a /proc directory, opened once and re-read with pread() at 0.
- * When it cannot be opened for want of permission the open is retried after
- * a back-off (1, 2, 4 ... 64 samples), never on every sample.  When the
- * instance's descriptor budget is spent it is opened for the read and
- * closed again (open-per-sample), and held again once there is room; when
- * the budget shrinks below what is held, its descriptor may be shed
- * (vmon__fd_shed()). */
-struct vmon__file {
-	struct vmon_internal *held;	/* the instance whose budget holds fd
-				 * between samples, or NULL */
-	uint64_t last_digest;	/* of the content parsed last */
-	uint32_t last_len;	/* its length, or UINT32_MAX: none */
-	uint32_t held_gen;	/* while held: the hold's generation
-				 * (vmon__fd_hold()) */
-	int fd;			/* -1 when not open */
-	int retry_gen;		/* generation at which to try opening again */
-	int backoff;		/* samples to wait after the next refusal */
-	bool transient;		/* read rarely (on an exec, a refresh): opened
-				 * for each read, never taking the budget */
-};
-
-void vmon__file_init(struct vmon__file *f);
-/* May f be opened (or a link read) now, or is its back-off running? */
-bool vmon__file_may_retry(const vmon_t *vmon, const struct vmon__file *f);
-/* Permission refused: close f and start (or double) its back-off.
- * Returns -EACCES. */
-int vmon__file_refused(vmon_t *vmon, struct vmon__file *f);
-/* Close f's descriptor for good. */
-void vmon__file_close(struct vmon__file *f);
-
-/*
- * Is buf[0 .. len) what f's store parsed last time?  If not, it is taken as
- * parsed now: the caller parses it, or calls vmon__file_forget() when it
- * cannot.  Most /proc files of an idle process read the same from one
- * sample to the next, and telling so is far cheaper than parsing: an
- * unchanged file is not parsed again.  What is kept is the length and a
- * 64-bit digest, keyed per process run, not a copy (that was a third of
- * the heap of a process): contents that differ within one aligned 8-byte
- * word (a counter that moved, a state letter) never share a digest, and
- * others do with odds of about 2^-64.
- */
-bool vmon__file_unchanged(struct vmon__file *f, const char *buf, size_t len);
-/* Make the digest's key (once per process; vmon_init_root() does). */
-void vmon__digest_init(void);
-/* Forget it: the store no longer reflects it (a failed read marked its
- * fields unavailable), so the next content must be parsed whatever it is. */
-void vmon__file_forget(struct vmon__file *f);
-
-/* Read the whole of a file the kernel generates in one go (stat, statm, io,
- * cmdline, meminfo, /proc/stat) into buf: one pread() at offset 0 that does
- * not fill the buffer is the whole file; a full buffer is grown and read
- * again from 0.  Opens f relative to dirfd on first use.  Returns the
- * length (buf->data[len] is a NUL) or -errno: -ESRCH process gone (ESRCH,
- * or ENOENT when opening), -EACCES not permitted (EACCES, EPERM; retried
- * after the back-off), -EAGAIN waiting for the back-off, -ENOMEM, or
- * another -errno for other failures (the field is then unavailable). */
-ssize_t vmon__file_read(vmon_t *vmon, int dirfd, const char *name,
-			struct vmon__file *f, struct vmon__buf *buf);
-
-/* Read a file generated record by record (task/TID/children) until EOF:
- * such files return about a page per read.  Same returns. */
-ssize_t vmon__file_read_records(vmon_t *vmon, int dirfd, const char *name,
-				struct vmon__file *f, struct vmon__buf *buf);
-
-/* readlinkat() into buf, growing it while the target fills it.  Returns the
- * length (NUL-terminated) or -errno as vmon__file_read(). */
-ssize_t vmon__readlink(int dirfd, const char *name, struct vmon__buf *buf);
-
-/* openat() with O_CLOEXEC, retrying EINTR; the fd or -errno. */
-int vmon__openat(int dirfd, const char *name, int flags);
-
-/* List the numeric entries of the directory open as fd (rewound first) into
- * *ids (grown as needed), in directory order.  Returns the count or -errno. */
-int vmon__read_ids(int fd, int **ids, size_t *alloc);
-
-/* Map errno values of /proc reads to the few that mean something here. */
-int vmon__errno_class(int err);
-
-/* The system calls of a sample are counted into these (vmon_sample_cost()). */
-struct vmon__io_counters {
-	unsigned long reads;
-	unsigned long long bytes;
-	unsigned long opens;
-	int fallback_files;		/* files opened for one read */
-	int fallback_nodes;		/* nodes read by path, directory not held */
-};
-
-/* Count this thread's I/O into c until vmon__io_count(NULL); the counters
- * in force, or NULL. */
-void vmon__io_count(struct vmon__io_counters *c);
-struct vmon__io_counters *vmon__io_counting(void);
-
-/* The node being sampled by this thread, whose directory is opened on
- * first use: while it is set, vmon__openat() and vmon__readlink() given
- * dirfd -1 (a node directory not open) open the node's directory first
- * (vmon__node_dir_open()) and work relative to it, or, when the budget
- * cannot hold the directory, open "PID/name" from the proc root.  A node
- * whose files are all held then opens nothing at all.  Returns the node
- * set before, to be set back (node sampling nests). */
-struct vmon__lazy_dir {
-	vmon_t *vmon;
-	struct vmon__node *node;
-	bool counted;		/* node counted in fallback_nodes */
-};
-struct vmon__lazy_dir vmon__lazy_dir_set(struct vmon__lazy_dir to);
-
-/* The descriptor budget (budget.c).  May one more descriptor be held? */
-bool vmon__fd_room(const vmon_t *vmon);
-/* May a node's directory be held?  Files come first: not while they are
- * short of budget (shed_dirs). */
-bool vmon__dir_room(const vmon_t *vmon);
-/* Account for a descriptor held (+1) or released (-1). */
-void vmon__fd_held(vmon_t *vmon, int delta);
-/* Recompute the budget in force (the default follows RLIMIT_NOFILE). */
-void vmon__fd_budget_update(vmon_t *vmon);
-/*
- * The descriptors of files (struct vmon__file) are held by number, so that
- * the budget can shed them when it shrinks although their owners cannot be
- * reached from the instance (the follow samplers keep theirs in arrays
- * that move).  Each hold of a number gets a generation, odd while it
- * lasts; the file keeps it, and learns at its next use that its
- * descriptor was shed: the number's generation has moved on.
- *
- * Hold fd for a file: its generation (never 0), or 0 when the budget has
- * no room (or the registry no memory): the file is read open-per-sample.
- */
-uint32_t vmon__fd_hold(vmon_t *vmon, int fd);
-/* Is fd still held under generation gen? */
-bool vmon__fd_holds(const struct vmon_internal *in, int fd, uint32_t gen);
-/* A held file closes its descriptor. */
-void vmon__fd_unhold(struct vmon_internal *in, int fd);
-/* vmon_sample(), before it opens anything: close what is held beyond the
- * budget (node directories first, then files, then task directories). */
-void vmon__fd_shed(vmon_t *vmon);
-
-/* ---- parsing primitives (parse.c): pure functions of bytes ---- */
-
-/* Parse a decimal number at *p (optional '-' for signed), stopping at end or
- * the first byte that is not a digit.  0 on success with *p past it;
- * -EINVAL for no digits, a '-' on an unsigned value, or overflow. */
-int vmon__parse_ull(const char **p, const char *end, unsigned long long *out);
-int vmon__parse_ll(const char **p, const char *end, long long *out);
-
-/* Store value v in the scalar field f of store, setting its changed bit if
- * it differs and clearing its unavailable bit. */
-void vmon__field_set_ull(const vmon_field_t *f, void *store, char *changed,
-			 char *unavailable, unsigned long long v);
-void vmon__field_set_ll(const vmon_field_t *f, void *store, char *changed,
-			char *unavailable, long long v);
-
-/* Parse token [tok, end) as the number type of field f and store it; an
- * invalid token marks the field unavailable.  0 or -EINVAL. */
-int vmon__field_parse(const vmon_field_t *f, void *store, char *changed,
-		      char *unavailable, const char *tok, const char *end);
-
-/* Replace the bytes of a char array by [src, src + len) (NUL-terminated),
- * setting changed bit sym if they differ.  0 or -ENOMEM (unchanged then). */
-int vmon__chars_set(vmon_char_array_t *ca, const char *src, size_t len,
-		    char *changed, int sym);
-/* The same for a string whose len counts its terminating NUL (comm, as the
- * original kept it): len + 1 bytes, the last a NUL, and a NUL after. */
-int vmon__chars_setz(vmon_char_array_t *ca, const char *src, size_t len,
-		     char *changed, int sym);
-void vmon__chars_free(vmon_char_array_t *ca);
-
-/* Any of the first nr bits set; set the first nr bits. */
-bool vmon__bits_any(const char *bits, int nr);
-void vmon__bits_fill(char *bits, int nr);
-
-/* The next blank-separated token at *p before end or a newline: its start
- * (NULL when there is none) and *tok_end; *p moves past it. */
-const char *vmon__next_token(const char **p, const char *end, const char **tok_end);
-
-/* Parse the blank-separated tokens at p as fields first .. first + nr - 1
- * of info; fields without a token are marked unavailable. */
-void vmon__parse_columns(const vmon_store_info_t *info, int first, int nr,
-			 void *store, char *changed, char *unavailable,
-			 const char *p, const char *end);
-
-/* Parse the blank-separated columns at p (up to a newline or end) as the
- * fields syms[0 .. nr - 1] name (-1: skip the column), in one pass;
- * missing or malformed columns leave their field unavailable. */
-void vmon__parse_positions(const vmon_store_info_t *info, const signed char *syms,
-			   int nr, void *store, char *changed, char *unavailable,
-			   const char *p, const char *end);
-/* Fill syms[0 .. nr - 1]: the symbol of the scalar field whose source is
- * column first + i, or -1.  Returns how many columns reach the last field
- * (parsing can stop there). */
-int vmon__positions_build(const vmon_store_info_t *info, int first, signed char *syms, int nr);
-
-/* Parse "Key: value [kB]" lines by key against the fields' sources: order
- * never matters, unknown keys are skipped, missing keys leave their field
- * unavailable, a repeated key is ignored (the first one counts).  Used for
- * meminfo and io. */
-void vmon__parse_keyed(const vmon_store_info_t *info, void *store,
-		       char *changed, char *unavailable,
-		       const char *buf, size_t len);
-
-/* ---- the parsers of each store (pure; fed by the samplers, the tests and
- * the fuzzers) ---- */
-int vmon__parse_sys_stat(vmon_sys_stat_t *st, const char *buf, size_t len);
-/* meminfo: the members, and every key by name in vm->keys[] (0 or -ENOMEM) */
-int vmon__parse_sys_vm(vmon_sys_vm_t *vm, const char *buf, size_t len);
-void vmon__sys_vm_free(vmon_sys_vm_t *vm);
-int vmon__parse_proc_stat(vmon_proc_stat_t *st, const char *buf, size_t len);
-int vmon__parse_proc_vm(vmon_proc_vm_t *vm, const char *buf, size_t len);
-int vmon__parse_proc_io(vmon_proc_io_t *io, const char *buf, size_t len);
-/* Set cmdline, argc and argv from raw bytes; 0 or -ENOMEM. */
-int vmon__parse_cmdline(vmon_proc_stat_t *st, const char *buf, size_t len);
-void vmon__proc_stat_free(vmon_proc_stat_t *st);
-/* Parse a whitespace-separated pid list (children files), calling fn for
- * each pid; stops early when fn returns non-zero and returns that. */
-int vmon__parse_pids(const char *buf, size_t len,
-		     int (*fn)(void *ctx, int pid), void *ctx);
-
-/* ---- reflection tables (fields.c) ---- */
-extern const vmon_store_info_t vmon__sys_stat_info, vmon__sys_vm_info,
-	vmon__sys_cpu_info, vmon__proc_stat_info, vmon__proc_vm_info,
-	vmon__proc_io_info, vmon__proc_files_info;
+#include "io.h"
+#include "parse.h"
 
 /* ---- samplers: one per want, one per file (sample_*.c, follow_*.c) ---- */
 
@@ -308,7 +39,18 @@ enum vmon__outcome {
 	VMON__NOMEM,		/* out of memory: the store keeps what it had */
 };
 
+/*
+ * A want's sampler: everything the library knows of a want, in one place,
+ * the file its .def row names (proc_wants.def, sys_wants.def): the store's
+ * reflection (vmon_*_store_info()), its allocation, whether
+ * vmon_set_want_interval() applies, and its hooks.  The node sampler and
+ * sample_sys() do the common bookkeeping from it: the interval, the
+ * changed bits' outcome, the want's unavailable bit.  Build one with
+ * VMON__PROC_SAMPLER() or VMON__SYS_SAMPLER(), whose every argument is
+ * required, so a sampler missing a piece does not compile.
+ */
 struct vmon__sys_sampler {
+	const vmon_store_info_t *info;	/* the store's reflection */
 	size_t state_size;	/* the store's allocation; the public store first */
 	void (*init)(void *state);
 	enum vmon__outcome (*sample)(vmon_t *vmon, void *state);
@@ -316,11 +58,98 @@ struct vmon__sys_sampler {
 };
 
 struct vmon__proc_sampler {
+	const vmon_store_info_t *info;
 	size_t state_size;
+	/* where vmon_set_want_interval() applies, the offset in the state of
+	 * an int: the generation of the store's last read (VMON__INTERVAL());
+	 * 0 where it does not (the public store is first: no int is at 0) */
+	size_t interval_gen;
 	void (*init)(void *state);
 	enum vmon__outcome (*sample)(vmon_t *vmon, vmon_proc_t *proc, void *state);
 	void (*close)(vmon_t *vmon, vmon_proc_t *proc, void *state);
+	/* the node's process is gone (it may be kept stale): let go at once
+	 * what the store shares with others; NULL when nothing is shared */
+	void (*gone)(vmon_t *vmon, vmon_proc_t *proc, void *state);
 };
+
+/* A store's reflection: _fields, the table its .def rows generate (with
+ * defs_gen.h and VMON__STORE_TYPE), must have a row per field. */
+#define VMON__STORE_INFO(_var, _name, _source, _type, _fields, _nr) \
+	_Static_assert(VMON__ARRAY_SIZE(_fields) == (_nr), _name ": a .def row per field"); \
+	const vmon_store_info_t _var = { _name, _source, sizeof(_type), \
+		(int)VMON__ARRAY_SIZE(_fields), _fields, 1 }
+
+#define VMON__INTERVAL(_state) offsetof(_state, last_gen)
+#define VMON__NO_INTERVAL 0
+
+#define VMON__SYS_SAMPLER(_var, _info, _state, _init, _sample, _close) \
+	const struct vmon__sys_sampler _var = { &(_info), sizeof(_state), _init, _sample, _close }
+#define VMON__PROC_SAMPLER(_var, _info, _state, _interval, _init, _sample, _close, _gone) \
+	const struct vmon__proc_sampler _var = { &(_info), sizeof(_state), _interval, \
+		_init, _sample, _close, _gone }
+
+/*
+ * The sampler of a store filled from one file the kernel generates whole
+ * (store_file.c), built from the file's name and the store's parser: its
+ * state (the public store, the file, the interval's generation), init,
+ * sample and close.  PROC reads the file in the process's directory, SYS
+ * in the proc root; _free releases what the parser allocated in the public
+ * store (VMON__NO_FREE: nothing); _interval says whether
+ * vmon_set_want_interval() applies.
+ */
+#define VMON__NO_FREE (void)
+#define VMON__FILE_SAMPLER_PARTS(_var, _pub_t, _parse, _free) \
+	struct _var##_state { \
+		_pub_t pub; \
+		struct vmon__file_store fs; \
+		int last_gen; \
+	}; \
+	static int _var##_parse(void *store, const char *buf, size_t len) \
+	{ \
+		return _parse(store, buf, len); \
+	} \
+	static void _var##_init(void *state) \
+	{ \
+		vmon__file_init(&((struct _var##_state *)state)->fs.file); \
+	} \
+	static void _var##_release(void *state) \
+	{ \
+		struct _var##_state *s = state; \
+		vmon__file_close(&s->fs.file); \
+		_free(&s->pub); \
+	}
+#define VMON__FILE_PROC_SAMPLER(_var, _info, _pub_t, _name, _parse, _free, _interval) \
+	VMON__FILE_SAMPLER_PARTS(_var, _pub_t, _parse, _free) \
+	static enum vmon__outcome _var##_sample(vmon_t *vmon, vmon_proc_t *proc, void *state) \
+	{ \
+		struct _var##_state *s = state; \
+		return vmon__sample_file(vmon, vmon__node(proc)->dirfd, _name, &s->fs, \
+					 &(_info), &s->pub, _var##_parse); \
+	} \
+	static void _var##_close(vmon_t *vmon, vmon_proc_t *proc, void *state) \
+	{ \
+		(void)vmon; \
+		(void)proc; \
+		_var##_release(state); \
+	} \
+	VMON__PROC_SAMPLER(_var, _info, struct _var##_state, \
+			   (_interval) ? VMON__INTERVAL(struct _var##_state) : VMON__NO_INTERVAL, \
+			   _var##_init, _var##_sample, _var##_close, NULL)
+#define VMON__FILE_SYS_SAMPLER(_var, _info, _pub_t, _name, _parse, _free) \
+	VMON__FILE_SAMPLER_PARTS(_var, _pub_t, _parse, _free) \
+	static enum vmon__outcome _var##_sample(vmon_t *vmon, void *state) \
+	{ \
+		struct _var##_state *s = state; \
+		return vmon__sample_file(vmon, vmon->internal->proc_fd, _name, &s->fs, \
+					 &(_info), &s->pub, _var##_parse); \
+	} \
+	static void _var##_close(vmon_t *vmon, void *state) \
+	{ \
+		(void)vmon; \
+		_var##_release(state); \
+	} \
+	VMON__SYS_SAMPLER(_var, _info, struct _var##_state, _var##_init, _var##_sample, \
+			  _var##_close)
 
 #define vmon_want(_sym, _name, _func) extern const struct vmon__sys_sampler _func;
 #include "vmon/defs/sys_wants.def"
@@ -344,8 +173,7 @@ struct vmon__file_store {
 enum vmon__outcome vmon__sample_file(vmon_t *vmon, int dirfd, const char *name,
 				     struct vmon__file_store *fs,
 				     const vmon_store_info_t *info, void *store,
-				     int (*parse)(void *store, const char *buf, size_t len),
-				     bool *unavailable);
+				     int (*parse)(void *store, const char *buf, size_t len));
 
 /* ---- nodes (proc_tree.c) ---- */
 
@@ -508,6 +336,12 @@ vmon_proc_t *vmon__proc_find_or_gone(vmon_t *vmon, int pid);
 /* Drop one reference; the last frees (or, inside vmon_sample(), dooms) the
  * node. */
 void vmon__node_unref(vmon_t *vmon, struct vmon__node *node);
+/* The reference-count rule, in one place (proc_tree.c): a node's
+ * references are the caller's (one per vmon_proc_monitor()) plus the
+ * library's (held_by_follow, held_by_all).  The library's, and how many
+ * the caller holds. */
+int vmon__node_library_refs(const struct vmon__node *node);
+int vmon__node_caller_refs(const struct vmon__node *node);
 
 /* Free nodes staled in the previous sample that only the library held. */
 void vmon__tree_reap(vmon_t *vmon);
@@ -524,6 +358,8 @@ void vmon__node_sample(vmon_t *vmon, struct vmon__node *node);
 /* Release the node's store of want i (a files store shared by a process
  * and its threads is closed by its last holder). */
 void vmon__node_store_release(vmon_t *vmon, struct vmon__node *node, int i);
+/* The node's process is gone: each store's gone hook runs. */
+void vmon__node_stores_gone(vmon_t *vmon, struct vmon__node *node);
 
 /* The wants in force at a node. */
 vmon_proc_wants_t vmon__node_wants(const vmon_t *vmon, const vmon_proc_t *proc);
@@ -821,7 +657,6 @@ extern const vmon_store_info_t vmon__sys_sockets_info;
  * they let go of their shared objects at once, even while the caller keeps
  * the stale node; they stay listed, is_stale, as last seen.  Nothing for a
  * thread or a node without a files store (sample_proc_files.c). */
-void vmon__proc_files_gone(vmon_t *vmon, vmon_proc_t *proc);
 
 /* ---- the files part of vmon_dump_procs_ex() (dump_files.c) ---- */
 void vmon__dump_fds(const vmon_proc_t *proc, int depth, FILE *out);
@@ -849,7 +684,7 @@ void vmon__heap_trim(void);
 /* ---- VMON_FLAG_PROC_ALL (proc_all.c) ---- */
 int vmon__proc_all_scan(vmon_t *vmon);
 
-/* ---- sampling orders (sample_order.c) ---- */
+/* ---- the walks of the tree in a sample (tree_walk.c) ---- */
 void vmon__sample_procs(vmon_t *vmon);
 
 /* Record the first error of a sample (-ENOMEM). */
@@ -872,93 +707,8 @@ int vmon__check(vmon_t *vmon);
 unsigned long vmon_test_checks_passed(void);
 #endif
 
-/* ---- the 0.2 wants: status, smaps_rollup, cgroup, ns, oom, sched,
- * limits, ioprio, loadavg, uptime, vmstat, pressure, diskstats, net/dev (sample_*.c),
- * their helpers (want_common.c, parse_more.c, rows.c), on-demand extras
- * (proc_extras.c) and rates (rates_proc.c, rates_sys.c) ---- */
-
-extern const vmon_store_info_t vmon__proc_status_info, vmon__proc_smaps_rollup_info,
-	vmon__proc_cgroup_info, vmon__proc_ns_info, vmon__proc_oom_info,
-	vmon__proc_sched_info, vmon__proc_limits_info, vmon__proc_ioprio_info,
-	vmon__sys_loadavg_info, vmon__sys_uptime_info, vmon__sys_vmstat_info,
-	vmon__sys_pressure_cpu_info,
-	vmon__sys_pressure_memory_info, vmon__sys_pressure_io_info,
-	vmon__sys_diskstats_info, vmon__sys_disk_info, vmon__sys_net_dev_info,
-	vmon__sys_netif_info;
-
-/* The pure parsers, one per store: 0, or -ENOMEM (the store then keeps a
- * consistent state, the field that needed memory unavailable). */
-int vmon__parse_proc_status(vmon_proc_status_t *st, const char *buf, size_t len);
-void vmon__proc_status_free(vmon_proc_status_t *st);
-int vmon__parse_proc_smaps_rollup(vmon_proc_smaps_rollup_t *sr, const char *buf, size_t len);
-int vmon__parse_proc_cgroup(vmon_proc_cgroup_t *cg, const char *buf, size_t len);
-void vmon__proc_cgroup_free(vmon_proc_cgroup_t *cg);
-/* the ns links' targets, "TYPE:[INODE]" one per line */
-int vmon__parse_proc_ns(vmon_proc_ns_t *ns, const char *buf, size_t len);
-/* oom_score's bytes then oom_score_adj's, one number per line */
-int vmon__parse_proc_oom(vmon_proc_oom_t *oom, const char *buf, size_t len);
-/* schedstat (clears the changed bits), then the stat line (fields 40-42) */
-int vmon__parse_proc_sched(vmon_proc_sched_t *sc, const char *buf, size_t len);
-int vmon__parse_proc_sched_stat(vmon_proc_sched_t *sc, const char *buf, size_t len);
-/* limits: the soft and hard limit of each resource line, by name */
-int vmon__parse_proc_limits(vmon_proc_limits_t *lim, const char *buf, size_t len);
-int vmon__parse_sys_loadavg(vmon_sys_loadavg_t *la, const char *buf, size_t len);
-int vmon__parse_sys_uptime(vmon_sys_uptime_t *up, const char *buf, size_t len);
-int vmon__parse_sys_vmstat(vmon_sys_vmstat_t *vs, const char *buf, size_t len);
-void vmon__sys_vmstat_free(vmon_sys_vmstat_t *vs);
-int vmon__parse_sys_pressure(vmon_sys_pressure_t *ps, const char *buf, size_t len);
-int vmon__parse_sys_diskstats(vmon_sys_diskstats_t *ds, const char *buf, size_t len);
-void vmon__sys_diskstats_free(vmon_sys_diskstats_t *ds);
-int vmon__parse_sys_net_dev(vmon_sys_net_dev_t *nd, const char *buf, size_t len);
-void vmon__sys_net_dev_free(vmon_sys_net_dev_t *nd);
-
-/* Parse helpers (parse_more.c), pure.  The field whose source's key (the
- * part before any '.') is key[0 .. len), trying *hint first as
- * vmon__parse_keyed() does; NULL if none. */
-const vmon_field_t *vmon__field_by_key(const vmon_store_info_t *info, int *hint,
-				       const char *key, size_t len);
-/* hexadecimal digits (a mask of status); "12.34" as 1234, the two-decimal
- * figures of loadavg, uptime and pressure.  0 with *p past the number, or
- * -EINVAL (no digits, more than two decimals, overflow). */
-int vmon__parse_hex(const char **p, const char *end, unsigned long long *out);
-int vmon__parse_x100(const char **p, const char *end, unsigned long long *out);
-/* Field n (>= 3, proc(5) numbering) of a stat line, counted from the last
- * ')': 0 with [*tok, *tok_end), or -EINVAL. */
-int vmon__stat_token(const char *buf, size_t len, int n, const char **tok,
-		     const char **tok_end);
-/* Field n (>= 3) of a stat line as an unsigned number, or ~0 without one. */
-unsigned long long vmon__stat_ull(const char *buf, size_t len, int n);
-
-/* Rows found by name (rows.c): the devices of diskstats, the interfaces of
- * net/dev, the keys of vmstat.  A row type says where a row keeps its name
- * and its is_new and is_stale flags, and how many bits its bitmaps (at its
- * start) have, 0 for none. */
-struct vmon__row_type {
-	size_t size;
-	size_t name_off, new_off, stale_off;
-	int fields_nr;
-};
-
-/* One parse of a set: the store's array, count and allocation. */
-struct vmon__rows {
-	const struct vmon__row_type *type;
-	void **rows;
-	int *nr;
-	size_t *alloc;
-	int hint;		/* the row after the last one found */
-	bool changed;		/* a row appeared or went */
-};
-
-/* Begin a parse: remove the rows stale since the last parse and mark the
- * others unseen. */
-void vmon__rows_begin(struct vmon__rows *r);
-/* The row named name[0 .. len), added (is_new, all bits set) if new; NULL
- * for a name already seen in this parse (*err 0) or on ENOMEM (*err
- * -ENOMEM, nothing added).  Its changed bits are cleared. */
-void *vmon__rows_get(struct vmon__rows *r, const char *name, size_t len, int *err);
-/* End a parse: the rows not seen become is_stale, every field unavailable. */
-void vmon__rows_end(struct vmon__rows *r);
-void vmon__rows_free(struct vmon__rows *r);
+/* ---- stores whose rows are found by name (row_store.c), and the
+ * common steps of the samplers (store_file.c, proc_tree.c) ---- */
 
 /* A system store that is one set of rows, a row per line of its file
  * (row_store.c): diskstats, net/dev.  The store begins with its bitmaps
@@ -987,32 +737,25 @@ enum vmon__outcome vmon__row_store_sample(vmon_t *vmon, const struct vmon__row_s
 					  struct vmon__file_store *fs, void *store,
 					  int (*parse)(void *store, const char *buf, size_t len));
 
-/* Common steps of the new samplers (want_common.c). */
-
-/* Is want store due at this node (vmon_set_want_interval())?  *last_gen is
- * the node's generation of the store's last read. */
-bool vmon__want_due(const vmon_t *vmon, int store, int *last_gen);
-/* A sample skipped for the interval: no changed bit, the store's
- * unavailable state carried into proc->unavailable. */
-enum vmon__outcome vmon__want_skip(vmon_proc_t *proc, vmon_proc_wants_t want,
-				   char *changed, const char *unavailable, int nr);
 /* Has the node's process (thread) gone, as opposed to refusing one file
- * (a kernel thread's or a zombie's memory files say ESRCH too)? */
+ * (a kernel thread's or a zombie's memory files say ESRCH too)?
+ * (proc_tree.c) */
 bool vmon__proc_gone(vmon_proc_t *proc);
 /* As vmon__sample_file(), for the files generated record by record
  * (vmstat, diskstats, net/dev). */
 enum vmon__outcome vmon__sample_records(vmon_t *vmon, int dirfd, const char *name,
 					struct vmon__file_store *fs,
 					const vmon_store_info_t *info, void *store,
-					int (*parse)(void *store, const char *buf, size_t len),
-					bool *unavailable);
+					int (*parse)(void *store, const char *buf, size_t len));
 /* The invariants of the 0.2 stores (check_wants.c), for vmon__check(): 0,
  * or -EUCLEAN after printing the first violation to stderr. */
-int vmon__check_wants_proc(const vmon_proc_t *proc);
-int vmon__check_wants_sys(const vmon_t *vmon);
-/* The usual summary of a store after its sample: *unavailable when a field
- * is unavailable; CHANGED when a changed bit is set. */
-enum vmon__outcome vmon__store_outcome(const vmon_store_info_t *info, const void *store,
-				       bool *unavailable);
+int vmon__check_stores_proc(const vmon_proc_t *proc);
+int vmon__check_stores_sys(const vmon_t *vmon);
+/* What every sample ends with, done once for all samplers (the node
+ * sampler, sample_sys()) from the store's bitmaps: *unavailable when a
+ * field is unavailable (the node alive), CHANGED for UNCHANGED when a
+ * changed bit is set; GONE as it is. */
+enum vmon__outcome vmon__store_settle(const vmon_store_info_t *info, const void *store,
+				      enum vmon__outcome o, bool *unavailable);
 
 #endif

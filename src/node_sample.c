@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * node_sample.c - sampling one node: its wanted stores, in want order, and
- * the task list its follow samplers share.
+ * node_sample.c - sampling one node: its wanted stores, in want order,
+ * with what every sampler shares done here once (the interval of
+ * vmon_set_want_interval(), the outcome and the unavailable bit from the
+ * store's bitmaps), and the task list its follow samplers share.
  *
- * A store is allocated on the node's first sample with its want on, and
- * released when the want goes off.  A sampler that finds the process gone
- * (ESRCH) stales the node and no further sampler runs.
+ * A sampler that finds the process gone (ESRCH) stales the node and no
+ * further sampler runs.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -23,65 +25,6 @@ const struct vmon__proc_sampler *const vmon__proc_samplers[VMON_STORE_PROC_NR] =
 #include "vmon/defs/proc_wants.def"
 };
 
-/* A new store for want i; NULL on ENOMEM. */
-static void *store_new(vmon_t *vmon, int i)
-{
-	const struct vmon__proc_sampler *s = vmon__proc_samplers[i];
-	void *store = vmon__calloc(1, s->state_size);
-
-	if (!store) {
-		vmon__sample_error(vmon, -ENOMEM);
-		return NULL;
-	}
-	if (s->init)
-		s->init(store);
-	return store;
-}
-
-/* Threads share their process's files store (fields.md): the thread's
- * stores[] points at it and holds one more of its references. */
-static bool store_shared(const struct vmon__node *node, int i)
-{
-	return i == VMON_STORE_PROC_FILES && node->proc.is_thread && node->proc.parent;
-}
-
-/* The store of want i, allocated on first use (a shared store on the
- * process, should a thread come first: VMON_FLAG_PROC_ARRAY). */
-void *vmon__node_store(vmon_t *vmon, struct vmon__node *node, int i)
-{
-	void *store = node->proc.stores[i];
-
-	if (store)
-		return store;
-	if (store_shared(node, i)) {
-		store = vmon__node_store(vmon, vmon__node(node->proc.parent), i);
-		if (store)
-			((vmon_proc_files_t *)store)->refcnt++;
-	} else {
-		store = store_new(vmon, i);
-	}
-	if (!store)
-		return NULL;
-	node->proc.stores[i] = store;
-	node->stores_mask |= 1u << i;
-	return store;
-}
-
-void vmon__node_store_release(vmon_t *vmon, struct vmon__node *node, int i)
-{
-	vmon_proc_t *proc = &node->proc;
-	void *store = proc->stores[i];
-
-	if (!store)
-		return;
-	proc->stores[i] = NULL;
-	node->stores_mask &= ~(1u << i);
-	/* a files store shared with other nodes lives on */
-	if (i == VMON_STORE_PROC_FILES && --((vmon_proc_files_t *)store)->refcnt > 0)
-		return;
-	vmon__proc_samplers[i]->close(vmon, proc, store);
-	vmon__free(store);
-}
 
 /* Release the stores whose want the caller turned off. */
 static void drop_unwanted(vmon_t *vmon, struct vmon__node *node, vmon_proc_wants_t wants)
@@ -91,17 +34,45 @@ static void drop_unwanted(vmon_t *vmon, struct vmon__node *node, vmon_proc_wants
 			vmon__node_store_release(vmon, node, i);
 }
 
+/* Is the store due at this sample (vmon_set_want_interval())?  Its state
+ * keeps the generation of its last read where the sampler says. */
+static bool store_due(const vmon_t *vmon, const struct vmon__proc_sampler *s, int i,
+		      void *store)
+{
+	unsigned every = vmon->internal->want_every[i];
+	int *last_gen;
+
+	if (!s->interval_gen)
+		return true;
+	last_gen = (int *)((char *)store + s->interval_gen);
+	if (*last_gen && every > 1 && (unsigned)(vmon->generation - *last_gen) < every)
+		return false;
+	*last_gen = vmon->generation;
+	return true;
+}
+
 /* Run the wanted samplers in want order, until one finds the node gone. */
 static void run_samplers(vmon_t *vmon, struct vmon__node *node, vmon_proc_wants_t wants)
 {
 	vmon_proc_t *proc = &node->proc;
 
 	for (int i = 0; i < VMON_STORE_PROC_NR; i++) {
+		const struct vmon__proc_sampler *s = vmon__proc_samplers[i];
+		enum vmon__outcome o = VMON__UNCHANGED;
+		bool due, unavailable;
 		void *store;
 
 		if (!(wants & (1u << i)) || !(store = vmon__node_store(vmon, node, i)))
 			continue;
-		switch (vmon__proc_samplers[i]->sample(vmon, proc, store)) {
+		due = store_due(vmon, s, i, store);
+		if (due)	/* else nothing changed, the unavailable stay */
+			o = s->sample(vmon, proc, store);
+		else if (s->info->bitmaps)
+			memset(store, 0, BITNSLOTS(s->info->fields_nr));
+		o = vmon__store_settle(s->info, store, o, &unavailable);
+		if (unavailable)
+			proc->unavailable |= 1u << i;
+		switch (o) {
 		case VMON__CHANGED:
 			proc->activity |= 1u << i;
 			break;
@@ -115,6 +86,23 @@ static void run_samplers(vmon_t *vmon, struct vmon__node *node, vmon_proc_wants_
 			break;
 		}
 	}
+}
+
+VMON_EXPORT int vmon_set_want_interval(vmon_t *vmon, vmon_proc_wants_t wants, unsigned every)
+{
+	vmon_proc_wants_t interval_wants = 0;
+
+	for (int i = 0; i < VMON_STORE_PROC_NR; i++)
+		if (vmon__proc_samplers[i]->interval_gen)
+			interval_wants |= 1u << i;
+	if (!vmon || !vmon->internal || !wants || (wants & ~interval_wants)) {
+		errno = EINVAL;
+		return 0;
+	}
+	for (int i = 0; i < VMON_STORE_PROC_NR; i++)
+		if (wants & (1u << i))
+			vmon->internal->want_every[i] = every;
+	return 1;
 }
 
 void vmon__node_sample(vmon_t *vmon, struct vmon__node *node)

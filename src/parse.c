@@ -201,6 +201,10 @@ static const vmon_field_t *keyed_find(const vmon_store_info_t *info, int *hint,
 	return NULL;
 }
 
+/* the keyed stores fit the "seen" bitmaps below (512 bits) */
+_Static_assert(VMON_SYS_VM_NR <= 512 && VMON_PROC_IO_NR <= 512 &&
+	       VMON_PROC_SMAPS_ROLLUP_NR <= 512, "keyed stores");
+
 void vmon__parse_keyed(const vmon_store_info_t *info, void *store,
 		       char *changed, char *unavailable,
 		       const char *buf, size_t len)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * parse_more.c - parsing primitives the 0.2 stores add to parse.c's: a
+ * parse_tokens.c - parsing primitives beside parse.c's: a
  * lookup of fields by key for the files whose lines carry several values
  * (status "Uid: 0 0 0 0", pressure "some avg10=..."), hexadecimal masks
  * (status), the two-decimal figures the kernel prints for load averages,

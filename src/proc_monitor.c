@@ -91,7 +91,7 @@ VMON_EXPORT void vmon_proc_unmonitor(vmon_t *vmon, vmon_proc_t *proc,
 		return;
 	node = vmon__node(proc);
 	/* only the caller's own references can be dropped */
-	if (proc->refcnt <= (int)(node->held_by_follow + node->held_by_all))
+	if (vmon__node_caller_refs(node) <= 0)
 		return;
 	if (sample_cb && (cb = find_callback(proc, sample_cb, arg))) {
 		list_del(&cb->callbacks);

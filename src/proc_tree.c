@@ -245,7 +245,7 @@ void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
 		node->in_hash = 0;
 	}
 	vmon__note_children_changed(vmon, proc->parent, proc->is_thread);
-	vmon__proc_files_gone(vmon, proc);	/* its objects are let go now */
+	vmon__node_stores_gone(vmon, node);	/* shared objects are let go now */
 	/* a gone process takes its threads with it, and its followed children
 	 * leave the tree with it (the kernel reparents them elsewhere); a child
 	 * the caller also monitors is alive: it becomes top-level instead */
@@ -257,6 +257,16 @@ void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
 	}
 	if ((node->held_by_follow || node->held_by_all) && !node->doomed)
 		list_move_tail(&node->stale_node, &in->stale);
+}
+
+int vmon__node_library_refs(const struct vmon__node *node)
+{
+	return node->held_by_follow + node->held_by_all;
+}
+
+int vmon__node_caller_refs(const struct vmon__node *node)
+{
+	return node->proc.refcnt - vmon__node_library_refs(node);
 }
 
 vmon_proc_t *vmon__proc_find_or_gone(vmon_t *vmon, int pid)
@@ -382,7 +392,7 @@ void vmon__tree_reap(vmon_t *vmon)
 		vmon_proc_t *proc = &node->proc;
 
 		list_del(&node->stale_node);
-		proc->refcnt -= node->held_by_follow + node->held_by_all;
+		proc->refcnt -= vmon__node_library_refs(node);
 		node->held_by_all = 0;
 		if (proc->refcnt <= 0) {
 			node_free(vmon, node);
@@ -475,4 +485,17 @@ vmon_proc_wants_t vmon__node_wants(const vmon_t *vmon, const vmon_proc_t *proc)
 	if (proc->is_thread)
 		wants &= ~VMON__PROC_FOLLOW_WANTS;
 	return wants;
+}
+
+bool vmon__proc_gone(vmon_proc_t *proc)
+{
+	/* every live task, zombies and kernel threads included, has a stat
+	 * that opens; a task/TID directory of an exited thread says ENOENT */
+	int fd = vmon__openat(vmon__node(proc)->dirfd, "stat", O_RDONLY);
+
+	if (fd == -ESRCH || fd == -ENOENT)
+		return true;
+	if (fd >= 0)
+		close(fd);
+	return false;
 }

@@ -58,13 +58,10 @@ enum vmon__outcome vmon__row_store_sample(vmon_t *vmon, const struct vmon__row_s
 					  struct vmon__file_store *fs, void *store,
 					  int (*parse)(void *store, const char *buf, size_t len))
 {
-	bool unavailable = false;
 	enum vmon__outcome o = vmon__sample_records(vmon, vmon->internal->proc_fd, rs->path, fs,
-						    rs->info, store, parse, &unavailable);
+						    rs->info, store, parse);
 	struct vmon__rows r;
 
-	if (unavailable)
-		vmon->unavailable |= rs->want;
 	rows_of(rs, store, &r);
 	for (int i = 0; i < *r.nr; i++) {
 		const char *row = (const char *)*r.rows + (size_t)i * rs->row.size;

@@ -15,13 +15,16 @@
 
 #include "internal.h"
 
-#define VMON__HINT_MAX 256	/* a cgroup name is a file name: 255 bytes */
-
-struct proc_cgroup_state {
-	vmon_proc_cgroup_t pub;
-	struct vmon__file_store fs;
-	int last_gen;		/* vmon_set_want_interval() */
+#define VMON__STORE_TYPE vmon_proc_cgroup_t
+static const vmon_field_t proc_cgroup_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_cgroup.def"
 };
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__proc_cgroup_info, "proc_cgroup", "/proc/PID/cgroup", vmon_proc_cgroup_t,
+		 proc_cgroup_fields, VMON_PROC_CGROUP_NR);
+
+#define VMON__HINT_MAX 256	/* a cgroup name is a file name: 255 bytes */
 
 /* one parsed line: its id, controllers and path */
 struct line {
@@ -295,45 +298,5 @@ void vmon__proc_cgroup_free(vmon_proc_cgroup_t *cg)
 	vmon__chars_free(&cg->unit);
 }
 
-static int parse(void *store, const char *buf, size_t len)
-{
-	return vmon__parse_proc_cgroup(store, buf, len);
-}
-
-static void proc_cgroup_init(void *state)
-{
-	vmon__file_init(&((struct proc_cgroup_state *)state)->fs.file);
-}
-
-static enum vmon__outcome proc_cgroup_sample(vmon_t *vmon, vmon_proc_t *proc, void *state)
-{
-	struct proc_cgroup_state *s = state;
-	bool unavailable = false;
-	enum vmon__outcome o;
-
-	if (!vmon__want_due(vmon, VMON_STORE_PROC_CGROUP, &s->last_gen))
-		return vmon__want_skip(proc, VMON_WANT_PROC_CGROUP, s->pub.changed,
-				       s->pub.unavailable, VMON_PROC_CGROUP_NR);
-	o = vmon__sample_file(vmon, vmon__node(proc)->dirfd, "cgroup", &s->fs,
-			      &vmon__proc_cgroup_info, &s->pub, parse, &unavailable);
-	if (unavailable)
-		proc->unavailable |= VMON_WANT_PROC_CGROUP;
-	return o;
-}
-
-static void proc_cgroup_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
-{
-	struct proc_cgroup_state *s = state;
-
-	(void)vmon;
-	(void)proc;
-	vmon__file_close(&s->fs.file);
-	vmon__proc_cgroup_free(&s->pub);
-}
-
-const struct vmon__proc_sampler vmon__sampler_proc_cgroup = {
-	.state_size = sizeof(struct proc_cgroup_state),
-	.init = proc_cgroup_init,
-	.sample = proc_cgroup_sample,
-	.close = proc_cgroup_close,
-};
+VMON__FILE_PROC_SAMPLER(vmon__sampler_proc_cgroup, vmon__proc_cgroup_info, vmon_proc_cgroup_t,
+			"cgroup", vmon__parse_proc_cgroup, vmon__proc_cgroup_free, true);

@@ -18,7 +18,7 @@
  * at once); the store's changed flag (and the want's activity bit) says
  * whether anything moved.
  * When the process is gone, all its descriptors close that way at once
- * (vmon__proc_files_gone()), though the caller may keep the stale node.
+ * (the sampler's gone hook), though the caller may keep the stale node.
  *
  * Threads share their process's store (node_sample.c): it is sampled once
  * per vmon_sample(), by whichever of its nodes comes first, and the others
@@ -40,6 +40,17 @@
 #include <unistd.h>
 
 #include "internal.h"
+
+#define VMON__STORE_TYPE vmon_proc_fd_t
+static const vmon_field_t proc_files_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_files.def"
+};
+#undef VMON__STORE_TYPE
+_Static_assert(VMON__ARRAY_SIZE(proc_files_fields) == VMON_PROC_FILES_NR, "proc_files.def");
+/* the files store's rows describe one vmon_proc_fd_t, which has no bitmaps */
+const vmon_store_info_t vmon__proc_files_info = { "proc_files", "/proc/PID/fd",
+	sizeof(vmon_proc_fd_t), VMON_PROC_FILES_NR, proc_files_fields, 0 };
 
 struct proc_files_state {
 	vmon_proc_files_t pub;
@@ -356,12 +367,14 @@ static enum vmon__outcome proc_files_sample(vmon_t *vmon, vmon_proc_t *proc, voi
 	return o;
 }
 
-void vmon__proc_files_gone(vmon_t *vmon, vmon_proc_t *proc)
+/* The process is gone: its shared objects are let go at once, though the
+ * caller may keep its stale node and this store with it. */
+static void proc_files_gone(vmon_t *vmon, vmon_proc_t *proc, void *state)
 {
-	struct proc_files_state *s = proc->stores[VMON_STORE_PROC_FILES];
+	struct proc_files_state *s = state;
 	vmon_proc_fd_t *fd;
 
-	if (!s || proc->is_thread)
+	if (proc->is_thread)
 		return;
 	list_for_each_entry(fd, &s->pub.fds, fds) {
 		fd_release_object(vmon, fd);
@@ -382,9 +395,6 @@ static void proc_files_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
 	close_fd_dir(vmon, s);
 }
 
-const struct vmon__proc_sampler vmon__sampler_proc_files = {
-	.state_size = sizeof(struct proc_files_state),
-	.init = proc_files_init,
-	.sample = proc_files_sample,
-	.close = proc_files_close,
-};
+VMON__PROC_SAMPLER(vmon__sampler_proc_files, vmon__proc_files_info, struct proc_files_state,
+		   VMON__NO_INTERVAL, proc_files_init, proc_files_sample, proc_files_close,
+		   proc_files_gone);

@@ -11,10 +11,14 @@
 
 #include "internal.h"
 
-struct proc_io_state {
-	vmon_proc_io_t pub;
-	struct vmon__file_store fs;
+#define VMON__STORE_TYPE vmon_proc_io_t
+static const vmon_field_t proc_io_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_io.def"
 };
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__proc_io_info, "proc_io", "/proc/PID/io", vmon_proc_io_t, proc_io_fields,
+		 VMON_PROC_IO_NR);
 
 int vmon__parse_proc_io(vmon_proc_io_t *io, const char *buf, size_t len)
 {
@@ -23,39 +27,5 @@ int vmon__parse_proc_io(vmon_proc_io_t *io, const char *buf, size_t len)
 	return 0;
 }
 
-static int parse(void *store, const char *buf, size_t len)
-{
-	return vmon__parse_proc_io(store, buf, len);
-}
-
-static void proc_io_init(void *state)
-{
-	vmon__file_init(&((struct proc_io_state *)state)->fs.file);
-}
-
-static enum vmon__outcome proc_io_sample(vmon_t *vmon, vmon_proc_t *proc, void *state)
-{
-	struct proc_io_state *s = state;
-	bool unavailable = false;
-	enum vmon__outcome o = vmon__sample_file(vmon, vmon__node(proc)->dirfd, "io",
-						 &s->fs, &vmon__proc_io_info, &s->pub,
-						 parse, &unavailable);
-
-	if (unavailable)
-		proc->unavailable |= VMON_WANT_PROC_IO;
-	return o;
-}
-
-static void proc_io_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
-{
-	(void)vmon;
-	(void)proc;
-	vmon__file_close(&((struct proc_io_state *)state)->fs.file);
-}
-
-const struct vmon__proc_sampler vmon__sampler_proc_io = {
-	.state_size = sizeof(struct proc_io_state),
-	.init = proc_io_init,
-	.sample = proc_io_sample,
-	.close = proc_io_close,
-};
+VMON__FILE_PROC_SAMPLER(vmon__sampler_proc_io, vmon__proc_io_info, vmon_proc_io_t, "io",
+			vmon__parse_proc_io, VMON__NO_FREE, false);

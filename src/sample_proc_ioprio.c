@@ -25,6 +25,15 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_proc_ioprio_t
+static const vmon_field_t proc_ioprio_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_ioprio.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__proc_ioprio_info, "proc_ioprio", "ioprio_get(2)", vmon_proc_ioprio_t,
+		 proc_ioprio_fields, VMON_PROC_IOPRIO_NR);
+
 /* bits 0-2 of a priority's data: the level; bits 3-12 (6.5+): the hint */
 #define VMON__IOPRIO_LEVEL_BITS 3
 
@@ -76,14 +85,9 @@ static enum vmon__outcome proc_ioprio_sample(vmon_t *vmon, vmon_proc_t *proc, vo
 	struct proc_ioprio_state *s = state;
 	vmon_proc_ioprio_t *io = &s->pub;
 	struct vmon__io_counters *count = vmon__io_counting();
-	enum vmon__outcome o;
-	bool unavailable;
 	long prio = -1;
 	int err = EAGAIN;
 
-	if (!vmon__want_due(vmon, VMON_STORE_PROC_IOPRIO, &s->last_gen))
-		return vmon__want_skip(proc, VMON_WANT_PROC_IOPRIO, io->changed, io->unavailable,
-				       VMON_PROC_IOPRIO_NR);
 	memset(io->changed, 0, sizeof(io->changed));
 	if (same_pid_ns(vmon) && vmon__file_may_retry(vmon, &s->call)) {
 		prio = syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, proc->pid);
@@ -105,10 +109,7 @@ static enum vmon__outcome proc_ioprio_sample(vmon_t *vmon, vmon_proc_t *proc, vo
 			vmon__bits_fill(io->changed, VMON_PROC_IOPRIO_NR);
 		s->sampled = true;
 	}
-	o = vmon__store_outcome(&vmon__proc_ioprio_info, io, &unavailable);
-	if (unavailable)
-		proc->unavailable |= VMON_WANT_PROC_IOPRIO;
-	return o;
+	return VMON__UNCHANGED;	/* the node sampler reads the bits */
 }
 
 static void proc_ioprio_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
@@ -118,9 +119,6 @@ static void proc_ioprio_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
 	(void)state;	/* it holds nothing */
 }
 
-const struct vmon__proc_sampler vmon__sampler_proc_ioprio = {
-	.state_size = sizeof(struct proc_ioprio_state),
-	.init = proc_ioprio_init,
-	.sample = proc_ioprio_sample,
-	.close = proc_ioprio_close,
-};
+VMON__PROC_SAMPLER(vmon__sampler_proc_ioprio, vmon__proc_ioprio_info, struct proc_ioprio_state,
+		   VMON__INTERVAL(struct proc_ioprio_state), proc_ioprio_init, proc_ioprio_sample,
+		   proc_ioprio_close, NULL);

@@ -22,6 +22,15 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_proc_limits_t
+static const vmon_field_t proc_limits_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_limits.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__proc_limits_info, "proc_limits", "/proc/PID/limits", vmon_proc_limits_t,
+		 proc_limits_fields, VMON_PROC_LIMITS_NR);
+
 /* the store's layout is the resources' numbering (vmon.h) */
 _Static_assert(VMON_PROC_LIMITS_NR == 2 * VMON_RLIMIT_NR, "proc_limits.def: two rows a resource");
 _Static_assert(VMON_PROC_LIMITS_NOFILE_SOFT == 2 * VMON_RLIMIT_NOFILE &&
@@ -34,12 +43,6 @@ _Static_assert(SAME(CPU) && SAME(FSIZE) && SAME(DATA) && SAME(STACK) && SAME(COR
 	       SAME(RTTIME) && (int)VMON_RLIMIT_NR == (int)RLIMIT_NLIMITS,
 	       "vmon_rlimit_t: Linux's RLIMIT_* numbers");
 #undef SAME
-
-struct proc_limits_state {
-	vmon_proc_limits_t pub;
-	struct vmon__file_store fs;
-	int last_gen;		/* vmon_set_want_interval() */
-};
 
 /* The length of field f's line name ("Max open files"), its source up to
  * the column. */
@@ -144,42 +147,5 @@ VMON_EXPORT int vmon_proc_limits_get(const vmon_proc_limits_t *lim, int resource
 	return 1;
 }
 
-static int parse(void *store, const char *buf, size_t len)
-{
-	return vmon__parse_proc_limits(store, buf, len);
-}
-
-static void proc_limits_init(void *state)
-{
-	vmon__file_init(&((struct proc_limits_state *)state)->fs.file);
-}
-
-static enum vmon__outcome proc_limits_sample(vmon_t *vmon, vmon_proc_t *proc, void *state)
-{
-	struct proc_limits_state *s = state;
-	bool unavailable = false;
-	enum vmon__outcome o;
-
-	if (!vmon__want_due(vmon, VMON_STORE_PROC_LIMITS, &s->last_gen))
-		return vmon__want_skip(proc, VMON_WANT_PROC_LIMITS, s->pub.changed,
-				       s->pub.unavailable, VMON_PROC_LIMITS_NR);
-	o = vmon__sample_file(vmon, vmon__node(proc)->dirfd, "limits", &s->fs,
-			      &vmon__proc_limits_info, &s->pub, parse, &unavailable);
-	if (unavailable)
-		proc->unavailable |= VMON_WANT_PROC_LIMITS;
-	return o;
-}
-
-static void proc_limits_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
-{
-	(void)vmon;
-	(void)proc;
-	vmon__file_close(&((struct proc_limits_state *)state)->fs.file);
-}
-
-const struct vmon__proc_sampler vmon__sampler_proc_limits = {
-	.state_size = sizeof(struct proc_limits_state),
-	.init = proc_limits_init,
-	.sample = proc_limits_sample,
-	.close = proc_limits_close,
-};
+VMON__FILE_PROC_SAMPLER(vmon__sampler_proc_limits, vmon__proc_limits_info, vmon_proc_limits_t,
+			"limits", vmon__parse_proc_limits, VMON__NO_FREE, true);

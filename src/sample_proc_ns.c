@@ -20,6 +20,15 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_proc_ns_t
+static const vmon_field_t proc_ns_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_ns.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__proc_ns_info, "proc_ns", "/proc/PID/ns/*", vmon_proc_ns_t, proc_ns_fields,
+		 VMON_PROC_NS_NR);
+
 #define VMON__NS_TARGET_MAX 64	/* "cgroup:[4026531835]" and room to spare */
 
 struct proc_ns_state {
@@ -120,13 +129,8 @@ static enum vmon__outcome proc_ns_sample(vmon_t *vmon, vmon_proc_t *proc, void *
 	struct proc_ns_state *s = state;
 	vmon_proc_ns_t *ns = &s->pub;
 	char text[VMON_PROC_NS_NR * (VMON__NS_TARGET_MAX + 32)];	/* names of up to 31 bytes */
-	enum vmon__outcome o;
-	bool unavailable;
 	ssize_t n = -EAGAIN;
 
-	if (!vmon__want_due(vmon, VMON_STORE_PROC_NS, &s->last_gen))
-		return vmon__want_skip(proc, VMON_WANT_PROC_NS, ns->changed, ns->unavailable,
-				       VMON_PROC_NS_NR);
 	if (vmon__file_may_retry(vmon, &s->links))
 		n = read_links(vmon, proc, text, sizeof(text));
 	if (n == -ESRCH)
@@ -146,10 +150,7 @@ static enum vmon__outcome proc_ns_sample(vmon_t *vmon, vmon_proc_t *proc, void *
 			vmon__bits_fill(ns->changed, VMON_PROC_NS_NR);
 		s->sampled = true;
 	}
-	o = vmon__store_outcome(&vmon__proc_ns_info, ns, &unavailable);
-	if (unavailable)
-		proc->unavailable |= VMON_WANT_PROC_NS;
-	return o;
+	return VMON__UNCHANGED;	/* the node sampler reads the bits */
 }
 
 static void proc_ns_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
@@ -159,9 +160,6 @@ static void proc_ns_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
 	(void)state;	/* it holds nothing */
 }
 
-const struct vmon__proc_sampler vmon__sampler_proc_ns = {
-	.state_size = sizeof(struct proc_ns_state),
-	.init = proc_ns_init,
-	.sample = proc_ns_sample,
-	.close = proc_ns_close,
-};
+VMON__PROC_SAMPLER(vmon__sampler_proc_ns, vmon__proc_ns_info, struct proc_ns_state,
+		   VMON__INTERVAL(struct proc_ns_state), proc_ns_init, proc_ns_sample,
+		   proc_ns_close, NULL);

@@ -11,6 +11,15 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_proc_oom_t
+static const vmon_field_t proc_oom_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_oom.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__proc_oom_info, "proc_oom", "/proc/PID/{oom_score,oom_score_adj}",
+		 vmon_proc_oom_t, proc_oom_fields, VMON_PROC_OOM_NR);
+
 #define VMON__OOM_LINE_MAX 32	/* "-1000\n", and room for odd kernels */
 
 struct proc_oom_state {
@@ -70,13 +79,8 @@ static enum vmon__outcome proc_oom_sample(vmon_t *vmon, vmon_proc_t *proc, void 
 	struct proc_oom_state *s = state;
 	char text[2 * VMON__OOM_LINE_MAX + 2];
 	size_t len = 0;
-	enum vmon__outcome o;
-	bool unavailable;
 	int err;
 
-	if (!vmon__want_due(vmon, VMON_STORE_PROC_OOM, &s->last_gen))
-		return vmon__want_skip(proc, VMON_WANT_PROC_OOM, s->pub.changed,
-				       s->pub.unavailable, VMON_PROC_OOM_NR);
 	err = append(vmon, proc, "oom_score", &s->score, text, &len);
 	if (!err)
 		err = append(vmon, proc, "oom_score_adj", &s->adj, text, &len);
@@ -88,10 +92,7 @@ static enum vmon__outcome proc_oom_sample(vmon_t *vmon, vmon_proc_t *proc, void 
 	if (!s->sampled)
 		vmon__bits_fill(s->pub.changed, VMON_PROC_OOM_NR);
 	s->sampled = true;
-	o = vmon__store_outcome(&vmon__proc_oom_info, &s->pub, &unavailable);
-	if (unavailable)
-		proc->unavailable |= VMON_WANT_PROC_OOM;
-	return o;
+	return VMON__UNCHANGED;	/* the node sampler reads the bits */
 }
 
 static void proc_oom_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
@@ -104,9 +105,6 @@ static void proc_oom_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
 	vmon__file_close(&s->adj);
 }
 
-const struct vmon__proc_sampler vmon__sampler_proc_oom = {
-	.state_size = sizeof(struct proc_oom_state),
-	.init = proc_oom_init,
-	.sample = proc_oom_sample,
-	.close = proc_oom_close,
-};
+VMON__PROC_SAMPLER(vmon__sampler_proc_oom, vmon__proc_oom_info, struct proc_oom_state,
+		   VMON__INTERVAL(struct proc_oom_state), proc_oom_init, proc_oom_sample,
+		   proc_oom_close, NULL);

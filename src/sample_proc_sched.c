@@ -13,6 +13,15 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_proc_sched_t
+static const vmon_field_t proc_sched_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_sched.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__proc_sched_info, "proc_sched", "/proc/PID/{schedstat,stat}",
+		 vmon_proc_sched_t, proc_sched_fields, VMON_PROC_SCHED_NR);
+
 struct proc_sched_state {
 	vmon_proc_sched_t pub;
 	struct vmon__file schedstat, stat;
@@ -75,13 +84,8 @@ static enum vmon__outcome proc_sched_sample(vmon_t *vmon, vmon_proc_t *proc, voi
 {
 	struct proc_sched_state *s = state;
 	int dirfd = vmon__node(proc)->dirfd, err;
-	enum vmon__outcome o;
-	bool unavailable;
 	ssize_t n;
 
-	if (!vmon__want_due(vmon, VMON_STORE_PROC_SCHED, &s->last_gen))
-		return vmon__want_skip(proc, VMON_WANT_PROC_SCHED, s->pub.changed,
-				       s->pub.unavailable, VMON_PROC_SCHED_NR);
 	err = read_schedstat(vmon, dirfd, s);
 	if (err == -ESRCH)
 		return VMON__GONE;
@@ -100,10 +104,7 @@ static enum vmon__outcome proc_sched_sample(vmon_t *vmon, vmon_proc_t *proc, voi
 	if (!s->sampled)
 		vmon__bits_fill(s->pub.changed, VMON_PROC_SCHED_NR);
 	s->sampled = true;
-	o = vmon__store_outcome(&vmon__proc_sched_info, &s->pub, &unavailable);
-	if (unavailable)
-		proc->unavailable |= VMON_WANT_PROC_SCHED;
-	return o;
+	return VMON__UNCHANGED;	/* the node sampler reads the bits */
 }
 
 static void proc_sched_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
@@ -116,9 +117,6 @@ static void proc_sched_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
 	vmon__file_close(&s->stat);
 }
 
-const struct vmon__proc_sampler vmon__sampler_proc_sched = {
-	.state_size = sizeof(struct proc_sched_state),
-	.init = proc_sched_init,
-	.sample = proc_sched_sample,
-	.close = proc_sched_close,
-};
+VMON__PROC_SAMPLER(vmon__sampler_proc_sched, vmon__proc_sched_info, struct proc_sched_state,
+		   VMON__INTERVAL(struct proc_sched_state), proc_sched_init, proc_sched_sample,
+		   proc_sched_close, NULL);

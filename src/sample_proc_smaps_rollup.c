@@ -27,6 +27,15 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_proc_smaps_rollup_t
+static const vmon_field_t proc_smaps_rollup_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_smaps_rollup.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__proc_smaps_rollup_info, "proc_smaps_rollup", "/proc/PID/smaps_rollup",
+		 vmon_proc_smaps_rollup_t, proc_smaps_rollup_fields, VMON_PROC_SMAPS_ROLLUP_NR);
+
 struct proc_smaps_state {
 	vmon_proc_smaps_rollup_t pub;
 	struct vmon__file file;
@@ -134,20 +143,11 @@ static enum vmon__outcome proc_smaps_sample(vmon_t *vmon, vmon_proc_t *proc, voi
 	struct proc_smaps_state *s = state;
 	vmon_proc_smaps_rollup_t *sr = &s->pub;
 	enum vmon__outcome o = VMON__UNCHANGED;
-	bool unavailable;
 
-	if (!vmon__want_due(vmon, VMON_STORE_PROC_SMAPS_ROLLUP, &s->last_gen))
-		return vmon__want_skip(proc, VMON_WANT_PROC_SMAPS_ROLLUP, sr->changed,
-				       sr->unavailable, VMON_PROC_SMAPS_ROLLUP_NR);
 	if (fill(vmon, proc, s, &o) && !s->sampled) {
 		vmon__bits_fill(sr->changed, VMON_PROC_SMAPS_ROLLUP_NR);
 		s->sampled = true;
 	}
-	if (o != VMON__UNCHANGED)
-		return o;
-	o = vmon__store_outcome(&vmon__proc_smaps_rollup_info, sr, &unavailable);
-	if (unavailable)
-		proc->unavailable |= VMON_WANT_PROC_SMAPS_ROLLUP;
 	return o;
 }
 
@@ -158,9 +158,6 @@ static void proc_smaps_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
 	vmon__file_close(&((struct proc_smaps_state *)state)->file);
 }
 
-const struct vmon__proc_sampler vmon__sampler_proc_smaps_rollup = {
-	.state_size = sizeof(struct proc_smaps_state),
-	.init = proc_smaps_init,
-	.sample = proc_smaps_sample,
-	.close = proc_smaps_close,
-};
+VMON__PROC_SAMPLER(vmon__sampler_proc_smaps_rollup, vmon__proc_smaps_rollup_info,
+		   struct proc_smaps_state, VMON__INTERVAL(struct proc_smaps_state),
+		   proc_smaps_init, proc_smaps_sample, proc_smaps_close, NULL);

@@ -33,6 +33,15 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_proc_stat_t
+static const vmon_field_t proc_stat_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_stat.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__proc_stat_info, "proc_stat", "/proc/PID/{stat,cmdline,exe,wchan}",
+		 vmon_proc_stat_t, proc_stat_fields, VMON_PROC_STAT_NR);
+
 #define VMON__PF_KTHREAD 0x00200000ULL
 #define VMON__STAT_FIELDS_MAX 64	/* proc(5) documents 52 */
 
@@ -471,9 +480,5 @@ static void proc_stat_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
 	vmon__proc_stat_free(&s->pub);
 }
 
-const struct vmon__proc_sampler vmon__sampler_proc_stat = {
-	.state_size = sizeof(struct proc_stat_state),
-	.init = proc_stat_init,
-	.sample = proc_stat_sample,
-	.close = proc_stat_close,
-};
+VMON__PROC_SAMPLER(vmon__sampler_proc_stat, vmon__proc_stat_info, struct proc_stat_state,
+		   VMON__NO_INTERVAL, proc_stat_init, proc_stat_sample, proc_stat_close, NULL);

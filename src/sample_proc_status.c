@@ -29,6 +29,15 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_proc_status_t
+static const vmon_field_t proc_status_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_status.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__proc_status_info, "proc_status", "/proc/PID/status", vmon_proc_status_t,
+		 proc_status_fields, VMON_PROC_STATUS_NR);
+
 #define VMON__PF_KTHREAD 0x00200000ULL
 /* Pid namespaces nest at most 32 deep (MAX_PID_NS_LEVEL); CPUs number at
  * most 8,192 in the kernels of today (NR_CPUS): beyond these a line is
@@ -407,15 +416,11 @@ static enum vmon__outcome proc_status_sample(vmon_t *vmon, vmon_proc_t *proc, vo
 {
 	struct proc_status_state *s = state;
 	vmon_proc_status_t *st = &s->pub;
-	bool unavailable = false;
 	enum vmon__outcome o;
 	int k;
 
-	if (!vmon__want_due(vmon, VMON_STORE_PROC_STATUS, &s->last_gen))
-		return vmon__want_skip(proc, VMON_WANT_PROC_STATUS, st->changed,
-				       st->unavailable, VMON_PROC_STATUS_NR);
 	o = vmon__sample_file(vmon, vmon__node(proc)->dirfd, "status", &s->fs,
-			      &vmon__proc_status_info, st, parse, &unavailable);
+			      &vmon__proc_status_info, st, parse);
 	if (o == VMON__GONE)
 		return o;
 	if (s->kthread_known) {	/* learnt: whatever this read of status did */
@@ -430,10 +435,6 @@ static enum vmon__outcome proc_status_sample(vmon_t *vmon, vmon_proc_t *proc, vo
 			s->kthread_known = true;
 		}
 	}
-	if (o != VMON__NOMEM)
-		o = vmon__store_outcome(&vmon__proc_status_info, st, &unavailable);
-	if (unavailable || BITTEST(st->unavailable, VMON_PROC_STATUS_KTHREAD))
-		proc->unavailable |= VMON_WANT_PROC_STATUS;
 	return o;
 }
 
@@ -448,9 +449,6 @@ static void proc_status_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
 	vmon__proc_status_free(&s->pub);
 }
 
-const struct vmon__proc_sampler vmon__sampler_proc_status = {
-	.state_size = sizeof(struct proc_status_state),
-	.init = proc_status_init,
-	.sample = proc_status_sample,
-	.close = proc_status_close,
-};
+VMON__PROC_SAMPLER(vmon__sampler_proc_status, vmon__proc_status_info, struct proc_status_state,
+		   VMON__INTERVAL(struct proc_status_state), proc_status_init, proc_status_sample,
+		   proc_status_close, NULL);

@@ -9,10 +9,14 @@
 
 #include "internal.h"
 
-struct proc_vm_state {
-	vmon_proc_vm_t pub;
-	struct vmon__file_store fs;
+#define VMON__STORE_TYPE vmon_proc_vm_t
+static const vmon_field_t proc_vm_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/proc_vm.def"
 };
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__proc_vm_info, "proc_vm", "/proc/PID/statm", vmon_proc_vm_t, proc_vm_fields,
+		 VMON_PROC_VM_NR);
 
 /* column 1 + i of statm -> symbol, or -1 (lib and dt) */
 static signed char statm_syms[7];
@@ -32,39 +36,5 @@ int vmon__parse_proc_vm(vmon_proc_vm_t *vm, const char *buf, size_t len)
 	return 0;
 }
 
-static int parse(void *store, const char *buf, size_t len)
-{
-	return vmon__parse_proc_vm(store, buf, len);
-}
-
-static void proc_vm_init(void *state)
-{
-	vmon__file_init(&((struct proc_vm_state *)state)->fs.file);
-}
-
-static enum vmon__outcome proc_vm_sample(vmon_t *vmon, vmon_proc_t *proc, void *state)
-{
-	struct proc_vm_state *s = state;
-	bool unavailable = false;
-	enum vmon__outcome o = vmon__sample_file(vmon, vmon__node(proc)->dirfd, "statm",
-						 &s->fs, &vmon__proc_vm_info, &s->pub,
-						 parse, &unavailable);
-
-	if (unavailable)
-		proc->unavailable |= VMON_WANT_PROC_VM;
-	return o;
-}
-
-static void proc_vm_close(vmon_t *vmon, vmon_proc_t *proc, void *state)
-{
-	(void)vmon;
-	(void)proc;
-	vmon__file_close(&((struct proc_vm_state *)state)->fs.file);
-}
-
-const struct vmon__proc_sampler vmon__sampler_proc_vm = {
-	.state_size = sizeof(struct proc_vm_state),
-	.init = proc_vm_init,
-	.sample = proc_vm_sample,
-	.close = proc_vm_close,
-};
+VMON__FILE_PROC_SAMPLER(vmon__sampler_proc_vm, vmon__proc_vm_info, vmon_proc_vm_t, "statm",
+			vmon__parse_proc_vm, VMON__NO_FREE, false);

@@ -15,6 +15,24 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_sys_diskstats_t
+static const vmon_field_t sys_diskstats_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_diskstats.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__sys_diskstats_info, "sys_diskstats", "/proc/diskstats", vmon_sys_diskstats_t,
+		 sys_diskstats_fields, VMON_SYS_DISKSTATS_NR);
+
+#define VMON__STORE_TYPE vmon_sys_disk_t
+static const vmon_field_t sys_disk_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_disk.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__sys_disk_info, "sys_disk", "/proc/diskstats row", vmon_sys_disk_t,
+		 sys_disk_fields, VMON_SYS_DISK_NR);
+
 /* One device line: -ENOMEM when a new device could not be added. */
 static int parse_line(struct vmon__rows *r, const char *p, const char *eol)
 {
@@ -97,9 +115,5 @@ static void sys_diskstats_close(vmon_t *vmon, void *state)
 	vmon__sys_diskstats_free(&s->pub);
 }
 
-const struct vmon__sys_sampler vmon__sampler_sys_diskstats = {
-	.state_size = sizeof(struct sys_diskstats_state),
-	.init = sys_diskstats_init,
-	.sample = sys_diskstats_sample,
-	.close = sys_diskstats_close,
-};
+VMON__SYS_SAMPLER(vmon__sampler_sys_diskstats, vmon__sys_diskstats_info, struct sys_diskstats_state,
+		  sys_diskstats_init, sys_diskstats_sample, sys_diskstats_close);

@@ -10,10 +10,14 @@
 
 #include "internal.h"
 
-struct sys_loadavg_state {
-	vmon_sys_loadavg_t pub;
-	struct vmon__file_store fs;
+#define VMON__STORE_TYPE vmon_sys_loadavg_t
+static const vmon_field_t sys_loadavg_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_loadavg.def"
 };
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__sys_loadavg_info, "sys_loadavg", "/proc/loadavg", vmon_sys_loadavg_t,
+		 sys_loadavg_fields, VMON_SYS_LOADAVG_NR);
 
 /* a hundredths figure into field sym, or the field unavailable */
 static void set_x100(vmon_sys_loadavg_t *la, int sym, const char *t, const char *t_end)
@@ -60,38 +64,5 @@ int vmon__parse_sys_loadavg(vmon_sys_loadavg_t *la, const char *buf, size_t len)
 	return 0;
 }
 
-static int parse(void *store, const char *buf, size_t len)
-{
-	return vmon__parse_sys_loadavg(store, buf, len);
-}
-
-static void sys_loadavg_init(void *state)
-{
-	vmon__file_init(&((struct sys_loadavg_state *)state)->fs.file);
-}
-
-static enum vmon__outcome sys_loadavg_sample(vmon_t *vmon, void *state)
-{
-	struct sys_loadavg_state *s = state;
-	bool unavailable = false;
-	enum vmon__outcome o = vmon__sample_file(vmon, vmon->internal->proc_fd, "loadavg",
-						 &s->fs, &vmon__sys_loadavg_info, &s->pub,
-						 parse, &unavailable);
-
-	if (unavailable)
-		vmon->unavailable |= VMON_WANT_SYS_LOADAVG;
-	return o;
-}
-
-static void sys_loadavg_close(vmon_t *vmon, void *state)
-{
-	(void)vmon;
-	vmon__file_close(&((struct sys_loadavg_state *)state)->fs.file);
-}
-
-const struct vmon__sys_sampler vmon__sampler_sys_loadavg = {
-	.state_size = sizeof(struct sys_loadavg_state),
-	.init = sys_loadavg_init,
-	.sample = sys_loadavg_sample,
-	.close = sys_loadavg_close,
-};
+VMON__FILE_SYS_SAMPLER(vmon__sampler_sys_loadavg, vmon__sys_loadavg_info, vmon_sys_loadavg_t,
+		       "loadavg", vmon__parse_sys_loadavg, VMON__NO_FREE);

@@ -18,6 +18,24 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_sys_net_dev_t
+static const vmon_field_t sys_net_dev_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_net_dev.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__sys_net_dev_info, "sys_net_dev", "/proc/net/dev", vmon_sys_net_dev_t,
+		 sys_net_dev_fields, VMON_SYS_NET_DEV_NR);
+
+#define VMON__STORE_TYPE vmon_sys_netif_t
+static const vmon_field_t sys_netif_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_netif.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__sys_netif_info, "sys_netif", "/proc/net/dev row", vmon_sys_netif_t,
+		 sys_netif_fields, VMON_SYS_NETIF_NR);
+
 /* One line: -ENOMEM when a new interface could not be added. */
 static int parse_line(struct vmon__rows *r, const char *p, const char *eol)
 {
@@ -102,9 +120,5 @@ static void sys_net_dev_close(vmon_t *vmon, void *state)
 	vmon__sys_net_dev_free(&s->pub);
 }
 
-const struct vmon__sys_sampler vmon__sampler_sys_net_dev = {
-	.state_size = sizeof(struct sys_net_dev_state),
-	.init = sys_net_dev_init,
-	.sample = sys_net_dev_sample,
-	.close = sys_net_dev_close,
-};
+VMON__SYS_SAMPLER(vmon__sampler_sys_net_dev, vmon__sys_net_dev_info, struct sys_net_dev_state,
+		  sys_net_dev_init, sys_net_dev_sample, sys_net_dev_close);

@@ -18,6 +18,22 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_sys_pressure_t
+static const vmon_field_t sys_pressure_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_pressure.def"
+};
+#undef VMON__STORE_TYPE
+
+VMON__STORE_INFO(vmon__sys_pressure_cpu_info, "sys_pressure_cpu", "/proc/pressure/cpu",
+		 vmon_sys_pressure_t, sys_pressure_fields, VMON_SYS_PRESSURE_NR);
+
+VMON__STORE_INFO(vmon__sys_pressure_memory_info, "sys_pressure_memory", "/proc/pressure/memory",
+		 vmon_sys_pressure_t, sys_pressure_fields, VMON_SYS_PRESSURE_NR);
+
+VMON__STORE_INFO(vmon__sys_pressure_io_info, "sys_pressure_io", "/proc/pressure/io",
+		 vmon_sys_pressure_t, sys_pressure_fields, VMON_SYS_PRESSURE_NR);
+
 /* the three stores share one table: any of their infos has its rows */
 #define PSI_INFO (&vmon__sys_pressure_cpu_info)
 
@@ -100,34 +116,28 @@ static void sys_pressure_init(void *state)
 }
 
 static enum vmon__outcome sample(vmon_t *vmon, void *state, const char *name,
-				 const vmon_store_info_t *info, vmon_sys_wants_t want)
+				 const vmon_store_info_t *info)
 {
 	struct sys_pressure_state *s = state;
-	bool unavailable = false;
 	enum vmon__outcome o = vmon__sample_file(vmon, vmon->internal->proc_fd, name, &s->fs,
-						 info, &s->pub, parse, &unavailable);
+						 info, &s->pub, parse);
 
-	if (unavailable)
-		vmon->unavailable |= want;
 	return o;
 }
 
 static enum vmon__outcome sys_pressure_cpu_sample(vmon_t *vmon, void *state)
 {
-	return sample(vmon, state, "pressure/cpu", &vmon__sys_pressure_cpu_info,
-		      VMON_WANT_SYS_PRESSURE_CPU);
+	return sample(vmon, state, "pressure/cpu", &vmon__sys_pressure_cpu_info);
 }
 
 static enum vmon__outcome sys_pressure_memory_sample(vmon_t *vmon, void *state)
 {
-	return sample(vmon, state, "pressure/memory", &vmon__sys_pressure_memory_info,
-		      VMON_WANT_SYS_PRESSURE_MEMORY);
+	return sample(vmon, state, "pressure/memory", &vmon__sys_pressure_memory_info);
 }
 
 static enum vmon__outcome sys_pressure_io_sample(vmon_t *vmon, void *state)
 {
-	return sample(vmon, state, "pressure/io", &vmon__sys_pressure_io_info,
-		      VMON_WANT_SYS_PRESSURE_IO);
+	return sample(vmon, state, "pressure/io", &vmon__sys_pressure_io_info);
 }
 
 static void sys_pressure_close(vmon_t *vmon, void *state)
@@ -137,12 +147,9 @@ static void sys_pressure_close(vmon_t *vmon, void *state)
 }
 
 #define PSI_SAMPLER(_res) \
-	const struct vmon__sys_sampler vmon__sampler_sys_pressure_ ## _res = { \
-		.state_size = sizeof(struct sys_pressure_state), \
-		.init = sys_pressure_init, \
-		.sample = sys_pressure_ ## _res ## _sample, \
-		.close = sys_pressure_close, \
-	}
+	VMON__SYS_SAMPLER(vmon__sampler_sys_pressure_ ## _res, \
+			  vmon__sys_pressure_ ## _res ## _info, struct sys_pressure_state, \
+			  sys_pressure_init, sys_pressure_ ## _res ## _sample, sys_pressure_close)
 
 PSI_SAMPLER(cpu);
 PSI_SAMPLER(memory);

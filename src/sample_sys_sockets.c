@@ -307,12 +307,8 @@ static void sys_sockets_close(vmon_t *vmon, void *state)
 	vmon__free(s->slots);
 }
 
-const struct vmon__sys_sampler vmon__sampler_sys_sockets = {
-	.state_size = sizeof(struct sys_sockets_state),
-	.init = sys_sockets_init,
-	.sample = sys_sockets_sample,
-	.close = sys_sockets_close,
-};
+VMON__SYS_SAMPLER(vmon__sampler_sys_sockets, vmon__sys_sockets_info, struct sys_sockets_state,
+		  sys_sockets_init, sys_sockets_sample, sys_sockets_close);
 
 VMON_EXPORT const char *vmon_socket_state_name(vmon_socket_state_t state)
 {

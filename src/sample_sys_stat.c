@@ -19,6 +19,24 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_sys_cpu_t
+static const vmon_field_t sys_cpu_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_cpu.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__sys_cpu_info, "sys_cpu", "/proc/stat cpuN", vmon_sys_cpu_t, sys_cpu_fields,
+		 VMON_SYS_CPU_NR);
+
+#define VMON__STORE_TYPE vmon_sys_stat_t
+static const vmon_field_t sys_stat_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_stat.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__sys_stat_info, "sys_stat", "/proc/stat", vmon_sys_stat_t, sys_stat_fields,
+		 VMON_SYS_STAT_NR);
+
 /* CPU ids above this are taken as garbage, not as a reason to allocate */
 #define VMON__CPU_ID_MAX 65535
 
@@ -218,7 +236,6 @@ static void sample_boottime(vmon_t *vmon, vmon_sys_stat_t *st)
 static enum vmon__outcome sys_stat_sample(vmon_t *vmon, void *state)
 {
 	struct sys_stat_state *s = state;
-	bool unavailable = false;
 	enum vmon__outcome o;
 
 	/* a file read the same is not parsed again: no row changed then */
@@ -226,13 +243,10 @@ static enum vmon__outcome sys_stat_sample(vmon_t *vmon, void *state)
 		memset(s->pub.cpus[i].changed, 0, sizeof(s->pub.cpus[i].changed));
 	s->parsed = false;
 	o = vmon__sample_file(vmon, vmon->internal->proc_fd, "stat", &s->fs,
-			      &vmon__sys_stat_info, &s->pub, parse, &unavailable);
+			      &vmon__sys_stat_info, &s->pub, parse);
 	if (read_failed(s))
 		rows_unavailable(&s->pub);
 	sample_boottime(vmon, &s->pub);
-
-	if (vmon__bits_any(s->pub.unavailable, VMON_SYS_STAT_NR))
-		vmon->unavailable |= VMON_WANT_SYS_STAT;
 	if (o == VMON__UNCHANGED && (cpus_changed(&s->pub) ||
 				     BITTEST(s->pub.changed, VMON_SYS_STAT_BOOTTIME)))
 		o = VMON__CHANGED;
@@ -250,9 +264,5 @@ static void sys_stat_close(vmon_t *vmon, void *state)
 	s->pub.cpus_nr = 0;
 }
 
-const struct vmon__sys_sampler vmon__sampler_sys_stat = {
-	.state_size = sizeof(struct sys_stat_state),
-	.init = sys_stat_init,
-	.sample = sys_stat_sample,
-	.close = sys_stat_close,
-};
+VMON__SYS_SAMPLER(vmon__sampler_sys_stat, vmon__sys_stat_info, struct sys_stat_state, sys_stat_init,
+		  sys_stat_sample, sys_stat_close);

@@ -9,10 +9,14 @@
 
 #include "internal.h"
 
-struct sys_uptime_state {
-	vmon_sys_uptime_t pub;
-	struct vmon__file_store fs;
+#define VMON__STORE_TYPE vmon_sys_uptime_t
+static const vmon_field_t sys_uptime_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_uptime.def"
 };
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__sys_uptime_info, "sys_uptime", "/proc/uptime", vmon_sys_uptime_t,
+		 sys_uptime_fields, VMON_SYS_UPTIME_NR);
 
 int vmon__parse_sys_uptime(vmon_sys_uptime_t *up, const char *buf, size_t len)
 {
@@ -32,38 +36,5 @@ int vmon__parse_sys_uptime(vmon_sys_uptime_t *up, const char *buf, size_t len)
 	return 0;
 }
 
-static int parse(void *store, const char *buf, size_t len)
-{
-	return vmon__parse_sys_uptime(store, buf, len);
-}
-
-static void sys_uptime_init(void *state)
-{
-	vmon__file_init(&((struct sys_uptime_state *)state)->fs.file);
-}
-
-static enum vmon__outcome sys_uptime_sample(vmon_t *vmon, void *state)
-{
-	struct sys_uptime_state *s = state;
-	bool unavailable = false;
-	enum vmon__outcome o = vmon__sample_file(vmon, vmon->internal->proc_fd, "uptime",
-						 &s->fs, &vmon__sys_uptime_info, &s->pub,
-						 parse, &unavailable);
-
-	if (unavailable)
-		vmon->unavailable |= VMON_WANT_SYS_UPTIME;
-	return o;
-}
-
-static void sys_uptime_close(vmon_t *vmon, void *state)
-{
-	(void)vmon;
-	vmon__file_close(&((struct sys_uptime_state *)state)->fs.file);
-}
-
-const struct vmon__sys_sampler vmon__sampler_sys_uptime = {
-	.state_size = sizeof(struct sys_uptime_state),
-	.init = sys_uptime_init,
-	.sample = sys_uptime_sample,
-	.close = sys_uptime_close,
-};
+VMON__FILE_SYS_SAMPLER(vmon__sampler_sys_uptime, vmon__sys_uptime_info, vmon_sys_uptime_t, "uptime",
+		       vmon__parse_sys_uptime, VMON__NO_FREE);

@@ -17,6 +17,15 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_sys_vm_t
+static const vmon_field_t sys_vm_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_vm.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__sys_vm_info, "sys_vm", "/proc/meminfo", vmon_sys_vm_t, sys_vm_fields,
+		 VMON_SYS_VM_NR);
+
 static const struct vmon__row_type key_rows = {
 	.size = sizeof(vmon_sys_vm_key_t),
 	.name_off = offsetof(vmon_sys_vm_key_t, name),
@@ -147,18 +156,15 @@ static void sys_vm_init(void *state)
 static enum vmon__outcome sys_vm_sample(vmon_t *vmon, void *state)
 {
 	struct sys_vm_state *s = state;
-	bool unavailable = false;
 	enum vmon__outcome o;
 
 	s->parsed = false;
 	o = vmon__sample_file(vmon, vmon->internal->proc_fd, "meminfo", &s->fs,
-			      &vmon__sys_vm_info, &s->pub, parse, &unavailable);
+			      &vmon__sys_vm_info, &s->pub, parse);
 	/* a read that failed forgot the file's digest; one that found the
 	 * bytes unchanged kept it */
 	if (!s->parsed)
 		rows_unparsed(&s->pub, o != VMON__GONE && s->fs.file.last_len != UINT32_MAX);
-	if (unavailable)
-		vmon->unavailable |= VMON_WANT_SYS_VM;
 	for (int i = 0; o == VMON__UNCHANGED && i < s->pub.keys_nr; i++)
 		if (s->pub.keys[i].changed || s->pub.keys[i].is_stale)
 			o = VMON__CHANGED;
@@ -174,9 +180,5 @@ static void sys_vm_close(vmon_t *vmon, void *state)
 	vmon__sys_vm_free(&s->pub);
 }
 
-const struct vmon__sys_sampler vmon__sampler_sys_vm = {
-	.state_size = sizeof(struct sys_vm_state),
-	.init = sys_vm_init,
-	.sample = sys_vm_sample,
-	.close = sys_vm_close,
-};
+VMON__SYS_SAMPLER(vmon__sampler_sys_vm, vmon__sys_vm_info, struct sys_vm_state, sys_vm_init,
+		  sys_vm_sample, sys_vm_close);

@@ -14,6 +14,15 @@
 
 #include "internal.h"
 
+#define VMON__STORE_TYPE vmon_sys_vmstat_t
+static const vmon_field_t sys_vmstat_fields[] = {
+#include "defs_gen.h"
+#include "vmon/defs/sys_vmstat.def"
+};
+#undef VMON__STORE_TYPE
+VMON__STORE_INFO(vmon__sys_vmstat_info, "sys_vmstat", "/proc/vmstat", vmon_sys_vmstat_t,
+		 sys_vmstat_fields, VMON_SYS_VMSTAT_NR);
+
 static const struct vmon__row_type key_rows = {
 	.size = sizeof(vmon_sys_vmstat_key_t),
 	.name_off = offsetof(vmon_sys_vmstat_key_t, name),
@@ -136,13 +145,10 @@ static void sys_vmstat_init(void *state)
 static enum vmon__outcome sys_vmstat_sample(vmon_t *vmon, void *state)
 {
 	struct sys_vmstat_state *s = state;
-	bool unavailable = false;
 	enum vmon__outcome o = vmon__sample_records(vmon, vmon->internal->proc_fd, "vmstat",
 						    &s->fs, &vmon__sys_vmstat_info, &s->pub,
-						    parse, &unavailable);
+						    parse);
 
-	if (unavailable)
-		vmon->unavailable |= VMON_WANT_SYS_VMSTAT;
 	for (int i = 0; o == VMON__UNCHANGED && i < s->pub.keys_nr; i++)
 		if (s->pub.keys[i].changed || s->pub.keys[i].is_stale)
 			o = VMON__CHANGED;
@@ -158,9 +164,5 @@ static void sys_vmstat_close(vmon_t *vmon, void *state)
 	vmon__sys_vmstat_free(&s->pub);
 }
 
-const struct vmon__sys_sampler vmon__sampler_sys_vmstat = {
-	.state_size = sizeof(struct sys_vmstat_state),
-	.init = sys_vmstat_init,
-	.sample = sys_vmstat_sample,
-	.close = sys_vmstat_close,
-};
+VMON__SYS_SAMPLER(vmon__sampler_sys_vmstat, vmon__sys_vmstat_info, struct sys_vmstat_state,
+		  sys_vmstat_init, sys_vmstat_sample, sys_vmstat_close);

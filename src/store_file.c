@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * sample_file.c - the common shape of a store filled from one file the
- * kernel generates whole (/proc/stat, meminfo, statm, io): read it with one
- * pread(), parse it, and say what changed.
+ * store_file.c - the common shape of a store filled from one file: read
+ * it (with one pread() when the kernel generates it whole, as /proc/stat,
+ * meminfo, statm, io; to EOF when it generates it record by record, as
+ * vmstat, diskstats, net/dev, a read returning about a page), parse it,
+ * and say what changed; and what every store's sample ends with.
  */
 #include <errno.h>
 #include <string.h>
@@ -12,8 +14,7 @@
 enum vmon__outcome vmon__sample_file(vmon_t *vmon, int dirfd, const char *name,
 				     struct vmon__file_store *fs,
 				     const vmon_store_info_t *info, void *store,
-				     int (*parse)(void *store, const char *buf, size_t len),
-				     bool *unavailable)
+				     int (*parse)(void *store, const char *buf, size_t len))
 {
 	char *changed = store, *unavail = (char *)store + BITNSLOTS(info->fields_nr);
 	ssize_t n = vmon__file_read(vmon, dirfd, name, &fs->file, &vmon->internal->buf);
@@ -26,13 +27,11 @@ enum vmon__outcome vmon__sample_file(vmon_t *vmon, int dirfd, const char *name,
 		vmon__file_forget(&fs->file);
 		memset(changed, 0, BITNSLOTS(info->fields_nr));
 		vmon__bits_fill(unavail, info->fields_nr);
-		*unavailable = true;
 		return VMON__UNCHANGED;
 	}
 	if (vmon__file_unchanged(&fs->file, vmon->internal->buf.data, n) && fs->sampled) {
 		/* the same bytes: the same values, nothing changed */
 		memset(changed, 0, BITNSLOTS(info->fields_nr));
-		*unavailable = vmon__bits_any(unavail, info->fields_nr);
 		return VMON__UNCHANGED;
 	}
 	if (parse(store, vmon->internal->buf.data, n) < 0) {
@@ -43,6 +42,43 @@ enum vmon__outcome vmon__sample_file(vmon_t *vmon, int dirfd, const char *name,
 		vmon__bits_fill(changed, info->fields_nr);
 		fs->sampled = true;
 	}
-	*unavailable = vmon__bits_any(unavail, info->fields_nr);
 	return vmon__bits_any(changed, info->fields_nr) ? VMON__CHANGED : VMON__UNCHANGED;
+}
+
+enum vmon__outcome vmon__sample_records(vmon_t *vmon, int dirfd, const char *name,
+					struct vmon__file_store *fs,
+					const vmon_store_info_t *info, void *store,
+					int (*parse)(void *store, const char *buf, size_t len))
+{
+	char *changed = store, *unavail = (char *)store + BITNSLOTS(info->fields_nr);
+	ssize_t n = vmon__file_read_records(vmon, dirfd, name, &fs->file, &vmon->internal->buf);
+
+	if (n == -ENOMEM)
+		return VMON__NOMEM;
+	if (n < 0) {	/* not permitted, not in this kernel, or waiting to retry */
+		memset(changed, 0, BITNSLOTS(info->fields_nr));
+		vmon__bits_fill(unavail, info->fields_nr);
+		return VMON__UNCHANGED;
+	}
+	if (parse(store, vmon->internal->buf.data, n) < 0)
+		return VMON__NOMEM;
+	if (!fs->sampled) {
+		vmon__bits_fill(changed, info->fields_nr);
+		fs->sampled = true;
+	}
+	return vmon__bits_any(changed, info->fields_nr) ? VMON__CHANGED : VMON__UNCHANGED;
+}
+
+enum vmon__outcome vmon__store_settle(const vmon_store_info_t *info, const void *store,
+				      enum vmon__outcome o, bool *unavailable)
+{
+	const char *changed = store, *unavail = changed + BITNSLOTS(info->fields_nr);
+
+	*unavailable = false;
+	if (!info->bitmaps || (o != VMON__CHANGED && o != VMON__UNCHANGED && o != VMON__NOMEM))
+		return o;
+	*unavailable = vmon__bits_any(unavail, info->fields_nr);
+	if (o == VMON__UNCHANGED && vmon__bits_any(changed, info->fields_nr))
+		return VMON__CHANGED;
+	return o;
 }

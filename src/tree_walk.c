@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * sample_order.c - the three orders in which vmon_sample() visits nodes
+ * tree_walk.c - the three orders in which vmon_sample() walks the tree
  * (libvmon(3), "Order of sampling and callbacks"):
  *
  *  default             depth first; at each node its samplers, then its

@@ -110,6 +110,8 @@ static void sample_sys(vmon_t *vmon)
 	vmon->unavailable = 0;
 	for (int i = 0; i < VMON_STORE_SYS_NR; i++) {
 		const struct vmon__sys_sampler *s = vmon__sys_samplers[i];
+		enum vmon__outcome o;
+		bool unavailable;
 
 		if (!(vmon->sys_wants & (1u << i)))
 			continue;
@@ -122,7 +124,11 @@ static void sample_sys(vmon_t *vmon)
 			if (s->init)
 				s->init(vmon->stores[i]);
 		}
-		switch (s->sample(vmon, vmon->stores[i])) {
+		o = vmon__store_settle(s->info, vmon->stores[i], s->sample(vmon, vmon->stores[i]),
+				       &unavailable);
+		if (unavailable)
+			vmon->unavailable |= 1u << i;
+		switch (o) {
 		case VMON__CHANGED:
 			vmon->activity |= 1u << i;
 			break;

@@ -13,23 +13,11 @@
 #include "internal.h"
 #include "test.h"
 
-/* Every want but the fourteen of the "more wants" issue (status ...
- * net/dev) and those added since (limits, ioprio): they would double every
- * sweep's calls and the cost of every cycle, past the runner's time under
- * ASan, so they are swept on a smaller tree of their own
- * (test_fault_wants.c). */
-#define WANTS_SWEPT_APART_SYS (VMON_WANT_SYS_LOADAVG | VMON_WANT_SYS_UPTIME | \
-			       VMON_WANT_SYS_VMSTAT | VMON_WANT_SYS_PRESSURE_CPU | \
-			       VMON_WANT_SYS_PRESSURE_MEMORY | VMON_WANT_SYS_PRESSURE_IO | \
-			       VMON_WANT_SYS_DISKSTATS | VMON_WANT_SYS_NET_DEV)
-#define WANTS_SWEPT_APART_PROC (VMON_WANT_PROC_STATUS | VMON_WANT_PROC_SMAPS_ROLLUP | \
-				VMON_WANT_PROC_CGROUP | VMON_WANT_PROC_NS | VMON_WANT_PROC_OOM | \
-				VMON_WANT_PROC_SCHED | VMON_WANT_PROC_LIMITS | \
-				VMON_WANT_PROC_IOPRIO)
-#define ALL_SYS_WANTS ((vmon_sys_wants_t)(((1u << VMON_STORE_SYS_NR) - 1) & \
-					  ~WANTS_SWEPT_APART_SYS))
-#define ALL_PROC_WANTS ((vmon_proc_wants_t)(((1u << VMON_STORE_PROC_NR) - 1) & \
-					    ~WANTS_SWEPT_APART_PROC))
+/* The puppet's wants (test.h): the others would double every sweep's
+ * calls and the cost of every cycle, past the runner's time under ASan,
+ * so they are swept on a smaller tree of their own (test_fault_wants.c). */
+#define ALL_SYS_WANTS T_WANTS_PUPPET_SYS
+#define ALL_PROC_WANTS T_WANTS_PUPPET_PROC
 
 /* ---- the cycle ---- */
 

@@ -78,6 +78,22 @@ void vmon_test_skip(const char *fmt, ...) __attribute__((noreturn, format(printf
 
 #define SKIP(...) vmon_test_skip(__VA_ARGS__)
 
+/* ---- wants: masks built from the want counts, so a want added to
+ * proc_wants.def or sys_wants.def is in every sweep without an edit ---- */
+
+#define T_WANTS_ALL_SYS ((vmon_sys_wants_t)((1u << VMON_STORE_SYS_NR) - 1))
+#define T_WANTS_ALL_PROC ((vmon_proc_wants_t)((1u << VMON_STORE_PROC_NR) - 1))
+/* The puppet cycle's (fault_cycle.c): the original's wants, the files and
+ * the sockets.  Every other want is swept apart on a smaller tree
+ * (test_fault_wants.c), or the puppet's sweeps would outgrow the runner's
+ * time. */
+#define T_WANTS_PUPPET_SYS (VMON_WANT_SYS_STAT | VMON_WANT_SYS_VM | VMON_WANT_SYS_SOCKETS)
+#define T_WANTS_PUPPET_PROC (VMON_WANT_PROC_FOLLOW_CHILDREN | VMON_WANT_PROC_FOLLOW_THREADS | \
+			     VMON_WANT_PROC_FILES | VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM | \
+			     VMON_WANT_PROC_IO)
+#define T_WANTS_APART_SYS (T_WANTS_ALL_SYS & ~T_WANTS_PUPPET_SYS)
+#define T_WANTS_APART_PROC (T_WANTS_ALL_PROC & ~T_WANTS_PUPPET_PROC)
+
 /* ---- processes (util.c) ---- */
 
 /* Fork a child that runs fn(arg) and exits 0 (or exits 1 if fn returns

@@ -219,13 +219,8 @@ static void cycle(const char *mode, pid_t tree, pid_t victim, FILE *null)
 	int fds = count_fds(), all = !strcmp(mode, "all");
 	vmon_flags_t flags = all ? VMON_FLAG_PROC_ALL | VMON_FLAG_PROC_ARRAY :
 			     !strcmp(mode, "tree-array") ? VMON_FLAG_PROC_ARRAY : VMON_FLAG_2PASS;
-	vmon_proc_wants_t wants = all ? VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM |
-				  VMON_WANT_PROC_IO | VMON_WANT_PROC_FOLLOW_THREADS |
-				  VMON_WANT_PROC_FILES | VMON_WANT_PROC_STATUS |
-				  VMON_WANT_PROC_SMAPS_ROLLUP | VMON_WANT_PROC_CGROUP |
-				  VMON_WANT_PROC_NS | VMON_WANT_PROC_OOM |
-				  VMON_WANT_PROC_SCHED | VMON_WANT_PROC_LIMITS |
-				  VMON_WANT_PROC_IOPRIO : ALL_PROC_WANTS;
+	vmon_proc_wants_t wants = all ? ALL_PROC_WANTS & ~VMON_WANT_PROC_FOLLOW_CHILDREN :
+				  ALL_PROC_WANTS;
 	vmon_proc_t *root = NULL;
 	vmon_t v;
 

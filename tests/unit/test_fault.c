@@ -20,12 +20,7 @@
 #include "internal.h"
 #include "test.h"
 
-#define ALL_PROC_WANTS (VMON_WANT_PROC_FOLLOW_CHILDREN | VMON_WANT_PROC_FOLLOW_THREADS | \
-			VMON_WANT_PROC_FILES | VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM | \
-			VMON_WANT_PROC_IO | VMON_WANT_PROC_STATUS | VMON_WANT_PROC_SMAPS_ROLLUP | \
-			VMON_WANT_PROC_CGROUP | VMON_WANT_PROC_NS | VMON_WANT_PROC_OOM | \
-			VMON_WANT_PROC_SCHED | VMON_WANT_PROC_LIMITS | \
-			VMON_WANT_PROC_IOPRIO)
+#define ALL_PROC_WANTS T_WANTS_ALL_PROC
 
 /* a process with a thread and two children, ready when it posts */
 static bool tree_root(void *arg)

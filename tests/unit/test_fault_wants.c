@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_fault_wants.c - the 0.2 wants under allocation and I/O failures,
+ * test_fault_wants.c - the wants the puppet cycle leaves out (every want
+ * but the original's, the files and the sockets: T_WANTS_APART_* in
+ * test.h, so a new want is in by construction) under allocation and I/O
+ * failures,
  * swept as the sweeps of test_fault_alloc.c and test_fault_io.c do: call N
  * of a site fails (once, or every call from N on) for N = 1, 2, ... until
  * a whole cycle runs without reaching N.
  *
- * A cycle inits with every 0.2 want and those added since (the system
- * ones and the per-process ones, limits and ioprio included, with threads
- * followed), monitors a child with a second thread, samples three times,
+ * A cycle inits with those wants (the system ones and the per-process
+ * ones, with threads followed), monitors a child with a second thread, samples three times,
  * reads the child's extras and the rates, then unmonitors and destroys.
  * The puppet cycle of fault_cycle.c keeps to the original wants: with
  * twelve more stores each of its sweeps would outgrow the runner's time,
@@ -35,13 +37,8 @@
 #include "internal.h"
 #include "test.h"
 
-#define NEW_SYS (VMON_WANT_SYS_LOADAVG | VMON_WANT_SYS_UPTIME | VMON_WANT_SYS_VMSTAT | \
-		 VMON_WANT_SYS_PRESSURE_CPU | VMON_WANT_SYS_PRESSURE_MEMORY | \
-		 VMON_WANT_SYS_PRESSURE_IO | VMON_WANT_SYS_DISKSTATS | VMON_WANT_SYS_NET_DEV)
-#define NEW_PROC (VMON_WANT_PROC_STATUS | VMON_WANT_PROC_SMAPS_ROLLUP | VMON_WANT_PROC_CGROUP | \
-		  VMON_WANT_PROC_NS | VMON_WANT_PROC_OOM | VMON_WANT_PROC_SCHED | \
-		  VMON_WANT_PROC_LIMITS | VMON_WANT_PROC_IOPRIO | \
-		  VMON_WANT_PROC_FOLLOW_THREADS)
+#define NEW_SYS T_WANTS_APART_SYS
+#define NEW_PROC (T_WANTS_APART_PROC | VMON_WANT_PROC_FOLLOW_THREADS)
 
 /* a process with a second thread, ready when it posts */
 static bool root_main(void *arg)

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "fault.h"
-#include "internal.h"
+#include "parse.h"
 #include "test.h"
 
 /* parse len bytes, then check argc, every argument and the raw bytes */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_parse_proc_wants.c - the parsers of the per-process files added
+ * test_parse_proc_small_files.c - the parsers of the per-process files added
  * with status: smaps_rollup (keyed, USS derived), cgroup (v2 path, v1
  * lines, container and unit hints), the ns link targets, oom_score and
  * oom_score_adj, schedstat and stat fields 40-42, limits.  Each one is fed what
@@ -261,7 +261,7 @@ TEST(parse_proc_sched_schedstat_and_stat)
 	ASSERT_EQ(sc.policy, 2);
 }
 
-TEST(parse_more_primitives)
+TEST(parse_token_primitives)
 {
 	static const struct { const char *in; int ok; unsigned long long v; } x100[] = {
 		{ "0.22", 1, 22 }, { "12.5", 1, 1250 }, { "7", 1, 700 }, { "100.00", 1, 10000 },

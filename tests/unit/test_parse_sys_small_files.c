@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_parse_sys_wants.c - the parsers of the system files added with
+ * test_parse_sys_small_files.c - the parsers of the system files added with
  * the 0.2 wants: /proc/loadavg, /proc/uptime, /proc/vmstat (every key by
  * name, the table's keys as members), /proc/pressure/{cpu,memory,io} and the row sets of
  * /proc/diskstats (14, 18 and 20 columns; devices coming and going) and
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "parse.h"
 #include "test.h"
 
 TEST(parse_sys_loadavg_and_uptime)

@@ -242,7 +242,7 @@ TEST(regress_sys_stat_unreadable_rows_unavailable)
 /* a read that failed once left the store unavailable until the file's
  * bytes changed: the next read, identical to the last good one, was not
  * parsed ("same bytes") and so never cleared the unavailable bits
- * (src/sample_file.c, src/sample_proc_stat.c) */
+ * (src/store_file.c, src/sample_proc_stat.c) */
 TEST(regress_read_failure_then_same_bytes_available_again)
 {
 	struct vmon_fault_plan eio = { .armed = 1, .countdown = 1, .err = EIO };
