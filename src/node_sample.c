@@ -38,8 +38,8 @@ static void *store_new(vmon_t *vmon, int i)
 	return store;
 }
 
-/* Threads share their process's files store (fields.md): the thread's
- * stores[] points at it and holds one more of its references. */
+/* Threads share their process's files store (docs/design/fields.md): the
+ * thread's stores[] points at it and holds one more of its references. */
 static bool store_shared(const struct vmon__node *node, int i)
 {
 	return i == VMON_STORE_PROC_FILES && node->proc.is_thread && node->proc.parent;
