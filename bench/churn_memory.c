@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * churn_memory.c - the memory of a long-running monitor under process
- * churn (issue 13, item 4): libvmon with VMON_FLAG_PROC_ALL and most wants
- * sampling at a steady rate while a workload forks about a thousand short
- * processes a second, with the harness's memory printed every few seconds
- * so that a leak, a cache that only grows or the allocator's fragmentation
- * shows as a slope.
+ * churn_memory.c - the memory of a long-running monitor under process churn
+ * (bench/README.md, "Memory under churn"): libvmon with VMON_FLAG_PROC_ALL
+ * and most wants sampling at a steady rate while a workload forks about a
+ * thousand short processes a second, with the harness's memory printed
+ * every few seconds so that a leak, a cache that only grows or the
+ * allocator's fragmentation shows as a slope.
  *
  *   churn_memory [-d SECONDS] [-e EVERY] [-z HZ] [-r RATE] [-a] [-W MASK]
  *                [-p N -s SPAWN [-P PERIOD]] CHURN

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * cmdbench.c - the whole-command references of performance.md (ps, top -b
- * -n 1): runs a command as one "sample", warm-up runs first, and measures
- * the command's own CPU time (the children's rusage from wait4(), start-up
- * and exit included, since a tool run per sample pays them every time) and
- * wall time per run.  The processes it saw are the lines of its output
- * after the header line (the first whose first word is PID); its output is
- * read through a pipe and otherwise discarded.
+ * cmdbench.c - the whole-command references of docs/design/performance.md
+ * (ps, top -b -n 1): runs a command as one "sample", warm-up runs first,
+ * and measures the command's own CPU time (the children's rusage from
+ * wait4(), start-up and exit included, since a tool run per sample pays
+ * them every time) and wall time per run.  The processes it saw are the
+ * lines of its output after the header line (the first whose first word is
+ * PID); its output is read through a pipe and otherwise discarded.
  *
  * usage: cmdbench -n NAME [-w WARMUP] [-s SAMPLES] -- COMMAND [ARG...]
  */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * files_bench.c - what VMON_WANT_PROC_FILES costs per descriptor
- * (performance.md: "a sample costs O(total fds), measured on 500 x 100
- * fds"), side by side with the floor for the same work.
+ * (docs/design/performance.md: O(descriptors in all), measured on 500
+ * processes of 100 descriptors), side by side with the floor for the same
+ * work.
  *
  *   files_bench [-n PROCS] [-s SAMPLES] [-w WARMUP]
  *

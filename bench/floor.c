@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * floor.c - the floor of performance.md: the least work through procfs
- * that yields stat, statm and io of every process each sample.  It opens
- * /proc/PID/stat, statm and io once per process, and every sample re-scans
- * /proc with getdents64 and pread()s each held descriptor once at offset 0,
- * parsing only the numbers it needs (proc_scan.c).  No monitoring library
- * reading the same three files can do less; libvmon's target is a ratio to
- * this program's CPU time per process per sample, measured in the same run.
+ * floor.c - the floor of docs/design/performance.md: the least work through
+ * procfs that yields stat, statm and io of every process each sample.  It
+ * opens /proc/PID/stat, statm and io once per process, and every sample
+ * re-scans /proc with getdents64 and pread()s each held descriptor once at
+ * offset 0, parsing only the numbers it needs (proc_scan.c).  No monitoring
+ * library reading the same three files can do less; libvmon's target is a
+ * ratio to this program's CPU time per process per sample, measured in the
+ * same run.
  *
  * With -f (the floor-full harness) it reads what libvmon's default mode
  * reads, so that mode has a floor of its own: cmdline and wchan too, held

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libproc2.c - the libproc2 reference of performance.md (procps-ng 4, the
- * library under ps and top; Debian libproc2-dev): procps_pids_new() with
- * items for the pid, ticks, rss, vsize, io bytes and command, then
- * procps_pids_reap() every sample, touching every item of every process
- * reaped.  libproc2 opens, reads and closes /proc/PID/stat, statm and io
- * each sample, so it shows what a mature general-purpose reader costs for
- * the same figures.
+ * libproc2.c - the libproc2 reference of docs/design/performance.md
+ * (procps-ng 4, the library under ps and top; Debian libproc2-dev):
+ * procps_pids_new() with items for the pid, ticks, rss, vsize, io bytes and
+ * command, then procps_pids_reap() every sample, touching every item of
+ * every process reaped.  libproc2 opens, reads and closes /proc/PID/stat,
+ * statm and io each sample, so it shows what a mature general-purpose
+ * reader costs for the same figures.
  *
  * usage: libproc2 [-w WARMUP] [-s SAMPLES]
  */

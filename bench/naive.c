@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * naive.c - the naive reference of performance.md: what almost every tool
- * does.  Every sample it re-scans /proc with getdents64 (as the floor does)
- * and, for each process, opens /proc/PID/stat, statm and io, reads each and
- * closes it, parsing the same numbers as the floor (proc_scan.c).  The
- * difference from the floor is exactly the cost of the path lookup, open
- * and close (and of the seq_file set up afresh) that held descriptors save.
+ * naive.c - the naive reference of docs/design/performance.md: what almost
+ * every tool does.  Every sample it re-scans /proc with getdents64 (as the
+ * floor does) and, for each process, opens /proc/PID/stat, statm and io,
+ * reads each and closes it, parsing the same numbers as the floor
+ * (proc_scan.c).  The difference from the floor is exactly the cost of the
+ * path lookup, open and close (and of the seq_file set up afresh) that held
+ * descriptors save.
  *
  * usage: naive [-w WARMUP] [-s SAMPLES]
  */

@@ -1,16 +1,16 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# psutil_bench.py - the psutil reference of performance.md (Debian
-# python3-psutil): every sample, psutil.process_iter(attrs=[pid, cpu_times,
-# memory_info, io_counters]) over every process, which is how most Python
-# monitors and exporters read the same figures (stat, statm and io).  It
-# measures the interpreter's CPU time (getrusage, user + system) and wall
-# time over the measured samples and prints the same BENCH line as the C
-# harnesses (bench.h).  Heap per process is the growth of the process's
-# resident set (VmRSS) from before the first sample to after the last: the
-# CPython allocator takes memory from its own arenas, which mallinfo2()
-# does not see.  psutil holds no descriptor between samples.
+# psutil_bench.py - the psutil reference of docs/design/performance.md
+# (Debian python3-psutil): every sample, psutil.process_iter(attrs=[pid,
+# cpu_times, memory_info, io_counters]) over every process, which is how
+# most Python monitors and exporters read the same figures (stat, statm and
+# io).  It measures the interpreter's CPU time (getrusage, user + system)
+# and wall time over the measured samples and prints the same BENCH line as
+# the C harnesses (bench.h).  Heap per process is the growth of the
+# process's resident set (VmRSS) from before the first sample to after the
+# last: the CPython allocator takes memory from its own arenas, which
+# mallinfo2() does not see.  psutil holds no descriptor between samples.
 #
 # usage: psutil_bench.py [-w WARMUP] [-s SAMPLES]
 

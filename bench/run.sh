@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# bench/run.sh - the benchmark of performance.md: N idle processes, every
-# harness run interleaved (A B C ... A B C ...) for ROUNDS rounds, the
-# median per harness, and one markdown table with each harness's CPU time
-# per process per sample as a ratio to the floor's from the same run.
-# Ratios taken in one run hold across machines and runs; absolute figures
-# do not.
+# bench/run.sh - the benchmark of docs/design/performance.md: N idle
+# processes, every harness run interleaved (A B C ... A B C ...) for ROUNDS
+# rounds, the median per harness, and one markdown table with each harness's
+# CPU time per process per sample as a ratio to the floor's from the same
+# run.  Ratios taken in one run hold across machines and runs; absolute
+# figures do not.
 #
 # libvmon has two modes for PROC_STAT's companions, and each has a floor
 # that reads the same files: the default (vmon-proc: cmdline, argv, exe and

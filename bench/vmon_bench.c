@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * vmon_bench.c - the libvmon harness: the configurations performance.md
- * sets targets for, measured like the references (bench.h) so that
- * run.sh can quote libvmon's CPU time per process per sample as a ratio to
- * the floor's from the same run.
+ * vmon_bench.c - the libvmon harness: the configurations
+ * docs/design/performance.md sets targets for, measured like the references
+ * (bench.h) so that run.sh can quote libvmon's CPU time per process per
+ * sample as a ratio to the floor's from the same run.
  *
  *   -m proc  VMON_FLAG_PROC_ALL, PROC_STAT | PROC_VM | PROC_IO.  At the
  *            library's default refresh it also reads cmdline, argv, exe and

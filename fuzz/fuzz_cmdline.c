@@ -3,7 +3,7 @@
  * fuzz_cmdline.c - libFuzzer target for vmon__parse_cmdline(), which keeps
  * the raw /proc/PID/cmdline bytes and splits them into argv (titles
  * rewritten without NULs, padding NULs, empty command lines,
- * reliability.md A7-A10).  The split is checked against a separate
+ * docs/design/kernel.md A7-A10).  The split is checked against a separate
  * reference: one argument per NUL-terminated run, plus the bytes after the
  * last NUL if any, argv[argc] NULL, every pointer into cmdline.
  */

@@ -2,8 +2,8 @@
 /*
  * fuzz_proc_stat.c - libFuzzer target for vmon__parse_proc_stat(), the
  * /proc/PID/stat parser, whose comm field any user chooses (names such as
- * "x) R 1 2 3" or with newlines, reliability.md A1-A6).  Checks that comm
- * is exactly the bytes between the first '(' and the last ')', or
+ * "x) R 1 2 3" or with newlines, docs/design/kernel.md A1-A6).  Checks that
+ * comm is exactly the bytes between the first '(' and the last ')', or
  * unavailable when the document has no such pair.
  */
 #include <string.h>

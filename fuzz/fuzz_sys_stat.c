@@ -2,8 +2,9 @@
 /*
  * fuzz_sys_stat.c - libFuzzer target for vmon__parse_sys_stat(), the
  * /proc/stat parser (what lxcfs, OpenVZ and CPU hotplug make of that file,
- * reliability.md A13, A14).  Checks that per-CPU rows stay bounded and that
- * a row missing from a document is offline with every field unavailable.
+ * docs/design/kernel.md A13, A14).  Checks that per-CPU rows stay bounded
+ * and that a row missing from a document is offline with every field
+ * unavailable.
  */
 #include <string.h>
 

@@ -2,11 +2,11 @@
 /*
  * fuzz_sys_vm.c - libFuzzer target for vmon__parse_sys_vm(), the
  * /proc/meminfo parser (by key: shuffled, missing, unknown and duplicated
- * keys, values with and without units, reliability.md A12, A15; every key
- * also kept by name in a set of rows).  Checks the rows (named, never new
- * and stale at once, a name at most once among the live ones, found by
- * vmon_sys_vm_get() with their value) and that the same bytes again
- * change, add and drop nothing.
+ * keys, values with and without units, docs/design/kernel.md A12, A15;
+ * every key also kept by name in a set of rows).  Checks the rows (named,
+ * never new and stale at once, a name at most once among the live ones,
+ * found by vmon_sys_vm_get() with their value) and that the same bytes
+ * again change, add and drop nothing.
  */
 #include <string.h>
 

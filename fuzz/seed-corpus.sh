@@ -4,9 +4,9 @@
 # fuzz/seed-corpus.sh - (re)write the seed inputs of fuzz/corpus/<target>/
 # from three sources: captures of this machine's /proc (capture-*), the
 # fixture proc roots of the test suite (fixture-*), and hand-written cases
-# of the hazards in reliability.md (case-*).  Crash inputs (crash-*) and
-# what `make fuzz-merge` added are left alone.  Run it from the top of the
-# tree as root (to read every process's fd links); commit the result.
+# of the hazards in docs/design/kernel.md (case-*).  Crash inputs (crash-*)
+# and what `make fuzz-merge` added are left alone.  Run it from the top of
+# the tree as root (to read every process's fd links); commit the result.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -112,7 +112,7 @@ for root in "$FIX"/*; do
 	done
 done
 
-# ---- hand-written cases (reliability.md section (c)) ----
+# ---- hand-written cases (the A hazards of docs/design/kernel.md) ----
 line() { printf '%b' "$2" > "$1"; }
 for t in sys_stat sys_vm proc_stat proc_vm proc_io children cmdline fd_target fdinfo; do
 	: > "$C/$t/case-empty"

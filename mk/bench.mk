@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# mk/bench.mk - the benchmark suite of bench/ (performance.md): the
-# workload spawner, the floor (with -f the full floor, which reads what
-# libvmon's default mode reads) and naive programs, the libproc2, ps/top
-# and libvmon harnesses (psutil's is bench/psutil_bench.py).
+# mk/bench.mk - the benchmark suite of bench/ (docs/design/performance.md):
+# the workload spawner, the floor (with -f the full floor, which reads what
+# libvmon's default mode reads) and naive programs, the libproc2, ps/top and
+# libvmon harnesses (psutil's is bench/psutil_bench.py).
 #
 #   make bench N=1000 [ROUNDS=5]   the ratio table at N idle processes
 #   make bench-full [ROUNDS=5]     every table of bench/README.md

@@ -3,8 +3,8 @@
  * follow_children.c - VMON_WANT_PROC_FOLLOW_CHILDREN: keep the process's
  * children list equal to the union of /proc/PID/task/TID/children over
  * every task TID of the process.  A child forked by a non-main thread is
- * listed only in that thread's file (reliability.md K8); the seed read the
- * main thread's alone and missed such children.
+ * listed only in that thread's file (docs/design/kernel.md K8); the seed
+ * read the main thread's alone and missed such children.
  *
  * Each task's children file is held open and read until EOF (it returns
  * about a page per read, K7).  Listed pids are found in the pid hash (O(1)):

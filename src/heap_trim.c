@@ -10,9 +10,9 @@
  * top of its heap to the kernel, and one chunk still in use above the
  * freed ones (the node of a process that outlived the peak, a table grown
  * during it) keeps all of it resident: a long-running monitor's RSS climbs
- * to the highest peak it has seen and never comes down (issue 13;
- * bench/README.md, "Memory under churn").  Nothing leaks and no structure
- * grows with the processes seen, only with those alive at once.
+ * to the highest peak it has seen and never comes down (bench/README.md,
+ * "Memory under churn").  Nothing leaks and no structure grows with the
+ * processes seen, only with those alive at once.
  *
  * So when the nodes have fallen below half of their most since the last
  * trim, and by VMON__TRIM_NODES or more, then, once what they held is

@@ -6,8 +6,8 @@
  * here and nowhere else; errors are returned as -errno, with EPERM folded
  * into EACCES ("not permitted", hidepid=1 and LSMs say EPERM).
  *
- * Two kinds of /proc file are read differently (reliability.md K6, K7,
- * K12b): files the kernel generates whole (stat, statm, io, cmdline,
+ * Two kinds of /proc file are read differently (docs/design/kernel.md K6,
+ * K7, K12b): files the kernel generates whole (stat, statm, io, cmdline,
  * meminfo, /proc/stat) are complete after one read that does not fill the
  * buffer, so a sample costs one pread() and no read to see EOF; files
  * generated record by record (task/TID/children) return about a page per

@@ -25,7 +25,8 @@ static void *store_new(vmon_t *vmon, int i)
 	return store;
 }
 
-/* A thread shares its process's files store: the thread's
+/* A thread shares its process's files store (docs/design/fields.md): the
+ * thread's
  * stores[] points at it and holds one more of its references. */
 static bool store_shared(const struct vmon__node *node, int i)
 {

@@ -6,9 +6,9 @@
  * pids and stales nodes whose pid is no longer listed.
  *
  * A pid reused between two samples is still listed, but the old node's
- * descriptors fail with ESRCH (reliability.md K4): its sampler stales it,
- * which takes it out of the hash, and the next listing makes the new
- * process a new node.
+ * descriptors fail with ESRCH (docs/design/kernel.md K4): its sampler
+ * stales it, which takes it out of the hash, and the next listing makes
+ * the new process a new node.
  */
 #include <errno.h>
 

@@ -10,9 +10,9 @@
  * already inside user and nice), as top and htop compute them, so no clock
  * is involved and they always add up to 100.  Counters that go backwards
  * (iowait may, idle does when NO_HZ accounting switches, a hypervisor's
- * steal, reliability.md E1) are clamped to 0 and flagged.  Per-CPU figures
- * follow the CPU id, as vmon_sys_stat_t.cpus[] does: a CPU offline has no
- * value, and one back online has none until its second sample.
+ * steal, docs/design/kernel.md E1) are clamped to 0 and flagged.  Per-CPU
+ * figures follow the CPU id, as vmon_sys_stat_t.cpus[] does: a CPU offline
+ * has no value, and one back online has none until its second sample.
  */
 #include <errno.h>
 #include <string.h>

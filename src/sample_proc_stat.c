@@ -6,9 +6,9 @@
  * stat is read whole (one pread) before anything is parsed: comm is the
  * bytes between the first '(' and the *last* ')' of the file, and the
  * fields after it are counted from there.  Any user can name a process
- * "x) Z 1 1" or put a newline in the name (reliability.md K1, K2), so no
- * other split is safe; the seed's use of /proc/PID/comm's length was racy
- * and spoofable.  comm comes from stat, so /proc/PID/comm is never read.
+ * "x) Z 1 1" or put a newline in the name (docs/design/kernel.md K1, K2),
+ * so no other split is safe; the seed's use of /proc/PID/comm's length was
+ * racy and spoofable.  comm comes from stat; /proc/PID/comm is never read.
  *
  * Kernel threads (PF_KTHREAD in the flags word) have no cmdline and no exe
  * (K3): they are not read for them, and exe is marked unavailable.  exe
@@ -111,7 +111,7 @@ int vmon__parse_proc_stat(vmon_proc_stat_t *st, const char *buf, size_t len)
 }
 
 /* Arguments are NUL-terminated; bytes after the last NUL (a title rewritten
- * without one, reliability.md K11) are one more argument. */
+ * without one, docs/design/kernel.md K11) are one more argument. */
 static int count_args(const char *buf, size_t len)
 {
 	int argc = 0;

@@ -2,7 +2,8 @@
 /*
  * sample_proc_vm.c - VMON_WANT_PROC_VM: /proc/PID/statm (proc_pid_statm(5)):
  * seven numbers in pages: size resident shared text lib data dt, of which
- * lib (5) and dt (7) are 0 since Linux 2.6 and are skipped.  A zombie reads all zeros (reliability.md K5).
+ * lib (5) and dt (7) are 0 since Linux 2.6 and are skipped.  A zombie reads
+ * all zeros (docs/design/kernel.md K5).
  */
 #include <pthread.h>
 #include <string.h>

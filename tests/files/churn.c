@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * churn.c - the descriptor churn test of VMON_WANT_PROC_FILES (ISSUE 3),
- * built with ASan and UBSan against the test build of the library, so the
- * invariant checker (vmon__check(), which counts every shared object's
- * references against the descriptors holding it) runs inside every
- * vmon_sample() and aborts on a violation; it is called here too, and
- * counted.
+ * churn.c - the descriptor churn test of VMON_WANT_PROC_FILES
+ * (docs/design/io-and-faults.md, "Long runs"), built with ASan and UBSan
+ * against the test build of the library, so the invariant checker
+ * (vmon__check(), which counts every shared object's references against the
+ * descriptors holding it) runs inside every vmon_sample() and aborts on a
+ * violation; it is called here too, and counted.
  *
  *   files-churn [SECONDS [HZ]]        (default 30 s at 100 Hz)
  *

@@ -154,8 +154,8 @@ static enum rule stat_rule(int n, enum who who)
 }
 
 /* The fields of /proc/PID/stat, by proc(5) number, written down here from
- * fields.md rather than taken from the library's own tables, so a wrong
- * row there (a field read from the wrong column) shows. */
+ * docs/design/fields.md rather than taken from the library's own tables,
+ * so a wrong row there (a field read from the wrong column) shows. */
 #define SF(m, type, n) { #m, offsetof(vmon_proc_stat_t, m), type, n }
 static const struct stat_field {
 	const char *name;

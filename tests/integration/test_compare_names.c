@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_compare_names.c - processes naming themselves with prctl(PR_SET_NAME)
- * to spoof the fields of /proc/PID/stat that follow comm ("x) Z 1 1",
- * "a) Z 1 1 1\n", "))))", "((sd-pam))", "a b"; reliability.md K1, K2):
- * comm must be exactly those bytes and state, ppid, pgrp and start the real
- * ones, as /proc/PID/status (which escapes the name) and the test's own
- * reader (split at the last ')') say.
+ * test_compare_names.c - processes naming themselves with
+ * prctl(PR_SET_NAME) to spoof the fields of /proc/PID/stat that follow comm
+ * ("x) Z 1 1", "a) Z 1 1 1\n", "))))", "((sd-pam))", "a b";
+ * docs/design/kernel.md K1, K2): comm must be exactly those bytes and
+ * state, ppid, pgrp and start the real ones, as /proc/PID/status (which
+ * escapes the name) and the test's own reader (split at the last ')') say.
  */
 #include <sched.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  *   tests/fixtures/proc/sys_old_kernel  a 2.6.0-2.6.10 /proc/stat (7 cpu
  *       columns, no softirq line) with cpu1 hot-unplugged, and an old
  *       meminfo (no MemAvailable, no Active(anon)) in its own order with
- *       keys the library does not know (reliability.md A12-A14)
+ *       keys the library does not know (docs/design/kernel.md A12-A14)
  *   tests/fixtures/proc/procs  a modern stat and meminfo, and processes:
  *       100  comm ") (" (A1); children 101 from its main thread and 104
  *            from its thread 103 (K8)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_memory_churn.c - issue 13, item 4: the memory an instance holds
- * follows the processes alive now, not the most it has ever seen.
+ * test_memory_churn.c - the memory an instance holds follows the
+ * processes alive now, not the most it has ever seen (src/heap_trim.c;
+ * bench/README.md, "Memory under churn").
  *
  * An instance follows this test's own tree with every process want but
  * SMAPS_ROLLUP (FILES included, on this process too: its node lists the

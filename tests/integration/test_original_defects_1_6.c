@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_original_defects_1_6.c - one named test for each defect of the original libvmon
- * (libvmon.md section 4) that the core covers: 1-12 and 14.  Each test is
+ * test_original_defects_1_6.c - one named test for each defect of the
+ * original libvmon (docs/design/defects.md) that the core covers: 1-6
+ * here, 7-11 and 14 in test_original_defects_7_14.c.  Each test is
  * the smallest real situation in which the seed implementation went wrong,
  * so a reader can see that it no longer does.  (13, descriptor exhaustion,
  * belongs to the hardening work.)

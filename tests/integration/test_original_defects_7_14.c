@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_original_defects_7_14.c - the original libvmon's defects 7-11 and 14 (libvmon.md
- * section 4), each shown gone on real processes.  Defect 12 (allocation
- * failure, EINTR, short reads) is in tests/unit/test_fault.c.
+ * test_original_defects_7_14.c - the original libvmon's defects 7-11 and 14
+ * (docs/design/defects.md), each shown gone on real processes.  Defect 12
+ * (allocation failure, EINTR, short reads) is in tests/unit/test_fault.c.
  */
 #include <errno.h>
 #include <fcntl.h>

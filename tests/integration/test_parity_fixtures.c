@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_parity_fixtures.c - the fields of issue 13's parity gaps through the
- * whole library over the fixture proc root tests/fixtures/proc/parity, for
- * content the kernel will not produce on demand:
+ * test_parity_fixtures.c - the fields added for parity with psutil
+ * (CHANGELOG.md) through the whole library over the fixture proc root
+ * tests/fixtures/proc/parity, for content the kernel will not produce on
+ * demand:
  *
  *   meminfo  keys the table does not know, a repeated key, garbage lines
  *            (no colon, no key, no number, a negative, an overflowing

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_pid_reuse.c - a pid reused by another process between two samples
- * (reliability.md K4, B2): a monitored child is killed and reaped, and a
- * new process is made with the same pid by clone3() with set_tid (root
- * only).  The old node must become stale (its held descriptors return
+ * (docs/design/kernel.md K4, B2): a monitored child is killed and reaped,
+ * and a new process is made with the same pid by clone3() with set_tid
+ * (root only).  The old node must become stale (its held descriptors return
  * ESRCH) and keep the old process's figures, and the new process must be a
  * new node (proc_ctor_cb again, its own start time), in PROC_ALL mode, with
  * an explicit monitor, and with both at once; and again with a descriptor

@@ -7,7 +7,7 @@
  * then freed with exactly one proc_dtor_cb), a zombie child, a grandchild
  * reparented to the test (a child subreaper) when its parent dies, and a
  * child forked by a non-main thread (listed only in that thread's
- * task/TID/children, reliability.md K8).
+ * task/TID/children, docs/design/kernel.md K8).
  */
 #include <errno.h>
 #include <poll.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_unprivileged.c - less privilege, and a proc root that goes away
- * (ISSUE 4, item 7; reliability.md K13, K14, C1, C2, C5).
+ * (docs/design/kernel.md K13, K14, C1, C2, C5).
  *
  *  - As nobody, another user's io, exe and fd directory give EACCES: those
  *    stores are unavailable, everything else is read, and the refused opens

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * stress.c - the churn stress test (ISSUE 4, item 5), built with ASan and
- * UBSan against the test build of the library, so the invariant checker
- * (vmon__check) runs inside every vmon_sample() and aborts on a violation.
+ * stress.c - the churn stress test (docs/design/io-and-faults.md, "Long
+ * runs"), built with ASan and UBSan against the test build of the library,
+ * so the invariant checker (vmon__check) runs inside every vmon_sample()
+ * and aborts on a violation.
  *
  *   vmon-stress CHURN [SECONDS]      (default 60, or $VMON_STRESS_SECONDS)
  *

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_fault_alloc.c - allocation failure injection across births, an exec
- * and exits (ISSUE 4, item 2).  SQLite's sweep: allocation N fails (once;
- * or, in the persistent sweeps, every allocation from N on) for N = 1, 2,
- * ... until a whole cycle runs without reaching N.  A cycle inits with
- * every want, monitors a puppet tree, samples it five times while a child
- * with a thread and a second thread are born, a child execs, and all three
- * exit, then unmonitors and destroys (fault_cycle.c).  Every public call
- * must succeed or fail with ENOMEM; the tree must pass the invariant
- * checker after every sample (the library also runs it inside
+ * and exits (docs/design/io-and-faults.md).  SQLite's sweep: allocation N
+ * fails (once; or, in the persistent sweeps, every allocation from N on)
+ * for N = 1, 2, ... until a whole cycle runs without reaching N.  A cycle
+ * inits with every want, monitors a puppet tree, samples it five times
+ * while a child with a thread and a second thread are born, a child execs,
+ * and all three exit, then unmonitors and destroys (fault_cycle.c).  Every
+ * public call must succeed or fail with ENOMEM; the tree must pass the
+ * invariant checker after every sample (the library also runs it inside
  * vmon_sample() in test builds); no live process may be reported gone; no
  * descriptor may be left; LeakSanitizer checks for leaks in the sanitizer
  * run.  After a one-shot failure, two more samples must show exactly the

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_fault_io.c - I/O failure injection (ISSUE 4, item 3), swept like
- * allocation failures: for each system call site of io.c (openat, pread,
- * readlinkat, getdents64) and each error a /proc read can give, call N of
- * that site fails, for N = 1, 2, ... until a whole cycle runs without
- * reaching N (fault_cycle.c: births, an exec and exits under every want).
- * Each error is swept one-shot (then, with faults cleared, two more
- * samples must show exactly the fault-free tree) and persistent (every
- * call from N on fails; EINTR instead fails every other call, as a
+ * test_fault_io.c - I/O failure injection (docs/design/io-and-faults.md),
+ * swept like allocation failures: for each system call site of io.c
+ * (openat, pread, readlinkat, getdents64) and each error a /proc read can
+ * give, call N of that site fails, for N = 1, 2, ... until a whole cycle
+ * runs without reaching N (fault_cycle.c: births, an exec and exits under
+ * every want).  Each error is swept one-shot (then, with faults cleared,
+ * two more samples must show exactly the fault-free tree) and persistent
+ * (every call from N on fails; EINTR instead fails every other call, as a
  * persistent EINTR would be retried forever).  What must hold:
  *
  *   EINTR            retried: every call succeeds, the result is exact

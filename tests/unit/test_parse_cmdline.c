@@ -4,11 +4,11 @@
  * bytes into cmdline, argc and argv.
  *
  * The seed built argv without its terminating NULL and without argc == 0
- * (libvmon.md 4.9); kernel threads and zombies read 0 bytes (A9);
- * setproctitle users leave no trailing NUL or pad with NULs (A7, K11); a
- * title that gets shorter must leave none of the old bytes (A10).  An
- * allocation failure must leave a store that the next parse makes right
- * (D5).
+ * (defect 9 of docs/design/defects.md); kernel threads and zombies read 0
+ * bytes (docs/design/kernel.md A9); setproctitle users leave no trailing
+ * NUL or pad with NULs (A7, K11); a title that gets shorter must leave none
+ * of the old bytes (A10).  An allocation failure must leave a store that
+ * the next parse makes right (D5).
  */
 #include <errno.h>
 #include <string.h>

@@ -2,10 +2,10 @@
 /*
  * test_parse_misc.c - the small pieces every parser and caller relies on:
  * the number parsers (strict: an overflow is an error, never a wrapped
- * value, reliability.md A6), the pid-list parser of the children files,
- * the field reflection API (its tables must describe the structs exactly,
- * or every generic printer and exporter reads the wrong bytes), and the
- * public companion headers list.h and bitmap.h (one small test per
+ * value, docs/design/kernel.md A6), the pid-list parser of the children
+ * files, the field reflection API (its tables must describe the structs
+ * exactly, or every generic printer and exporter reads the wrong bytes),
+ * and the public companion headers list.h and bitmap.h (one small test per
  * operation, in the style of the kernel's lib/list-test.c).
  */
 #include <errno.h>

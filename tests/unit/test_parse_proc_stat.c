@@ -3,12 +3,12 @@
  * test_parse_proc_stat.c - vmon__parse_proc_stat(), the parser of
  * /proc/PID/stat (proc_pid_stat(5)).
  *
- * Any user picks their process name, so comm must end at the *last* ')'
- * of the whole file (reliability.md A1-A3, K1-K3); every field after it is
- * counted from there and checked here against its number in proc(5), from
- * a table written by hand rather than taken from proc_stat.def.  Old and
- * odd kernels print fewer or more fields (A4), and numbers reach the edges
- * of their types (A6): a missing or malformed field must be marked
+ * Any user picks their process name, so comm must end at the *last* ')' of
+ * the whole file (docs/design/kernel.md A1-A3, K1-K3); every field after it
+ * is counted from there and checked here against its number in proc(5),
+ * from a table written by hand rather than taken from proc_stat.def.  Old
+ * and odd kernels print fewer or more fields (A4), and numbers reach the
+ * edges of their types (A6): a missing or malformed field must be marked
  * unavailable, never shift the others or wrap silently.
  */
 #include <errno.h>

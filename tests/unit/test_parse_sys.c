@@ -7,10 +7,11 @@
  * (vmon__parse_proc_io).
  *
  * The seed read only the aggregate cpu line and parsed meminfo as a fixed
- * sequence (libvmon.md 4.2, 4.3).  Kernels print 4 to 10 cpu columns, lxcfs
- * and OpenVZ add duplicate and blank lines, CPUs come and go
- * (reliability.md A12-A14): lines are found by their key, CPUs by their
- * id, and what a file lacks is marked unavailable, never read as garbage.
+ * sequence (defects 2 and 3 of docs/design/defects.md).  Kernels print 4 to
+ * 10 cpu columns, lxcfs and OpenVZ add duplicate and blank lines, CPUs come
+ * and go (docs/design/kernel.md A12-A14): lines are found by their key,
+ * CPUs by their id, and what a file lacks is marked unavailable, never read
+ * as garbage.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_regressions.c - one test per bug the hardening work (ISSUE 4) found,
- * named after it, so that none comes back.  Fuzzer finds are also kept as
- * inputs in fuzz/corpus/<target>/crash-*, replayed by `make check`.
+ * test_regressions.c - one test per bug the fuzzers, the fault sweeps and
+ * the stress runs (docs/design/io-and-faults.md) found, named after it, so
+ * that none comes back.  Fuzzer finds are also kept as inputs in
+ * fuzz/corpus/<target>/crash-*, replayed by `make check`.
  */
 #include <errno.h>
 #include <signal.h>

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_zero_reads.c - zero-byte reads (ISSUE 4, item 3).  The kernel never
- * gives an empty stat, statm, io, meminfo or /proc/stat (reliability.md
- * K4, K12b), so an empty read of one of them is no valid empty data: every
- * field it holds must be unavailable, never zero shown as current, and the
- * process must not be taken as gone.  An empty cmdline, on the other hand,
- * is real (kernel threads, zombies: K3, K5) and an empty children list
- * means no children.  The reads here are real: the files of a copy of a
- * fixture proc root are truncated to nothing.
+ * test_zero_reads.c - zero-byte reads (docs/design/io-and-faults.md).  The
+ * kernel never gives an empty stat, statm, io, meminfo or /proc/stat
+ * (docs/design/kernel.md K4, K12b), so an empty read of one of them is no
+ * valid empty data: every field it holds must be unavailable, never zero
+ * shown as current, and the process must not be taken as gone.  An empty
+ * cmdline, on the other hand, is real (kernel threads, zombies: K3, K5) and
+ * an empty children list means no children.  The reads here are real: the
+ * files of a copy of a fixture proc root are truncated to nothing.
  */
 #include <errno.h>
 #include <stdlib.h>
