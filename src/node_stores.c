@@ -26,8 +26,7 @@ static void *store_new(vmon_t *vmon, int i)
 }
 
 /* A thread shares its process's files store (docs/design/fields.md): the
- * thread's
- * stores[] points at it and holds one more of its references. */
+ * thread's stores[] points at it and holds one more of its references. */
 static bool store_shared(const struct vmon__node *node, int i)
 {
 	return i == VMON_STORE_PROC_FILES && node->proc.is_thread && node->proc.parent;
