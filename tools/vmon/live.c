@@ -148,14 +148,14 @@ static void rate_key(struct session *s, int dir)
 	int n = sizeof(rates) / sizeof(*rates), i = 0;
 	char msg[64];
 
-	while (i < n - 1 && rates[i] < s->hz)
+	while (i < n - 1 && rates[i] < s->sched.hz)
 		i++;
-	if (dir > 0 && rates[i] <= s->hz && i < n - 1)
+	if (dir > 0 && rates[i] <= s->sched.hz && i < n - 1)
 		i++;
 	else if (dir < 0 && i > 0)
 		i--;
 	loop_set_rate(s, rates[i]);
-	snprintf(msg, sizeof(msg), "sampling at %g Hz", s->hz);
+	snprintf(msg, sizeof(msg), "sampling at %g Hz", s->sched.hz);
 	live_message(s->live, msg);
 }
 

@@ -146,7 +146,7 @@ static void title_bar(struct session *s)
 		 "t threads  s sort  +/- rate  w png", VMON_TOOL_VERSION,
 		 strcmp(s->m.mode, "all") ? cmd : "every process",
 		 fmt_dur(s->m.nsamples ? s->m.samples[s->m.nsamples - 1].t / 1e6 : 0, d, sizeof(d)),
-		 s->hz, sorts[l->sort], l->paused ? "  PAUSED" : "");
+		 s->sched.hz, sorts[l->sort], l->paused ? "  PAUSED" : "");
 	attron(l->colors ? COLOR_PAIR(6) : A_REVERSE);
 	mvprintw(0, 0, "%-*.*s", COLS, COLS, line);
 	attroff(l->colors ? COLOR_PAIR(6) : A_REVERSE);

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * loop.c - the sampling loop: a steady schedule of samples at HZ, kept
- * against absolute deadlines (so errors do not accumulate), with the
- * lateness of every wake-up measured and recorded.  When a sample runs
- * past the next deadline the ticks missed are skipped, counted and
- * reported ("falling behind"), never made up in a burst.
+ * loop.c - the sampling loop: samples on the schedule (schedule.c), with
+ * the lateness of every wake-up measured and recorded, and the ticks a
+ * sample ran past counted and reported ("falling behind").
  *
  * Between samples vmon sleeps in ppoll() on the live view's keyboard, the
  * command's captured output and libvmon's event source (read as events
@@ -69,11 +67,6 @@ void loop_restore_signals(void)
 	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
 }
 
-static vt_us rel_now(const struct session *s)
-{
-	return mono_us() - s->t0;
-}
-
 static int nodes(const struct session *s)
 {
 	return s->m.live_procs * 2 + s->m.live_threads + 1;
@@ -81,68 +74,39 @@ static int nodes(const struct session *s)
 
 static void take_sample(struct session *s, vt_us late)
 {
-	vt_us t = rel_now(s);
+	vt_us t = schedule_now(&s->sched);
 
-	s->late = late;
 	if (!vmon_sample(&s->vmon) && errno != ENOMEM) {
 		warnx_("sampling failed: %s", strerror(errno));
 		s->stopping = true;
 	}
-	observe(s, t);
+	observe(s, t, late);
 	reap_children(s);
 	raise_fd_limit(nodes(s));
-	if (s->o->snapshot_every > 0 && t >= s->next_snapshot) {
-		s->next_snapshot = t + (vt_us)(s->o->snapshot_every * US_PER_S);
+	if (schedule_snapshot_due(&s->sched, t))
 		loop_snapshot(s, false);
-	}
 	if (s->live)
 		live_draw(s);
 }
 
-/* Say, at most every 10 s, that samples could not keep the schedule. */
-static void say_behind(struct session *s, int missed, vt_us now)
-{
-	char msg[160];
-
-	s->behind_missed += missed;
-	if (s->behind_said && now - s->behind_said < 10 * US_PER_S)
-		return;
-	snprintf(msg, sizeof(msg), "falling behind at %g Hz: %d samples missed%s; a lower "
-		 "rate (-z) keeps up", s->hz, s->behind_missed,
-		 s->behind_said ? " in the last 10 s" : "");
-	if (s->live)
-		live_message(s->live, msg);
-	else
-		warnx_("%s", msg);
-	s->behind_said = now;
-	s->behind_missed = 0;
-}
-
 static void scheduled_sample(struct session *s)
 {
-	vt_us now = rel_now(s);
+	char behind[160];
 
-	take_sample(s, now - s->next);
-	s->next += s->period;
-	now = rel_now(s);
-	if (now >= s->next) {
-		int missed = (int)((now - s->next) / s->period) + 1;
-
-		s->next += (vt_us)missed * s->period;
-		s->m.missed += missed;
-		say_behind(s, missed, now);
-	}
+	/* lateness: how far past its deadline the sample starts */
+	take_sample(s, schedule_now(&s->sched) - s->sched.next);
+	s->m.missed += schedule_advance(&s->sched, behind, sizeof(behind));
+	if (!behind[0])
+		return;
+	if (s->live)
+		live_message(s->live, behind);
+	else
+		warnx_("%s", behind);
 }
 
 void loop_set_rate(struct session *s, double hz)
 {
-	if (hz < 1)
-		hz = 1;
-	if (hz > 1000)
-		hz = 1000;
-	s->hz = hz;
-	s->period = (vt_us)(US_PER_S / hz);
-	s->next = rel_now(s) + s->period;
+	schedule_set_rate(&s->sched, hz);
 }
 
 void loop_snapshot(struct session *s, bool say)
@@ -237,7 +201,7 @@ static bool finished(const struct session *s)
 static void wait_events(struct session *s)
 {
 	struct pollfd fds[3];
-	vt_us left = s->next - rel_now(s);
+	vt_us left = schedule_left(&s->sched);
 	struct timespec ts = { 0, 0 };
 	int n = 0, live_fd = -1, cap_fd = -1, ev_fd = -1;
 
@@ -275,10 +239,9 @@ static void wait_events(struct session *s)
 
 int run_loop(struct session *s)
 {
-	loop_set_rate(s, s->hz);
-	s->next = rel_now(s);
+	schedule_begin(&s->sched);
 	for (;;) {
-		if (rel_now(s) >= s->next)
+		if (schedule_due(&s->sched))
 			scheduled_sample(s);
 		handle_signals(s);
 		if (finished(s))

@@ -168,7 +168,7 @@ static bool wait_for_record(const struct session *s, const vmon_proc_t *p,
 /* microseconds since the start, of a CLOCK_BOOTTIME in nanoseconds */
 static vt_us since_start(const struct session *s, unsigned long long boot_ns)
 {
-	return (vt_us)(boot_ns / 1000) - s->boot0;
+	return (vt_us)(boot_ns / 1000) - s->sched.boot0;
 }
 
 /* The exit record of p as the model takes it. */
@@ -202,7 +202,7 @@ static void final_of(const struct session *s, const vmon_proc_t *p, struct track
 		f->known |= FINAL_IO;
 	}
 	if (x->known & VMON_EXIT_START) {
-		f->born = (vt_us)(x->start * US_PER_S / s->vmon.ticks_per_sec) - s->boot0;
+		f->born = (vt_us)(x->start * US_PER_S / s->vmon.ticks_per_sec) - s->sched.boot0;
 		f->known |= FINAL_BORN;
 	}
 	if (x->known & VMON_EXIT_END) {
@@ -379,11 +379,11 @@ static void let_go(struct session *s)
 	}
 }
 
-void observe(struct session *s, vt_us t)
+void observe(struct session *s, vt_us t, vt_us late)
 {
 	vmon_sample_cost_t cost;
 
-	model_sample(&s->m, t, s->late);
+	model_sample(&s->m, t, late);
 	if (vmon_sample_cost(&s->vmon, &cost)) {
 		model_cur(&s->m)->events = cost.events;
 		model_cur(&s->m)->events_lost = cost.events_lost;

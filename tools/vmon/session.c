@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -51,16 +50,6 @@ static void set_cmd(struct session *s)
 	}
 }
 
-/* The run's time 0, on both clocks. */
-static void start_clock(struct session *s)
-{
-	struct timespec ts;
-
-	s->t0 = mono_us();
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	s->boot0 = (vt_us)ts.tv_sec * US_PER_S + ts.tv_nsec / 1000;
-}
-
 static void hold(vmon_proc_t *p)
 {
 	struct nodeinfo *ni = p->foo;
@@ -87,7 +76,7 @@ static int start_command(struct session *s)
 	node = vmon_proc_monitor(&s->vmon, s->command, 0, NULL, NULL);
 	if (node)
 		hold(node);
-	start_clock(s);
+	schedule_start_clock(&s->sched);
 	err = node ? spawn_release(go, errfd) : ESRCH;
 	if (!node) {
 		close(go);	/* the child exits 127 without running anything */
@@ -115,7 +104,7 @@ static int attach(struct session *s)
 	}
 	hold(node);
 	s->root = node;
-	start_clock(s);
+	schedule_start_clock(&s->sched);
 	return 0;
 }
 
@@ -174,7 +163,7 @@ static int init_vmon(struct session *s)
 	vmon_set_refresh(&s->vmon, VMON_REFRESH_WCHAN, 32);
 	observe_init(s);
 	model_init(&s->m, s->vmon.ticks_per_sec, sysconf(_SC_PAGESIZE), (int)s->vmon.num_cpus);
-	s->m.hz = s->hz;
+	s->m.hz = s->sched.hz;
 	s->m.self_pid = s->o->mode == MODE_RUN ? s->self : 0;
 	snprintf(s->m.events, sizeof(s->m.events), "%s",
 		 vmon_event_source_name(vmon_event_source(&s->vmon)));
@@ -218,7 +207,7 @@ int session_main(struct opts *o)
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.self = getpid();
-	s.hz = o->hz;
+	schedule_init(&s.sched, o->hz, o->snapshot_every);
 	loop_block_signals();
 	if (o->mode == MODE_RUN)
 		become_subreaper();
@@ -231,7 +220,7 @@ int session_main(struct opts *o)
 	}
 	code = o->mode == MODE_RUN ? start_command(&s) : o->mode == MODE_PID ? attach(&s) : 0;
 	if (o->mode == MODE_ALL)
-		start_clock(&s);
+		schedule_start_clock(&s.sched);
 	if (code) {
 		cleanup(&s);
 		return code;

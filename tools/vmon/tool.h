@@ -16,6 +16,7 @@
 
 #include "model.h"
 #include "record.h"
+#include "schedule.h"
 
 enum run_mode { MODE_RUN, MODE_PID, MODE_ALL, MODE_REPLAY };
 
@@ -65,18 +66,11 @@ struct session {
 	vmon_proc_t *root;	/* run: vmon itself; -p: the process; -a: NULL */
 	pid_t command;		/* run: the command */
 	bool command_exited;	/* its exit was seen */
-	vt_us t0;		/* CLOCK_MONOTONIC at the start */
-	vt_us boot0;		/* CLOCK_BOOTTIME then (event times are in it) */
-	double hz;
-	vt_us period, next;	/* the schedule (relative to t0) */
-	vt_us late;		/* lateness of the sample being taken */
-	vt_us behind_said;	/* when vmon last said it fell behind */
-	int behind_missed;	/* ticks missed since */
+	struct schedule sched;
 	bool stopping;		/* stop at the next chance */
 	int quit_presses;	/* q pressed (run: 1 SIGTERM, 2 SIGKILL) */
 	struct reaped *reaped;	/* statuses not yet matched with an exit */
 	int nreaped, reaped_alloc;
-	vt_us next_snapshot;	/* --snapshot-every */
 	struct track **births, **exits;	/* of the sample being observed */
 	int nbirths, births_alloc, nexits, exits_alloc;
 	vmon_proc_t **unhold;	/* nodes to let go of after the walk */
@@ -103,8 +97,9 @@ void forward_signal(struct session *s, int sig);
 
 /* observe.c */
 void observe_init(struct session *s);
-/* after vmon_sample(): births, updates, exits into model and record */
-void observe(struct session *s, vt_us t);
+/* after vmon_sample(), at t and woken late by that much: births, updates,
+ * exits into model and record */
+void observe(struct session *s, vt_us t, vt_us late);
 
 /* loop.c */
 int run_loop(struct session *s);
