@@ -2,8 +2,9 @@
 /*
  * children.c - vmon as a parent: a child subreaper (so that orphans of the
  * monitored tree are reparented to vmon rather than to init, and stay in
- * view), reaping its children and keeping their statuses until their exits
- * are recorded, forwarding signals, and its descriptor limit.
+ * view), reaping its children into the reap table (reap_table.c), where
+ * their statuses wait for their exits to be recorded, forwarding signals,
+ * and its descriptor limit.
  *
  * Reaping order matters: a child is reaped only after a sample has read it
  * as a zombie (observe.c), so that its last figures are its final ones.
@@ -92,28 +93,18 @@ void restore_fd_limit_in_child(void)
 		setrlimit(RLIMIT_NOFILE, &fd_orig);
 }
 
-static void keep_status(struct session *s, int pid, int status)
+int take_status(vmon_t *v, struct reap_table *rt, int pid, bool child)
 {
-	xgrow((void **)&s->reaped, &s->reaped_alloc, s->nreaped + 1, sizeof(*s->reaped));
-	s->reaped[s->nreaped++] = (struct reaped){ pid, status };
-}
+	int status = reap_table_take(rt, pid);
 
-int take_status(struct session *s, int pid, int ppid)
-{
-	int status;
-
-	for (int i = 0; i < s->nreaped; i++)
-		if (s->reaped[i].pid == pid) {
-			status = s->reaped[i].status;
-			s->reaped[i] = s->reaped[--s->nreaped];
-			return status;
-		}
-	if (ppid == s->self && vmon_reap(&s->vmon, pid, &status, WNOHANG) == pid)
+	if (status >= 0)
+		return status;
+	if (child && vmon_reap(v, pid, &status, WNOHANG) == pid)
 		return status;
 	return -1;
 }
 
-void reap_children(struct session *s)
+void reap_children(vmon_t *v, struct model *m, struct reap_table *rt)
 {
 	for (;;) {
 		siginfo_t si;
@@ -125,13 +116,11 @@ void reap_children(struct session *s)
 			return;
 		pid = si.si_pid;
 		/* a live track: reaped once a sample has read it as a zombie */
-		if (model_find(&s->m, pid, false))
+		if (model_find(m, pid, false))
 			return;
-		if (vmon_reap(&s->vmon, pid, &status, WNOHANG) != pid)
+		if (vmon_reap(v, pid, &status, WNOHANG) != pid)
 			return;
-		keep_status(s, pid, status);
-		if (s->nreaped > 4096)	/* strays nobody will ask about */
-			memmove(s->reaped, s->reaped + 1, --s->nreaped * sizeof(*s->reaped));
+		reap_table_keep(rt, pid, status);
 	}
 }
 

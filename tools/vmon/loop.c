@@ -81,7 +81,7 @@ static void take_sample(struct session *s, vt_us late)
 		s->stopping = true;
 	}
 	observe(s, t, late);
-	reap_children(s);
+	reap_children(&s->vmon, &s->m, &s->reaped);
 	raise_fd_limit(nodes(s));
 	if (schedule_snapshot_due(&s->sched, t))
 		loop_snapshot(s, false);
@@ -176,7 +176,7 @@ static void handle_signals(struct session *s)
 		pending[SIGCHLD] = 0;
 		if (command_is_zombie(s))
 			take_sample(s, 0);	/* its exit, timed and measured now */
-		reap_children(s);
+		reap_children(&s->vmon, &s->m, &s->reaped);
 	}
 }
 

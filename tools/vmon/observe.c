@@ -239,7 +239,7 @@ static void observe_node(struct session *s, vmon_proc_t *p)
 	if (status_known(p))
 		t->status = p->exit->status;
 	else if (!p->is_stale && !t->is_thread)
-		t->status = take_status(s, t->pid, v.ppid);
+		t->status = take_status(&s->vmon, &s->reaped, t->pid, v.ppid == s->self);
 	final_of(s, p, &t->fin);
 	push(&s->exits, &s->nexits, &s->exits_alloc, t);
 	if (ni->holds)
@@ -352,7 +352,7 @@ static void apply_exits(struct session *s)
 		struct track_final f = t->fin;
 
 		if (status < 0 && !t->is_thread)
-			status = take_status(s, t->pid, t->v.ppid);
+			status = take_status(&s->vmon, &s->reaped, t->pid, t->v.ppid == s->self);
 		model_exit(&s->m, t, status);
 		model_final(&s->m, t, &f);
 		if (!t->is_thread && t->pid == s->command) {

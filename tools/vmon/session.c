@@ -178,7 +178,7 @@ static void reaped_cpu(struct session *s)
 {
 	struct rusage ru;
 
-	reap_children(s);
+	reap_children(&s->vmon, &s->m, &s->reaped);
 	if (getrusage(RUSAGE_CHILDREN, &ru))
 		return;
 	s->m.reaped_known = true;
@@ -196,7 +196,7 @@ static void cleanup(struct session *s)
 	free(s->births);
 	free(s->exits);
 	free(s->unhold);
-	free(s->reaped);
+	reap_table_free(&s->reaped);
 }
 
 int session_main(struct opts *o)

@@ -15,6 +15,7 @@
 #include <vmon/vmon.h>
 
 #include "model.h"
+#include "reap_table.h"
 #include "record.h"
 #include "schedule.h"
 
@@ -47,11 +48,6 @@ struct nodeinfo {
 	int holds;		/* vmon_proc_monitor() references vmon holds */
 };
 
-struct reaped {
-	int pid;
-	int status;
-};
-
 struct live;
 struct capture;
 
@@ -69,8 +65,7 @@ struct session {
 	struct schedule sched;
 	bool stopping;		/* stop at the next chance */
 	int quit_presses;	/* q pressed (run: 1 SIGTERM, 2 SIGKILL) */
-	struct reaped *reaped;	/* statuses not yet matched with an exit */
-	int nreaped, reaped_alloc;
+	struct reap_table reaped;	/* statuses not yet matched with an exit */
 	struct track **births, **exits;	/* of the sample being observed */
 	int nbirths, births_alloc, nexits, exits_alloc;
 	vmon_proc_t **unhold;	/* nodes to let go of after the walk */
@@ -87,11 +82,12 @@ int spawn_release(int go_fd, int err_fd);
 void become_subreaper(void);
 void raise_fd_limit(int nodes);
 void restore_fd_limit_in_child(void);
-/* reap the children vmon saw as zombies, and strays it never saw */
-void reap_children(struct session *s);
-/* the status of pid if reaped (removed from the table), else -1; tries
+/* reap the children vmon saw as zombies, and strays it never saw, into
+ * the table */
+void reap_children(vmon_t *v, struct model *m, struct reap_table *rt);
+/* the status of pid if reaped (taken from the table), else -1; tries
  * waitpid() when it is vmon's child */
-int take_status(struct session *s, int pid, int ppid);
+int take_status(vmon_t *v, struct reap_table *rt, int pid, bool child);
 /* send sig to the command, or after it to the orphans vmon adopted */
 void forward_signal(struct session *s, int sig);
 
