@@ -22,6 +22,7 @@
 
 #include "capture.h"
 #include "chart.h"
+#include "fd_limit.h"
 #include "live.h"
 #include "loop.h"
 #include "tool.h"

@@ -80,8 +80,6 @@ int spawn_release(int go_fd, int err_fd);
 
 /* children.c */
 void become_subreaper(void);
-void raise_fd_limit(int nodes);
-void restore_fd_limit_in_child(void);
 /* reap the children vmon saw as zombies, and strays it never saw, into
  * the table */
 void reap_children(vmon_t *v, struct model *m, struct reap_table *rt);
