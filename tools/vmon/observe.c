@@ -138,7 +138,7 @@ static struct track *first_sight(struct session *s, vmon_proc_t *p)
 		t->ppid = (int)st->ppid;
 	}
 	set_identity(t, p, true);
-	push(&s->births, &s->nbirths, &s->births_alloc, t);
+	push(&s->changes.births, &s->changes.nbirths, &s->changes.births_alloc, t);
 	return t;
 }
 
@@ -213,6 +213,7 @@ static void final_of(const struct session *s, const vmon_proc_t *p, struct track
 
 static void observe_node(struct session *s, vmon_proc_t *p)
 {
+	struct sample_changes *c = &s->changes;
 	struct nodeinfo *ni = p->foo;
 	struct track_vals v;
 	struct track *t;
@@ -241,9 +242,9 @@ static void observe_node(struct session *s, vmon_proc_t *p)
 	else if (!p->is_stale && !t->is_thread)
 		t->status = take_status(&s->vmon, &s->reaped, t->pid, v.ppid == s->self);
 	final_of(s, p, &t->fin);
-	push(&s->exits, &s->nexits, &s->exits_alloc, t);
+	push(&c->exits, &c->nexits, &c->exits_alloc, t);
 	if (ni->holds)
-		push(&s->unhold, &s->nunhold, &s->unhold_alloc, p);
+		push(&c->unhold, &c->nunhold, &c->unhold_alloc, p);
 }
 
 static void observe_list(struct session *s, list_head_t *head)
@@ -320,33 +321,35 @@ static void observe_sys(struct session *s)
 
 /* Births are put in the tree once the whole sample is known: a parent may
  * be seen after its child (the flat list of -a). */
-static void link_births(struct session *s)
+static void link_births(struct model *m, const struct sample_changes *c)
 {
-	for (int i = 0; i < s->nbirths; i++) {
-		struct track *t = s->births[i], *parent = NULL;
+	for (int i = 0; i < c->nbirths; i++) {
+		struct track *t = c->births[i], *parent = NULL;
 
 		if (t->is_thread)
 			continue;	/* linked at first sight */
 		if (t->ppid != t->pid)
-			parent = model_find(&s->m, t->ppid, false);
-		model_link(&s->m, t, parent);
+			parent = model_find(m, t->ppid, false);
+		model_link(m, t, parent);
 	}
 }
 
 static void record_sample(struct session *s)
 {
-	for (int i = 0; i < s->nbirths; i++)
-		rec_birth(s->rec, &s->m, s->births[i]);
+	const struct sample_changes *c = &s->changes;
+
+	for (int i = 0; i < c->nbirths; i++)
+		rec_birth(s->rec, &s->m, c->births[i]);
 	rec_sample(s->rec, &s->m, &s->vmon);
-	for (int i = 0; i < s->nexits; i++)
-		rec_exit(s->rec, &s->m, s->exits[i]);
+	for (int i = 0; i < c->nexits; i++)
+		rec_exit(s->rec, &s->m, c->exits[i]);
 	rec_flush(s->rec);
 }
 
 static void apply_exits(struct session *s)
 {
-	for (int i = 0; i < s->nexits; i++) {
-		struct track *t = s->exits[i];
+	for (int i = 0; i < s->changes.nexits; i++) {
+		struct track *t = s->changes.exits[i];
 		int status = t->status;
 
 		struct track_final f = t->fin;
@@ -366,16 +369,16 @@ static void apply_exits(struct session *s)
 
 /* Drop vmon's references on the nodes of exited processes (libvmon frees
  * each at the last one, now or at its next sample). */
-static void let_go(struct session *s)
+static void let_go(vmon_t *v, const struct sample_changes *c)
 {
-	for (int i = 0; i < s->nunhold; i++) {
-		vmon_proc_t *p = s->unhold[i];
+	for (int i = 0; i < c->nunhold; i++) {
+		vmon_proc_t *p = c->unhold[i];
 		struct nodeinfo *ni = p->foo;
 		int n = ni->holds;
 
 		ni->holds = 0;
 		for (int k = 0; k < n; k++)
-			vmon_proc_unmonitor(&s->vmon, p, NULL, NULL);
+			vmon_proc_unmonitor(v, p, NULL, NULL);
 	}
 }
 
@@ -389,12 +392,19 @@ void observe(struct session *s, vt_us t, vt_us late)
 		model_cur(&s->m)->events_lost = cost.events_lost;
 	}
 	observe_sys(s);
-	s->nbirths = s->nexits = s->nunhold = 0;
+	s->changes.nbirths = s->changes.nexits = s->changes.nunhold = 0;
 	observe_list(s, &s->vmon.processes);
-	link_births(s);
+	link_births(&s->m, &s->changes);
 	apply_exits(s);
 	model_close_sample(&s->m);
 	if (s->rec)
 		record_sample(s);
-	let_go(s);
+	let_go(&s->vmon, &s->changes);
+}
+
+void sample_changes_free(struct sample_changes *c)
+{
+	free(c->births);
+	free(c->exits);
+	free(c->unhold);
 }

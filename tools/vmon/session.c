@@ -194,9 +194,7 @@ static void cleanup(struct session *s)
 	s->rec = NULL;
 	vmon_destroy(&s->vmon);
 	model_free(&s->m);
-	free(s->births);
-	free(s->exits);
-	free(s->unhold);
+	sample_changes_free(&s->changes);
 	reap_table_free(&s->reaped);
 }
 

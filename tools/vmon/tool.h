@@ -48,6 +48,15 @@ struct nodeinfo {
 	int holds;		/* vmon_proc_monitor() references vmon holds */
 };
 
+/* what observe.c found in the sample it walks, in lists kept from one
+ * sample to the next so that they are allocated once */
+struct sample_changes {
+	struct track **births, **exits;
+	int nbirths, births_alloc, nexits, exits_alloc;
+	vmon_proc_t **unhold;	/* nodes to let go of after the walk */
+	int nunhold, unhold_alloc;
+};
+
 struct live;
 struct capture;
 
@@ -66,10 +75,7 @@ struct session {
 	bool stopping;		/* stop at the next chance */
 	int quit_presses;	/* q pressed (run: 1 SIGTERM, 2 SIGKILL) */
 	struct reap_table reaped;	/* statuses not yet matched with an exit */
-	struct track **births, **exits;	/* of the sample being observed */
-	int nbirths, births_alloc, nexits, exits_alloc;
-	vmon_proc_t **unhold;	/* nodes to let go of after the walk */
-	int nunhold, unhold_alloc;
+	struct sample_changes changes;
 };
 
 /* spawn.c: fork the command held on a pipe until released; output to the
@@ -94,6 +100,7 @@ void observe_init(struct session *s);
 /* after vmon_sample(), at t and woken late by that much: births, updates,
  * exits into model and record */
 void observe(struct session *s, vt_us t, vt_us late);
+void sample_changes_free(struct sample_changes *c);
 
 /* loop.c */
 int run_loop(struct session *s);
