@@ -73,6 +73,18 @@ static int nodes(const struct session *s)
 	return s->m.live_procs * 2 + s->m.live_threads + 1;
 }
 
+static void snapshot(struct session *s, bool say)
+{
+	const char *path = s->o->png ? s->o->png : "vmon.png";
+	struct chart_opts co = { s->o->width, s->o->height, s->o->threads };
+	char msg[512];
+	bool ok = chart_write(&s->m, path, &co);
+
+	snprintf(msg, sizeof(msg), ok ? "chart written to %s" : "could not write %s", path);
+	if (s->live && (say || !ok))
+		live_message(s->live, msg);
+}
+
 static void take_sample(struct session *s, vt_us late)
 {
 	vt_us t = schedule_now(&s->sched);
@@ -85,9 +97,9 @@ static void take_sample(struct session *s, vt_us late)
 	reap_children(&s->vmon, &s->m, &s->reaped);
 	raise_fd_limit(nodes(s));
 	if (schedule_snapshot_due(&s->sched, t))
-		loop_snapshot(s, false);
+		snapshot(s, false);
 	if (s->live)
-		live_draw(s);
+		live_draw(s->live);
 }
 
 static void scheduled_sample(struct session *s)
@@ -105,24 +117,7 @@ static void scheduled_sample(struct session *s)
 		warnx_("%s", behind);
 }
 
-void loop_set_rate(struct session *s, double hz)
-{
-	schedule_set_rate(&s->sched, hz);
-}
-
-void loop_snapshot(struct session *s, bool say)
-{
-	const char *path = s->o->png ? s->o->png : "vmon.png";
-	struct chart_opts co = { s->o->width, s->o->height, s->o->threads };
-	char msg[512];
-	bool ok = chart_write(&s->m, path, &co);
-
-	snprintf(msg, sizeof(msg), ok ? "chart written to %s" : "could not write %s", path);
-	if (s->live && (say || !ok))
-		live_message(s->live, msg);
-}
-
-void loop_quit(struct session *s)
+static void quit(struct session *s)
 {
 	int sig = ++s->quit_presses > 1 ? SIGKILL : SIGTERM;
 
@@ -138,6 +133,38 @@ void loop_quit(struct session *s)
 		if (!t->is_thread && !t->exited)
 			kill(t->pid, sig);
 	}
+}
+
+/* Do what a key of the live view asks, and say so on the view. */
+static void act(struct session *s, struct live_action a)
+{
+	char msg[64];
+
+	switch (a.act) {
+	case LIVE_QUIT:
+		quit(s);
+		live_message(s->live, s->o->mode != MODE_RUN ? "quitting"
+				      : "asked the run to end (q again: kill it)");
+		break;
+	case LIVE_SET_RATE:
+		schedule_set_rate(&s->sched, a.hz);
+		snprintf(msg, sizeof(msg), "sampling at %g Hz", s->sched.hz);
+		live_message(s->live, msg);
+		break;
+	case LIVE_SNAPSHOT:
+		snapshot(s, true);
+		break;
+	case LIVE_NONE:
+		break;
+	}
+}
+
+static void keys(struct session *s)
+{
+	struct live_action a;
+
+	while ((a = live_key(s->live)).act != LIVE_NONE)
+		act(s, a);
 }
 
 static bool command_is_zombie(const struct session *s)
@@ -166,12 +193,12 @@ static void handle_signals(struct session *s)
 	}
 	if (pending[SIGUSR1]) {
 		pending[SIGUSR1] = 0;
-		loop_snapshot(s, true);
+		snapshot(s, true);
 	}
 	if (pending[SIGWINCH]) {
 		pending[SIGWINCH] = 0;
 		if (s->live)
-			live_resize(s);
+			live_resize(s->live);
 	}
 	if (pending[SIGCHLD]) {
 		pending[SIGCHLD] = 0;
@@ -227,10 +254,10 @@ static void wait_events(struct session *s)
 	if (cap_fd >= 0 && fds[cap_fd].revents) {
 		capture_read(s->cap);
 		if (s->live)
-			live_draw_output(s);
+			live_draw_output(s->live);
 	}
 	if (live_fd >= 0 && fds[live_fd].revents)
-		live_input(s);
+		keys(s);
 	/* read events as they come, not at the next sample: the library
 	 * reads a short-lived process's arguments at its exec while the
 	 * process still exists, and the source's buffer does not fill */

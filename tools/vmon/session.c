@@ -59,6 +59,30 @@ static void hold(vmon_proc_t *p)
 		ni->holds++;
 }
 
+/* Take over the terminal: 1, or 0 after a message.  The command's output,
+ * unless -o sends it to a file, is captured to show under the tree. */
+static int start_view(struct session *s)
+{
+	s->live = live_start(&s->m, &s->sched);
+	if (!s->live)
+		return 0;
+	if (s->o->mode == MODE_RUN && !s->o->output)
+		s->cap = capture_new();
+	live_show_output(s->live, s->cap);
+	return 1;
+}
+
+/* Give the terminal back, then print the command's captured output. */
+static void stop_view(struct session *s)
+{
+	if (!s->live)
+		return;
+	live_stop(s->live);
+	s->live = NULL;
+	capture_finish(s->cap, stdout);
+	s->cap = NULL;
+}
+
 /* Fork the command held, monitor it, let it exec: 0, or vmon's exit code
  * (after a message). */
 static int start_command(struct session *s)
@@ -86,8 +110,7 @@ static int start_command(struct session *s)
 	if (!err)
 		return 0;
 	waitpid(s->command, &status, 0);
-	if (s->live)
-		live_stop(s);
+	stop_view(s);
 	warnx_("%s: %s", s->o->argv[0], node ? strerror(err) : "could not be monitored");
 	return err == ENOENT ? 127 : 126;
 }
@@ -97,8 +120,7 @@ static int attach(struct session *s)
 	vmon_proc_t *node = vmon_proc_monitor(&s->vmon, s->o->pid, 0, NULL, NULL);
 
 	if (!node) {
-		if (s->live)
-			live_stop(s);
+		stop_view(s);
 		warnx_("cannot monitor process %d: %s", s->o->pid,
 		       errno == ESRCH ? "no such process" : strerror(errno));
 		return 1;
@@ -213,7 +235,7 @@ int session_main(struct opts *o)
 	raise_fd_limit(0);
 	if (!init_vmon(&s))
 		return 1;
-	if ((o->record && !(s.rec = rec_open(o->record))) || (o->live && !live_start(&s))) {
+	if ((o->record && !(s.rec = rec_open(o->record))) || (o->live && !start_view(&s))) {
 		cleanup(&s);
 		return 1;
 	}
@@ -230,8 +252,7 @@ int session_main(struct opts *o)
 	if (o->mode == MODE_RUN)
 		reaped_cpu(&s);
 	model_end(&s.m, s.m.end);
-	if (s.live)
-		live_stop(&s);
+	stop_view(&s);
 	outputs(&s);
 	code = o->mode == MODE_RUN ? status_code(s.m.exit_status) : 0;
 	cleanup(&s);

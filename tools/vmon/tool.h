@@ -104,10 +104,6 @@ void sample_changes_free(struct sample_changes *c);
 
 /* loop.c */
 int run_loop(struct session *s);
-/* live view keys */
-void loop_set_rate(struct session *s, double hz);
-void loop_snapshot(struct session *s, bool say);
-void loop_quit(struct session *s);
 
 /* session.c */
 int session_main(struct opts *o);
