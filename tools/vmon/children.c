@@ -58,17 +58,26 @@ void reap_children(vmon_t *v, struct model *m, struct reap_table *rt)
 	}
 }
 
-void forward_signal(struct session *s, int sig)
+bool command_is_zombie(const struct watched *w)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return w->command && !w->command_exited &&
+	       waitid(P_PID, w->command, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid;
+}
+
+void forward_signal(const struct watched *w, int sig)
 {
 	vmon_proc_t *c;
 
-	if (s->command && !s->command_exited) {
-		kill(s->command, sig);
+	if (w->command && !w->command_exited) {
+		kill(w->command, sig);
 		return;
 	}
-	if (!s->root)
+	if (!w->root)
 		return;
-	list_for_each_entry(c, &s->root->children, siblings)
+	list_for_each_entry(c, &w->root->children, siblings)
 		if (!c->is_stale)
 			kill(c->pid, sig);
 }

@@ -16,9 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "capture.h"
 #include "chart.h"
@@ -167,15 +165,6 @@ static void keys(struct session *s)
 		act(s, a);
 }
 
-static bool command_is_zombie(const struct session *s)
-{
-	siginfo_t si;
-
-	memset(&si, 0, sizeof(si));
-	return s->command && !s->command_exited &&
-	       waitid(P_PID, s->command, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid;
-}
-
 static void handle_signals(struct session *s)
 {
 	static const int stops[] = { SIGINT, SIGTERM, SIGQUIT, SIGHUP };
@@ -189,7 +178,7 @@ static void handle_signals(struct session *s)
 		if (s->o->mode != MODE_RUN)
 			s->stopping = true;
 		else if (!from_tty[sig])	/* the terminal sent it to the command too */
-			forward_signal(s, sig);
+			forward_signal(&s->watched, sig);
 	}
 	if (pending[SIGUSR1]) {
 		pending[SIGUSR1] = 0;
@@ -202,7 +191,7 @@ static void handle_signals(struct session *s)
 	}
 	if (pending[SIGCHLD]) {
 		pending[SIGCHLD] = 0;
-		if (command_is_zombie(s))
+		if (command_is_zombie(&s->watched))
 			take_sample(s, 0);	/* its exit, timed and measured now */
 		reap_children(&s->vmon, &s->m, &s->reaped);
 	}
@@ -218,7 +207,7 @@ static bool finished(const struct session *s)
 		return true;
 	switch (s->o->mode) {
 	case MODE_RUN:
-		return s->command_exited && (!s->o->wait_all || s->m.live_procs == 0);
+		return s->watched.command_exited && (!s->o->wait_all || s->m.live_procs == 0);
 	case MODE_PID:
 		return s->m.nsamples && s->m.live_procs == 0;
 	default:

@@ -46,7 +46,7 @@ static void node_ctor(vmon_t *v, vmon_proc_t *p)
 	struct nodeinfo *ni = xcalloc(1, sizeof(*ni));
 
 	p->foo = ni;
-	if (p->is_thread || p->pid == s->self || s->o->mode == MODE_ALL)
+	if (p->is_thread || p->pid == s->watched.self || s->o->mode == MODE_ALL)
 		return;
 	if (vmon_proc_monitor(v, p->pid, 0, NULL, NULL))
 		ni->holds++;
@@ -162,7 +162,7 @@ static bool wait_for_record(const struct session *s, const vmon_proc_t *p,
 	vmon_event_source_t src = vmon_event_source(&s->vmon);
 
 	return (src == VMON_EVENTS_NETLINK || src == VMON_EVENTS_PTRACE) && !p->is_thread &&
-	       !status_known(p) && v->ppid != s->self;
+	       !status_known(p) && v->ppid != s->watched.self;
 }
 
 /* microseconds since the start, of a CLOCK_BOOTTIME in nanoseconds */
@@ -240,7 +240,7 @@ static void observe_node(struct session *s, vmon_proc_t *p)
 	if (status_known(p))
 		t->status = p->exit->status;
 	else if (!p->is_stale && !t->is_thread)
-		t->status = take_status(&s->vmon, &s->reaped, t->pid, v.ppid == s->self);
+		t->status = take_status(&s->vmon, &s->reaped, t->pid, v.ppid == s->watched.self);
 	final_of(s, p, &t->fin);
 	push(&c->exits, &c->nexits, &c->exits_alloc, t);
 	if (ni->holds)
@@ -252,7 +252,7 @@ static void observe_list(struct session *s, list_head_t *head)
 	vmon_proc_t *p, *th;
 
 	list_for_each_entry(p, head, siblings) {
-		if (p->pid != s->self) {
+		if (p->pid != s->watched.self) {
 			observe_node(s, p);
 			list_for_each_entry(th, &p->threads, threads)
 				observe_node(s, th);
@@ -348,6 +348,8 @@ static void record_sample(struct session *s)
 
 static void apply_exits(struct session *s)
 {
+	struct watched *w = &s->watched;
+
 	for (int i = 0; i < s->changes.nexits; i++) {
 		struct track *t = s->changes.exits[i];
 		int status = t->status;
@@ -355,15 +357,15 @@ static void apply_exits(struct session *s)
 		struct track_final f = t->fin;
 
 		if (status < 0 && !t->is_thread)
-			status = take_status(&s->vmon, &s->reaped, t->pid, t->v.ppid == s->self);
+			status = take_status(&s->vmon, &s->reaped, t->pid, t->v.ppid == w->self);
 		model_exit(&s->m, t, status);
 		model_final(&s->m, t, &f);
-		if (!t->is_thread && t->pid == s->command) {
-			s->command_exited = true;
+		if (!t->is_thread && t->pid == w->command) {
+			w->command_exited = true;
 			s->m.exit_status = status;
 		}
-		if (s->root && !t->is_thread && t->pid == s->root->pid && s->o->mode == MODE_PID)
-			s->root = NULL;
+		if (w->root && !t->is_thread && t->pid == w->root->pid && s->o->mode == MODE_PID)
+			w->root = NULL;
 	}
 }
 

@@ -90,15 +90,15 @@ static int start_command(struct session *s)
 	int go, errfd, err, status;
 	vmon_proc_t *node;
 
-	s->root = vmon_proc_monitor(&s->vmon, s->self, 0, NULL, NULL);
-	if (!s->root)
+	s->watched.root = vmon_proc_monitor(&s->vmon, s->watched.self, 0, NULL, NULL);
+	if (!s->watched.root)
 		die(1, "cannot monitor itself: %s", strerror(errno));
-	s->command = spawn_held(s, s->o->argv, &go, &errfd);
-	if (s->command < 0)
+	s->watched.command = spawn_held(s, s->o->argv, &go, &errfd);
+	if (s->watched.command < 0)
 		die(1, "fork: %s", strerror(errno));
 	if (s->cap)
 		capture_close_write(s->cap);
-	node = vmon_proc_monitor(&s->vmon, s->command, 0, NULL, NULL);
+	node = vmon_proc_monitor(&s->vmon, s->watched.command, 0, NULL, NULL);
 	if (node)
 		hold(node);
 	schedule_start_clock(&s->sched);
@@ -109,7 +109,7 @@ static int start_command(struct session *s)
 	}
 	if (!err)
 		return 0;
-	waitpid(s->command, &status, 0);
+	waitpid(s->watched.command, &status, 0);
 	stop_view(s);
 	warnx_("%s: %s", s->o->argv[0], node ? strerror(err) : "could not be monitored");
 	return err == ENOENT ? 127 : 126;
@@ -126,7 +126,7 @@ static int attach(struct session *s)
 		return 1;
 	}
 	hold(node);
-	s->root = node;
+	s->watched.root = node;
 	schedule_start_clock(&s->sched);
 	return 0;
 }
@@ -187,7 +187,7 @@ static int init_vmon(struct session *s)
 	observe_init(s);
 	model_init(&s->m, s->vmon.ticks_per_sec, sysconf(_SC_PAGESIZE), (int)s->vmon.num_cpus);
 	s->m.hz = s->sched.hz;
-	s->m.self_pid = s->o->mode == MODE_RUN ? s->self : 0;
+	s->m.self_pid = s->o->mode == MODE_RUN ? s->watched.self : 0;
 	snprintf(s->m.events, sizeof(s->m.events), "%s",
 		 vmon_event_source_name(vmon_event_source(&s->vmon)));
 	set_cmd(s);
@@ -227,7 +227,7 @@ int session_main(struct opts *o)
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
-	s.self = getpid();
+	s.watched.self = getpid();
 	schedule_init(&s.sched, o->hz, o->snapshot_every);
 	loop_block_signals();
 	if (o->mode == MODE_RUN)
@@ -247,7 +247,7 @@ int session_main(struct opts *o)
 		return code;
 	}
 	if (s.rec)
-		rec_header(s.rec, &s.m, s.command ? s.command : o->pid);
+		rec_header(s.rec, &s.m, s.watched.command ? s.watched.command : o->pid);
 	run_loop(&s);
 	if (o->mode == MODE_RUN)
 		reaped_cpu(&s);

@@ -57,6 +57,14 @@ struct sample_changes {
 	int nunhold, unhold_alloc;
 };
 
+/* the processes a run is about */
+struct watched {
+	pid_t self;
+	vmon_proc_t *root;	/* run: vmon itself; -p: the process; -a: NULL */
+	pid_t command;		/* run: the command */
+	bool command_exited;	/* its exit was seen */
+};
+
 struct live;
 struct capture;
 
@@ -67,10 +75,7 @@ struct session {
 	struct recorder *rec;
 	struct live *live;	/* the live view, or NULL */
 	struct capture *cap;	/* the command's output under the live view */
-	pid_t self;
-	vmon_proc_t *root;	/* run: vmon itself; -p: the process; -a: NULL */
-	pid_t command;		/* run: the command */
-	bool command_exited;	/* its exit was seen */
+	struct watched watched;
 	struct schedule sched;
 	bool stopping;		/* stop at the next chance */
 	int quit_presses;	/* q pressed (run: 1 SIGTERM, 2 SIGKILL) */
@@ -92,8 +97,10 @@ void reap_children(vmon_t *v, struct model *m, struct reap_table *rt);
 /* the status of pid if reaped (taken from the table), else -1; tries
  * waitpid() when it is vmon's child */
 int take_status(vmon_t *v, struct reap_table *rt, int pid, bool child);
+/* whether the command has exited and waits to be reaped */
+bool command_is_zombie(const struct watched *w);
 /* send sig to the command, or after it to the orphans vmon adopted */
-void forward_signal(struct session *s, int sig);
+void forward_signal(const struct watched *w, int sig);
 
 /* observe.c */
 void observe_init(struct session *s);
