@@ -10,9 +10,10 @@
 
 #include <stdbool.h>
 
-#include "capture.h"
 #include "model.h"
 #include "schedule.h"
+
+struct capture;
 
 enum live_sort { SORT_TREE, SORT_CPU, SORT_RSS, SORT_IO, SORT_NR };
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "capture.h"
 #include "live.h"
 
 #define NEW_FOR (2 * US_PER_S)

@@ -10,6 +10,8 @@
  * child exited: sample now, so the command's exit is timed exactly),
  * SIGINT, SIGTERM, SIGQUIT and SIGHUP (forwarded to the command, or the
  * end of -p and -a), SIGUSR1 (a chart now) and SIGWINCH (the view resizes).
+ * The live view's keys come back from it as actions (live.h) that the loop
+ * carries out: quit, a new rate, a chart now.
  */
 #include <errno.h>
 #include <poll.h>

@@ -2,9 +2,12 @@
 /*
  * tool.h - the parts of vmon and how they meet: the options (main.c), the
  * session of a live run (what it monitors, its libvmon instance, its model,
- * recorder and view), starting and reaping the command (spawn.c,
- * children.c), the sampling loop (loop.c) and the walk that turns each
- * libvmon sample into model updates and record lines (observe.c).
+ * recorder and view, and one of each part below), starting and reaping the
+ * command (spawn.c, children.c), the sampling loop (loop.c) and the walk
+ * that turns each libvmon sample into model updates and record lines
+ * (observe.c).  A part with a file of its own keeps its state in a struct
+ * of that file (the schedule, the reap table, the capture), and a function
+ * that needs one part takes that part, not the session.
  */
 #ifndef VMON_TOOL_H
 #define VMON_TOOL_H
@@ -76,11 +79,11 @@ struct session {
 	struct live *live;	/* the live view, or NULL */
 	struct capture *cap;	/* the command's output under the live view */
 	struct watched watched;
-	struct schedule sched;
+	struct schedule sched;	/* when to sample (loop.c follows it) */
 	bool stopping;		/* stop at the next chance */
 	int quit_presses;	/* q pressed (run: 1 SIGTERM, 2 SIGKILL) */
 	struct reap_table reaped;	/* statuses not yet matched with an exit */
-	struct sample_changes changes;
+	struct sample_changes changes;	/* observe.c's, of the last sample */
 };
 
 /* spawn.c: fork the command held on a pipe until released; output to the
