@@ -15,7 +15,7 @@
 #include "test.h"
 #include "test_vmon_util.h"
 
-/* the palette of tools/vmon/chart_int.h, as vmon(1) documents it */
+/* the palette of tools/vmon/chart_palette.h, as vmon(1) documents it */
 #define USER_CPU 0x2f6fb3
 #define SYSTEM_CPU 0xe8743b
 #define TEXT 0x1d1f23

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * chart.c - the chart's layout and its frame: the title and totals, the
- * system rows (CPU of all cores stacked as user, system, iowait and irq;
- * memory used, with the tree's own RSS inside it), the time axis with its
- * ticks and grid, and the legend.  The process rows are chart_rows.c.
+ * chart.c - the chart: its frame (the title and totals, the system rows:
+ * CPU of all cores stacked as user, system, iowait and irq; memory used,
+ * with the tree's own RSS inside it; the time axis with its ticks and
+ * grid), drawn by the layout (chart_layout.c) with the process rows
+ * (chart_rows.c) and the legend (chart_legend.c), and written as a PNG.
  *
  * The PNG also carries its layout in tEXt chunks ("vmon:layout" and one
  * "vmon:rows" line per row: id pid tid y height) so that tools and tests
@@ -14,150 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chart_int.h"
-
-#define TITLE_H 40
-#define CPU_H 56
-#define MEM_H 30
-#define ROWS_HEAD_H 16
-#define AXIS_H 24
-#define LEGEND_H 18
-#define LEGEND_LINE_H 14	/* each line the legend wraps to */
-#define AUTO_MAX_H 8000
-#define FIXED_H (MARGIN + TITLE_H + CPU_H + 8 + 2 * (MEM_H + 8) + 2 + ROWS_HEAD_H + AXIS_H + \
-		 LEGEND_H + MARGIN)
-
-double chart_col(const struct layout *L, vt_us t)
-{
-	return (double)t / L->t_end * L->plot_w;
-}
-
-double chart_bin(const struct layout *L, vt_us t)
-{
-	return t / L->bin_us;
-}
-
-double chart_bin_ticks(const struct layout *L, const struct model *m, int bin)
-{
-	double end = (bin + 1) * L->bin_us < L->t_end ? (bin + 1) * L->bin_us : L->t_end;
-
-	return (end - bin * L->bin_us) / 1e6 * m->tps;
-}
-
-int chart_bin_at(const struct layout *L, int x)
-{
-	int b = (int)((x + 0.5) * L->t_end / L->plot_w / L->bin_us);
-
-	return b < L->nbins ? b : L->nbins - 1;
-}
-
-void chart_spread(double *out, int w, double x0, double x1, double amount)
-{
-	int c0 = (int)floor(x0), c1 = (int)ceil(x1);
-
-	if (x1 - x0 < 1e-9) {
-		if (c0 >= 0 && c0 < w)
-			out[c0] += amount;
-		else if (c0 >= w && w > 0)
-			out[w - 1] += amount;
-		return;
-	}
-	for (int c = c0 < 0 ? 0 : c0; c < c1 && c < w; c++) {
-		double a = x0 > c ? x0 : c, b = x1 < c + 1 ? x1 : c + 1;
-
-		if (b > a)
-			out[c] += amount * (b - a) / (x1 - x0);
-	}
-}
-
-vt_us chart_interval_start(const struct model *m, int i)
-{
-	return i > 0 ? m->samples[i - 1].t : 0;
-}
-
-/* the legend, in order: a swatch and its text, or an exit mark (a bar) */
-static const struct legend_item {
-	rgb_t color;
-	const char *text;
-	bool mark;
-} legend_items[] = {
-	{ C_USER, "user CPU", false },
-	{ C_SYS, "system CPU", false },
-	{ C_IOWAIT, "iowait", false },
-	{ C_IRQ, "irq", false },
-	{ C_MEM, "memory used", false },
-	{ C_RSS_FILL, "tree RSS", false },
-	{ C_ALIVE, "alive", false },
-	{ C_BRIEF, "shorter than a sample", false },
-	{ C_EXIT_OK, "exit", true },
-	{ C_EXIT_BAD, "failed or killed", true },
-};
-
-static int legend_item_width(const struct legend_item *it)
-{
-	return (it->mark ? 6 : 14) + text_width(it->text, 1) + (it->mark ? 10 : 16);
-}
-
-/* The legend's lines at this plot width: items wrap, never cut. */
-static int legend_lines(int plot_w)
-{
-	int lines = 1, x = 0;
-
-	for (size_t i = 0; i < sizeof(legend_items) / sizeof(legend_items[0]); i++) {
-		int w = legend_item_width(&legend_items[i]);
-
-		if (x && x + w > plot_w) {
-			lines++;
-			x = 0;
-		}
-		x += w;
-	}
-	return lines;
-}
-
-static void layout(struct layout *L, const struct model *m, const struct chart_opts *o)
-{
-	int avail, fixed_h;
-
-	L->w = o->width ? o->width : 1200;
-	L->label_x = MARGIN;
-	L->label_w = L->w * 3 / 10 < 200 ? 200 : L->w * 3 / 10 > 460 ? 460 : L->w * 3 / 10;
-	L->plot_x = L->label_x + L->label_w + 8;
-	L->plot_w = L->w - L->plot_x - MARGIN - 4;
-	L->legend_lines = legend_lines(L->plot_w);
-	fixed_h = FIXED_H + (L->legend_lines - 1) * LEGEND_LINE_H;
-	L->t_end = m->end > 0 ? m->end : 1;
-	L->bin_us = (double)L->t_end / L->plot_w;
-	if (L->bin_us < 4e6 / m->tps)
-		L->bin_us = 4e6 / m->tps;
-	L->nbins = (int)ceil(L->t_end / L->bin_us);
-	/* roomier rows when there are few */
-	L->row_h = L->nrows > 40 ? ROW_H : L->nrows > 16 ? ROW_H + 4 : ROW_H + 10;
-	if (!o->height && fixed_h + L->nrows * ROW_H > AUTO_MAX_H)
-		L->row_h = (AUTO_MAX_H - fixed_h) / (L->nrows ? L->nrows : 1);
-	if (o->height) {
-		avail = o->height - fixed_h;
-		L->row_h = L->nrows ? avail / L->nrows : ROW_H;
-		if (L->row_h > ROW_H_MAX)
-			L->row_h = ROW_H_MAX;
-	}
-	if (L->row_h < 1)
-		L->row_h = 1;
-	L->shown = L->nrows;
-	avail = (o->height ? o->height : AUTO_MAX_H) - fixed_h;
-	if (L->shown * L->row_h > avail)
-		L->shown = avail > 0 ? avail / L->row_h : 0;
-	L->h = o->height ? o->height : fixed_h + L->shown * L->row_h;
-	L->sys_y = MARGIN + TITLE_H;
-	L->cpu_h = CPU_H;
-	L->mem_y = L->sys_y + CPU_H + 8;
-	L->mem_h = MEM_H;
-	L->rss_y = L->mem_y + MEM_H + 8;
-	L->rows_head_y = L->rss_y + MEM_H + 10;
-	L->rows_y = L->rows_head_y + ROWS_HEAD_H;
-	L->axis_y = L->rows_y + L->shown * L->row_h;
-	L->legend_y = L->axis_y + AXIS_H;
-}
+#include "chart_layout.h"
+#include "chart_legend.h"
+#include "chart_palette.h"
+#include "chart_rows.h"
 
 static vt_us total_cpu(const struct model *m, vt_us *user, vt_us *sys)
 {
@@ -368,27 +229,10 @@ static void axis(struct canvas *c, const struct layout *L, bool grid)
 		cv_hline(c, L->plot_x, L->axis_y, L->plot_w, C_FRAME);
 }
 
+/* the legend, and what the axis under the labels measures */
 static void legend(struct canvas *c, const struct layout *L)
 {
-	int x = L->plot_x, y = L->legend_y + 4;
-
-	for (size_t i = 0; i < sizeof(legend_items) / sizeof(legend_items[0]); i++) {
-		const struct legend_item *it = &legend_items[i];
-		int w = legend_item_width(it);
-
-		if (x > L->plot_x && x + w > L->plot_x + L->plot_w) {
-			x = L->plot_x;
-			y += LEGEND_LINE_H;
-		}
-		if (it->mark) {
-			cv_fill(c, x, y, 2, 9, it->color);
-			cv_text(c, x + 6, y, it->text, C_DIM, 1, 0, false);
-		} else {
-			cv_fill(c, x, y + 1, 10, 8, it->color);
-			cv_text(c, x + 14, y, it->text, C_DIM, 1, 0, false);
-		}
-		x += w;
-	}
+	chart_legend(c, L->plot_x, L->legend_y + 4, L->plot_w);
 	cv_text(c, L->label_x, L->legend_y + 4, "time since start", C_FAINT, 1, L->label_w, false);
 }
 
@@ -431,9 +275,7 @@ bool chart_write(const struct model *m, const char *path, const struct chart_opt
 	const char *vals[4];
 	bool ok;
 
-	memset(&L, 0, sizeof(L));
-	L.nrows = model_tree((struct model *)m, &L.rows, o->threads, NULL, NULL, NULL);
-	layout(&L, m, o);
+	chart_layout(&L, m, o);
 	cv_init(&c, L.w, L.h, C_BG);
 	title(&c, &L, m);
 	cv_fill(&c, L.plot_x, L.sys_y, L.plot_w, L.cpu_h, C_PANEL);
@@ -458,6 +300,6 @@ bool chart_write(const struct model *m, const char *path, const struct chart_opt
 	cv_free(&c);
 	sb_free(&lay);
 	sb_free(&rows);
-	free(L.rows);
+	chart_layout_free(&L);
 	return ok;
 }

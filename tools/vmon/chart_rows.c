@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chart_int.h"
+#include "chart_palette.h"
+#include "chart_rows.h"
+
+#define INDENT 10
 
 static int row_y(const struct layout *L, int i)
 {

@@ -2,8 +2,9 @@
 /*
  * children.c - vmon as a parent: a child subreaper (so that orphans of the
  * monitored tree are reparented to vmon rather than to init, and stay in
- * view), reaping its children and keeping their statuses until their exits
- * are recorded, forwarding signals, and its descriptor limit.
+ * view), reaping its children into the reap table (reap_table.c), where
+ * their statuses wait for their exits to be recorded, and forwarding
+ * signals.
  *
  * Reaping order matters: a child is reaped only after a sample has read it
  * as a zombie (observe.c), so that its last figures are its final ones.
@@ -13,13 +14,9 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "tool.h"
 
@@ -30,90 +27,18 @@ void become_subreaper(void)
 		       strerror(errno));
 }
 
-static struct rlimit fd_orig;
-static int fd_orig_saved;
-
-/* The descriptors libvmon needs for `nodes` processes and threads (about
- * eight each), and vmon's own. */
-static rlim_t fds_needed(int nodes)
+int take_status(vmon_t *v, struct reap_table *rt, int pid, bool child)
 {
-	return (rlim_t)nodes * 8 + 64;
-}
+	int status = reap_table_take(rt, pid);
 
-static rlim_t nr_open(void)
-{
-	FILE *f = fopen("/proc/sys/fs/nr_open", "re");
-	unsigned long long n = 1024 * 1024;
-
-	if (f) {
-		if (fscanf(f, "%llu", &n) != 1)
-			n = 1024 * 1024;
-		fclose(f);
-	}
-	return n;
-}
-
-void raise_fd_limit(int nodes)
-{
-	static int warned;
-	rlim_t need = fds_needed(nodes);
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl))
-		return;
-	if (!fd_orig_saved) {
-		fd_orig = rl;
-		fd_orig_saved = 1;
-	}
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need)
-		return;
-	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
-		/* only a privileged vmon may raise the hard limit */
-		struct rlimit up = { need * 2, need * 2 };
-
-		if (up.rlim_max > nr_open())
-			up.rlim_cur = up.rlim_max = nr_open();
-		if (up.rlim_max > rl.rlim_max && !setrlimit(RLIMIT_NOFILE, &up))
-			return;
-	}
-	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need * 2 ? need * 2
-									     : rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur >= need)
-		return;
-	if (!warned++)
-		warnx_("the tree needs about %llu descriptors but the limit is %llu: libvmon "
-		       "will sample some files less often", (unsigned long long)need,
-		       (unsigned long long)rl.rlim_cur);
-}
-
-void restore_fd_limit_in_child(void)
-{
-	if (fd_orig_saved)
-		setrlimit(RLIMIT_NOFILE, &fd_orig);
-}
-
-static void keep_status(struct session *s, int pid, int status)
-{
-	xgrow((void **)&s->reaped, &s->reaped_alloc, s->nreaped + 1, sizeof(*s->reaped));
-	s->reaped[s->nreaped++] = (struct reaped){ pid, status };
-}
-
-int take_status(struct session *s, int pid, int ppid)
-{
-	int status;
-
-	for (int i = 0; i < s->nreaped; i++)
-		if (s->reaped[i].pid == pid) {
-			status = s->reaped[i].status;
-			s->reaped[i] = s->reaped[--s->nreaped];
-			return status;
-		}
-	if (ppid == s->self && vmon_reap(&s->vmon, pid, &status, WNOHANG) == pid)
+	if (status >= 0)
+		return status;
+	if (child && vmon_reap(v, pid, &status, WNOHANG) == pid)
 		return status;
 	return -1;
 }
 
-void reap_children(struct session *s)
+void reap_children(vmon_t *v, struct model *m, struct reap_table *rt)
 {
 	for (;;) {
 		siginfo_t si;
@@ -125,27 +50,34 @@ void reap_children(struct session *s)
 			return;
 		pid = si.si_pid;
 		/* a live track: reaped once a sample has read it as a zombie */
-		if (model_find(&s->m, pid, false))
+		if (model_find(m, pid, false))
 			return;
-		if (vmon_reap(&s->vmon, pid, &status, WNOHANG) != pid)
+		if (vmon_reap(v, pid, &status, WNOHANG) != pid)
 			return;
-		keep_status(s, pid, status);
-		if (s->nreaped > 4096)	/* strays nobody will ask about */
-			memmove(s->reaped, s->reaped + 1, --s->nreaped * sizeof(*s->reaped));
+		reap_table_keep(rt, pid, status);
 	}
 }
 
-void forward_signal(struct session *s, int sig)
+bool command_is_zombie(const struct watched *w)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return w->command && !w->command_exited &&
+	       waitid(P_PID, w->command, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid;
+}
+
+void forward_signal(const struct watched *w, int sig)
 {
 	vmon_proc_t *c;
 
-	if (s->command && !s->command_exited) {
-		kill(s->command, sig);
+	if (w->command && !w->command_exited) {
+		kill(w->command, sig);
 		return;
 	}
-	if (!s->root)
+	if (!w->root)
 		return;
-	list_for_each_entry(c, &s->root->children, siblings)
+	list_for_each_entry(c, &w->root->children, siblings)
 		if (!c->is_stale)
 			kill(c->pid, sig);
 }

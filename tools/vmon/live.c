@@ -4,7 +4,9 @@
  * terminal with ncurses (newterm, so keys may come from /dev/tty when
  * standard input is not a terminal), reading keys without blocking the
  * sampler, following resizes, and giving the terminal back.  Drawing is
- * live_draw.c.
+ * live_draw.c.  Keys that ask something of the sampling loop (quit, rate,
+ * chart) are handed to it as actions (live.h), so that the view depends on
+ * the loop's data, never on the loop.
  *
  * Keys: q quit (run mode: SIGTERM to every process of the run, SIGKILL on a
  * second q),
@@ -21,7 +23,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "live.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -56,7 +57,7 @@ static void colors(struct live *l)
 	l->colors = true;
 }
 
-bool live_start(struct session *s)
+struct live *live_start(struct model *m, const struct schedule *sc)
 {
 	struct live *l = xcalloc(1, sizeof(*l));
 	FILE *in = stdin;
@@ -73,7 +74,7 @@ bool live_start(struct session *s)
 		if (in != stdin)
 			fclose(in);
 		free(l);
-		return false;
+		return NULL;
 	}
 	l->screen = scr;
 	l->in = in;
@@ -84,26 +85,23 @@ bool live_start(struct session *s)
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	colors(l);
-	s->live = l;
-	if (s->o->mode == MODE_RUN && !s->o->output)
-		s->cap = capture_new();
-	return true;
+	l->m = m;
+	l->sched = sc;
+	return l;
 }
 
-void live_stop(struct session *s)
+void live_show_output(struct live *l, struct capture *cap)
 {
-	struct live *l = s->live;
+	l->cap = cap;
+}
 
-	if (!l)
-		return;
+void live_stop(struct live *l)
+{
 	endwin();
 	delscreen(l->screen);
 	if (l->in != stdin)
 		fclose(l->in);
 	free(l);
-	s->live = NULL;
-	capture_finish(s->cap, stdout);
-	s->cap = NULL;
 }
 
 void live_message(struct live *l, const char *msg)
@@ -113,50 +111,47 @@ void live_message(struct live *l, const char *msg)
 	l->drawn = 0;
 }
 
-void live_draw(struct session *s)
+void live_draw(struct live *l)
 {
-	struct live *l = s->live;
 	vt_us now = mono_us();
 
 	/* at most 25 frames a second, whatever the sampling rate */
 	if (l->drawn && now - l->drawn < US_PER_S / 25)
 		return;
 	l->drawn = now;
-	live_paint(s);
+	live_paint(l);
 }
 
-void live_draw_output(struct session *s)
+void live_draw_output(struct live *l)
 {
-	s->live->drawn = 0;
-	live_draw(s);
+	l->drawn = 0;
+	live_draw(l);
 }
 
-void live_resize(struct session *s)
+void live_resize(struct live *l)
 {
 	struct winsize ws;
 
 	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
 		resizeterm(ws.ws_row, ws.ws_col);
 	clear();
-	s->live->drawn = 0;
-	live_draw(s);
+	l->drawn = 0;
+	live_draw(l);
 }
 
-static void rate_key(struct session *s, int dir)
+/* the rate a step up or down the ladder from the current one */
+static double rate_step(const struct live *l, int dir)
 {
 	static const double rates[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000 };
 	int n = sizeof(rates) / sizeof(*rates), i = 0;
-	char msg[64];
 
-	while (i < n - 1 && rates[i] < s->hz)
+	while (i < n - 1 && rates[i] < l->sched->hz)
 		i++;
-	if (dir > 0 && rates[i] <= s->hz && i < n - 1)
+	if (dir > 0 && rates[i] <= l->sched->hz && i < n - 1)
 		i++;
 	else if (dir < 0 && i > 0)
 		i--;
-	loop_set_rate(s, rates[i]);
-	snprintf(msg, sizeof(msg), "sampling at %g Hz", s->hz);
-	live_message(s->live, msg);
+	return rates[i];
 }
 
 static void scroll_key(struct live *l, int key)
@@ -175,18 +170,16 @@ static void scroll_key(struct live *l, int key)
 		l->scroll = 0;
 }
 
-static void key(struct session *s, int k)
+/* key k: the action it asks of the loop, or LIVE_NONE once the view
+ * has done what it asks */
+static struct live_action key(struct live *l, int k)
 {
 	static const char *sorts[] = { "tree order", "CPU", "RSS", "I/O" };
-	struct live *l = s->live;
+	struct live_action a = { LIVE_NONE, 0 };
 	char msg[64];
 
 	switch (k) {
-	case 'q': case 'Q':
-		loop_quit(s);
-		live_message(l, s->o->mode == MODE_RUN ? "asked the run to end (q again: kill it)"
-							: "quitting");
-		break;
+	case 'q': case 'Q': a.act = LIVE_QUIT; break;
 	case 'p': case ' ': l->paused = !l->paused; break;
 	case 't': l->threads = !l->threads; break;
 	case 's':
@@ -194,25 +187,29 @@ static void key(struct session *s, int k)
 		snprintf(msg, sizeof(msg), "sorted by %s", sorts[l->sort]);
 		live_message(l, msg);
 		break;
-	case '+': case '=': rate_key(s, 1); break;
-	case '-': rate_key(s, -1); break;
-	case 'w': loop_snapshot(s, true); break;
+	case '+': case '=': a = (struct live_action){ LIVE_SET_RATE, rate_step(l, 1) }; break;
+	case '-': a = (struct live_action){ LIVE_SET_RATE, rate_step(l, -1) }; break;
+	case 'w': a.act = LIVE_SNAPSHOT; break;
 	case KEY_RESIZE: clear(); break;
 	default: scroll_key(l, k); break;
 	}
 	l->drawn = 0;
+	return a;
 }
 
-void live_input(struct session *s)
+struct live_action live_key(struct live *l)
 {
-	int k, any = 0;
+	struct live_action a = { LIVE_NONE, 0 };
+	int k;
 
-	while (s->live && (k = wgetch(s->live->win)) != ERR) {
-		key(s, k);
-		any = 1;
+	while (a.act == LIVE_NONE && (k = wgetch(l->win)) != ERR) {
+		a = key(l, k);
+		l->keyed = true;
 	}
-	if (any && s->live) {
-		s->live->drawn = 0;
-		live_paint(s);
+	if (a.act == LIVE_NONE && l->keyed) {
+		l->keyed = false;
+		l->drawn = 0;
+		live_paint(l);
 	}
+	return a;
 }

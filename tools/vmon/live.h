@@ -10,7 +10,10 @@
 
 #include <stdbool.h>
 
-#include "tool.h"
+#include "model.h"
+#include "schedule.h"
+
+struct capture;
 
 enum live_sort { SORT_TREE, SORT_CPU, SORT_RSS, SORT_IO, SORT_NR };
 
@@ -24,19 +27,43 @@ struct live {
 	char msg[256];
 	vt_us msg_until;
 	vt_us drawn;		/* when last drawn */
+	bool keyed;		/* keys were read since the last paint */
+	struct model *m;	/* what it shows */
+	const struct schedule *sched;	/* the rate, in the title */
+	struct capture *cap;	/* the command's output, or NULL */
 };
 
-/* Take over the terminal; false after a message. */
-bool live_start(struct session *s);
-/* Give the terminal back, then print the command's captured output. */
-void live_stop(struct session *s);
-void live_draw(struct session *s);
-void live_draw_output(struct session *s);
-void live_input(struct session *s);
-void live_resize(struct session *s);
+/* What a key asks of the sampling loop, which does it: the view reads
+ * keys and draws, and acts on nothing but itself. */
+enum live_act {
+	LIVE_NONE,		/* no key left */
+	LIVE_QUIT,		/* q */
+	LIVE_SET_RATE,		/* + and -: sample at hz */
+	LIVE_SNAPSHOT,		/* w: a chart now */
+};
+
+struct live_action {
+	enum live_act act;
+	double hz;		/* LIVE_SET_RATE */
+};
+
+/* Take over the terminal to show m; NULL after a message. */
+struct live *live_start(struct model *m, const struct schedule *sc);
+/* Show the last lines of cap under the tree. */
+void live_show_output(struct live *l, struct capture *cap);
+/* Give the terminal back. */
+void live_stop(struct live *l);
+void live_draw(struct live *l);
+void live_draw_output(struct live *l);
+/* The next key pressed that asks something of the loop, once the keys
+ * before it that the view handles itself (pause, threads, sort, scroll)
+ * are handled; LIVE_NONE when no key is left, and then the view is
+ * drawn again if any key came. */
+struct live_action live_key(struct live *l);
+void live_resize(struct live *l);
 void live_message(struct live *l, const char *msg);
 
 /* live_draw.c */
-void live_paint(struct session *s);
+void live_paint(struct live *l);
 
 #endif

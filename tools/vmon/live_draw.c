@@ -32,7 +32,7 @@ struct figures {
 };
 
 struct frame {
-	struct session *s;
+	struct live *l;
 	vt_us now;
 	int win0;		/* first sample of the last second */
 	int spark_at[SPARK + 1];	/* first sample of each sparkline cell */
@@ -75,7 +75,7 @@ static double share(const struct model *m, unsigned long long ticks, vt_us span)
 
 static void figures(struct frame *f, const struct track *t)
 {
-	const struct model *m = &f->s->m;
+	const struct model *m = f->l->m;
 	struct figures *g = &f->fig[t->id];
 	unsigned long long u, s;
 	vt_us span = f->win0 > 0 ? m->samples[m->nsamples - 1].t - m->samples[f->win0 - 1].t : 0;
@@ -96,12 +96,12 @@ static bool shown(const struct track *t, void *arg)
 	return !t->exited || f->now - t->death < GONE_FOR;
 }
 
-static void frame_init(struct frame *f, struct session *s)
+static void frame_init(struct frame *f, struct live *l)
 {
-	const struct model *m = &s->m;
+	const struct model *m = l->m;
 	vt_us last = m->nsamples ? m->samples[m->nsamples - 1].t : 0;
 
-	f->s = s;
+	f->l = l;
 	f->now = last;
 	f->win0 = model_sample_at(m, last - US_PER_S);
 	if (f->win0 >= m->nsamples - 1)
@@ -129,24 +129,24 @@ static double key_of(const struct track *t, enum live_sort sort)
 static int by_key(const void *a, const void *b)
 {
 	const struct track *x = *(struct track *const *)a, *y = *(struct track *const *)b;
-	enum live_sort sort = sort_frame->s->live->sort;
+	enum live_sort sort = sort_frame->l->sort;
 	double kx = key_of(x, sort), ky = key_of(y, sort);
 
 	return kx < ky ? 1 : kx > ky ? -1 : x->id - y->id;
 }
 
-static void title_bar(struct session *s)
+static void title_bar(struct live *l)
 {
-	struct live *l = s->live;
+	const struct model *m = l->m;
 	char cmd[256], line[512], d[32];
 	static const char *sorts[] = { "tree", "cpu", "rss", "io" };
 
-	join_args(s->m.cmd, s->m.cmdc, cmd, sizeof(cmd));
+	join_args(m->cmd, m->cmdc, cmd, sizeof(cmd));
 	snprintf(line, sizeof(line), " vmon %s  %-.60s  %s  %g Hz  sort:%s%s   q quit  p pause  "
 		 "t threads  s sort  +/- rate  w png", VMON_TOOL_VERSION,
-		 strcmp(s->m.mode, "all") ? cmd : "every process",
-		 fmt_dur(s->m.nsamples ? s->m.samples[s->m.nsamples - 1].t / 1e6 : 0, d, sizeof(d)),
-		 s->hz, sorts[l->sort], l->paused ? "  PAUSED" : "");
+		 strcmp(m->mode, "all") ? cmd : "every process",
+		 fmt_dur(m->nsamples ? m->samples[m->nsamples - 1].t / 1e6 : 0, d, sizeof(d)),
+		 l->sched->hz, sorts[l->sort], l->paused ? "  PAUSED" : "");
 	attron(l->colors ? COLOR_PAIR(6) : A_REVERSE);
 	mvprintw(0, 0, "%-*.*s", COLS, COLS, line);
 	attroff(l->colors ? COLOR_PAIR(6) : A_REVERSE);
@@ -168,9 +168,9 @@ static void bar(struct live *l, int width, double share, int pair)
 }
 
 /* the CPU cells and the memory line; returns the next free line */
-static int header(struct session *s, const struct frame *f)
+static int header(struct live *l, const struct frame *f)
 {
-	const struct model *m = &s->m;
+	const struct model *m = l->m;
 	int n = m->cpu_busy_nr, cell = 26, per = COLS / cell > 0 ? COLS / cell : 1, y = 1;
 	const struct sys_vals *sv = m->nsamples ? &m->samples[m->nsamples - 1].sys : NULL;
 	char a[32], b[32], r[32];
@@ -179,7 +179,7 @@ static int header(struct session *s, const struct frame *f)
 	for (int c = 0; c < n; c++) {
 		move(y + c / per, (c % per) * cell);
 		out("%3d ", c);
-		bar(s->live, cell - 12, m->cpu_busy[c] < 0 ? 0 : m->cpu_busy[c], 3);
+		bar(l, cell - 12, m->cpu_busy[c] < 0 ? 0 : m->cpu_busy[c], 3);
 		if (m->cpu_busy[c] < 0)
 			out("  off");
 		else
@@ -193,7 +193,7 @@ static int header(struct session *s, const struct frame *f)
 		}
 	move(y, 0);
 	out("mem ");
-	bar(s->live, cell - 12, sv && sv->mem_total_kb ?
+	bar(l, cell - 12, sv && sv->mem_total_kb ?
 	    1 - (double)sv->mem_avail_kb / sv->mem_total_kb : 0, 2);
 	out(" %s/%s", fmt_bytes(sv ? (sv->mem_total_kb - sv->mem_avail_kb) * 1024.0 : 0, a,
 				   sizeof(a)), fmt_bytes(sv ? sv->mem_total_kb * 1024.0 : 0, b, sizeof(b)));
@@ -251,10 +251,9 @@ static void rate(double bytes)
 		out(" %8s", fmt_bytes(bytes, b, sizeof(b)));
 }
 
-static void row(struct session *s, const struct frame *f, const struct track *t,
+static void row(struct live *l, const struct frame *f, const struct track *t,
 		const char *prefix)
 {
-	struct live *l = s->live;
 	const struct figures *g = &f->fig[t->id];
 	char st[32], age[32], rss[32], args[1024];
 	attr_t attr = t->exited ? A_DIM : f->now - t->birth < NEW_FOR ? A_BOLD : A_NORMAL;
@@ -309,15 +308,15 @@ static char **prefixes(struct track **rows, int n, bool utf8)
 	return out;
 }
 
-static int output_pane(struct session *s, int bottom)
+static int output_pane(struct capture *cap, int bottom)
 {
 	size_t len;
 	const char *line;
 
-	if (!s->cap)
+	if (!cap)
 		return bottom;
 	for (int k = 0; k < OUTPUT_LINES; k++) {
-		line = capture_line(s->cap, k, &len);
+		line = capture_line(cap, k, &len);
 		move(bottom - k, 0);
 		clrtoeol();
 		if (line)
@@ -332,15 +331,14 @@ static int output_pane(struct session *s, int bottom)
 	return bottom - 1;
 }
 
-static void rows(struct session *s, struct frame *f, int top, int bottom)
+static void rows(struct live *l, struct frame *f, int top, int bottom)
 {
-	struct live *l = s->live;
 	struct track **list;
 	int n, y = top + 1;
 	char **pre;
 
 	sort_frame = f;
-	n = model_tree(&s->m, &list, l->threads, l->sort == SORT_TREE ? NULL : by_key, shown, f);
+	n = model_tree(l->m, &list, l->threads, l->sort == SORT_TREE ? NULL : by_key, shown, f);
 	pre = prefixes(list, n, l->utf8);
 	if (l->scroll > n - 1)
 		l->scroll = n > 0 ? n - 1 : 0;
@@ -355,7 +353,7 @@ static void rows(struct session *s, struct frame *f, int top, int bottom)
 	attroff(A_BOLD);
 	for (int i = l->scroll; i < n && y <= bottom; i++, y++) {
 		move(y, 0);
-		row(s, f, list[i], pre[i]);
+		row(l, f, list[i], pre[i]);
 	}
 	if (n - l->scroll > bottom - top) {
 		move(bottom, 0);
@@ -368,21 +366,20 @@ static void rows(struct session *s, struct frame *f, int top, int bottom)
 	free(list);
 }
 
-void live_paint(struct session *s)
+void live_paint(struct live *l)
 {
-	struct live *l = s->live;
 	struct frame f;
 	int top, bottom = LINES - 1;
 
 	if (l->paused) {
-		title_bar(s);
+		title_bar(l);
 		refresh();
 		return;
 	}
 	erase();
-	frame_init(&f, s);
-	title_bar(s);
-	top = header(s, &f);
+	frame_init(&f, l);
+	title_bar(l);
+	top = header(l, &f);
 	if (l->msg[0] && mono_us() < l->msg_until) {
 		move(bottom--, 0);
 		if (l->colors)
@@ -391,8 +388,8 @@ void live_paint(struct session *s)
 		if (l->colors)
 			attroff(COLOR_PAIR(5));
 	}
-	bottom = output_pane(s, bottom);
-	rows(s, &f, top, bottom);
+	bottom = output_pane(l->cap, bottom);
+	rows(l, &f, top, bottom);
 	refresh();
 	free(f.fig);
 }

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * loop.c - the sampling loop: a steady schedule of samples at HZ, kept
- * against absolute deadlines (so errors do not accumulate), with the
- * lateness of every wake-up measured and recorded.  When a sample runs
- * past the next deadline the ticks missed are skipped, counted and
- * reported ("falling behind"), never made up in a burst.
+ * loop.c - the sampling loop: samples on the schedule (schedule.c), with
+ * the lateness of every wake-up measured and recorded, and the ticks a
+ * sample ran past counted and reported ("falling behind").
  *
  * Between samples vmon sleeps in ppoll() on the live view's keyboard, the
  * command's captured output and libvmon's event source (read as events
@@ -12,18 +10,19 @@
  * child exited: sample now, so the command's exit is timed exactly),
  * SIGINT, SIGTERM, SIGQUIT and SIGHUP (forwarded to the command, or the
  * end of -p and -a), SIGUSR1 (a chart now) and SIGWINCH (the view resizes).
+ * The live view's keys come back from it as actions (live.h) that the loop
+ * carries out: quit, a new rate, a chart now.
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "capture.h"
 #include "chart.h"
+#include "fd_limit.h"
 #include "live.h"
 #include "loop.h"
 #include "tool.h"
@@ -69,83 +68,12 @@ void loop_restore_signals(void)
 	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
 }
 
-static vt_us rel_now(const struct session *s)
-{
-	return mono_us() - s->t0;
-}
-
 static int nodes(const struct session *s)
 {
 	return s->m.live_procs * 2 + s->m.live_threads + 1;
 }
 
-static void take_sample(struct session *s, vt_us late)
-{
-	vt_us t = rel_now(s);
-
-	s->late = late;
-	if (!vmon_sample(&s->vmon) && errno != ENOMEM) {
-		warnx_("sampling failed: %s", strerror(errno));
-		s->stopping = true;
-	}
-	observe(s, t);
-	reap_children(s);
-	raise_fd_limit(nodes(s));
-	if (s->o->snapshot_every > 0 && t >= s->next_snapshot) {
-		s->next_snapshot = t + (vt_us)(s->o->snapshot_every * US_PER_S);
-		loop_snapshot(s, false);
-	}
-	if (s->live)
-		live_draw(s);
-}
-
-/* Say, at most every 10 s, that samples could not keep the schedule. */
-static void say_behind(struct session *s, int missed, vt_us now)
-{
-	char msg[160];
-
-	s->behind_missed += missed;
-	if (s->behind_said && now - s->behind_said < 10 * US_PER_S)
-		return;
-	snprintf(msg, sizeof(msg), "falling behind at %g Hz: %d samples missed%s; a lower "
-		 "rate (-z) keeps up", s->hz, s->behind_missed,
-		 s->behind_said ? " in the last 10 s" : "");
-	if (s->live)
-		live_message(s->live, msg);
-	else
-		warnx_("%s", msg);
-	s->behind_said = now;
-	s->behind_missed = 0;
-}
-
-static void scheduled_sample(struct session *s)
-{
-	vt_us now = rel_now(s);
-
-	take_sample(s, now - s->next);
-	s->next += s->period;
-	now = rel_now(s);
-	if (now >= s->next) {
-		int missed = (int)((now - s->next) / s->period) + 1;
-
-		s->next += (vt_us)missed * s->period;
-		s->m.missed += missed;
-		say_behind(s, missed, now);
-	}
-}
-
-void loop_set_rate(struct session *s, double hz)
-{
-	if (hz < 1)
-		hz = 1;
-	if (hz > 1000)
-		hz = 1000;
-	s->hz = hz;
-	s->period = (vt_us)(US_PER_S / hz);
-	s->next = rel_now(s) + s->period;
-}
-
-void loop_snapshot(struct session *s, bool say)
+static void snapshot(struct session *s, bool say)
 {
 	const char *path = s->o->png ? s->o->png : "vmon.png";
 	struct chart_opts co = { s->o->width, s->o->height, s->o->threads };
@@ -157,7 +85,39 @@ void loop_snapshot(struct session *s, bool say)
 		live_message(s->live, msg);
 }
 
-void loop_quit(struct session *s)
+static void take_sample(struct session *s, vt_us late)
+{
+	vt_us t = schedule_now(&s->sched);
+
+	if (!vmon_sample(&s->vmon) && errno != ENOMEM) {
+		warnx_("sampling failed: %s", strerror(errno));
+		s->stopping = true;
+	}
+	observe(s, t, late);
+	reap_children(&s->vmon, &s->m, &s->reaped);
+	raise_fd_limit(nodes(s));
+	if (schedule_snapshot_due(&s->sched, t))
+		snapshot(s, false);
+	if (s->live)
+		live_draw(s->live);
+}
+
+static void scheduled_sample(struct session *s)
+{
+	char behind[160];
+
+	/* lateness: how far past its deadline the sample starts */
+	take_sample(s, schedule_now(&s->sched) - s->sched.next);
+	s->m.missed += schedule_advance(&s->sched, behind, sizeof(behind));
+	if (!behind[0])
+		return;
+	if (s->live)
+		live_message(s->live, behind);
+	else
+		warnx_("%s", behind);
+}
+
+static void quit(struct session *s)
 {
 	int sig = ++s->quit_presses > 1 ? SIGKILL : SIGTERM;
 
@@ -175,13 +135,36 @@ void loop_quit(struct session *s)
 	}
 }
 
-static bool command_is_zombie(const struct session *s)
+/* Do what a key of the live view asks, and say so on the view. */
+static void act(struct session *s, struct live_action a)
 {
-	siginfo_t si;
+	char msg[64];
 
-	memset(&si, 0, sizeof(si));
-	return s->command && !s->command_exited &&
-	       waitid(P_PID, s->command, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid;
+	switch (a.act) {
+	case LIVE_QUIT:
+		quit(s);
+		live_message(s->live, s->o->mode != MODE_RUN ? "quitting"
+				      : "asked the run to end (q again: kill it)");
+		break;
+	case LIVE_SET_RATE:
+		schedule_set_rate(&s->sched, a.hz);
+		snprintf(msg, sizeof(msg), "sampling at %g Hz", s->sched.hz);
+		live_message(s->live, msg);
+		break;
+	case LIVE_SNAPSHOT:
+		snapshot(s, true);
+		break;
+	case LIVE_NONE:
+		break;
+	}
+}
+
+static void keys(struct session *s)
+{
+	struct live_action a;
+
+	while ((a = live_key(s->live)).act != LIVE_NONE)
+		act(s, a);
 }
 
 static void handle_signals(struct session *s)
@@ -197,22 +180,22 @@ static void handle_signals(struct session *s)
 		if (s->o->mode != MODE_RUN)
 			s->stopping = true;
 		else if (!from_tty[sig])	/* the terminal sent it to the command too */
-			forward_signal(s, sig);
+			forward_signal(&s->watched, sig);
 	}
 	if (pending[SIGUSR1]) {
 		pending[SIGUSR1] = 0;
-		loop_snapshot(s, true);
+		snapshot(s, true);
 	}
 	if (pending[SIGWINCH]) {
 		pending[SIGWINCH] = 0;
 		if (s->live)
-			live_resize(s);
+			live_resize(s->live);
 	}
 	if (pending[SIGCHLD]) {
 		pending[SIGCHLD] = 0;
-		if (command_is_zombie(s))
+		if (command_is_zombie(&s->watched))
 			take_sample(s, 0);	/* its exit, timed and measured now */
-		reap_children(s);
+		reap_children(&s->vmon, &s->m, &s->reaped);
 	}
 }
 
@@ -226,7 +209,7 @@ static bool finished(const struct session *s)
 		return true;
 	switch (s->o->mode) {
 	case MODE_RUN:
-		return s->command_exited && (!s->o->wait_all || s->m.live_procs == 0);
+		return s->watched.command_exited && (!s->o->wait_all || s->m.live_procs == 0);
 	case MODE_PID:
 		return s->m.nsamples && s->m.live_procs == 0;
 	default:
@@ -237,7 +220,7 @@ static bool finished(const struct session *s)
 static void wait_events(struct session *s)
 {
 	struct pollfd fds[3];
-	vt_us left = s->next - rel_now(s);
+	vt_us left = schedule_left(&s->sched);
 	struct timespec ts = { 0, 0 };
 	int n = 0, live_fd = -1, cap_fd = -1, ev_fd = -1;
 
@@ -262,10 +245,10 @@ static void wait_events(struct session *s)
 	if (cap_fd >= 0 && fds[cap_fd].revents) {
 		capture_read(s->cap);
 		if (s->live)
-			live_draw_output(s);
+			live_draw_output(s->live);
 	}
 	if (live_fd >= 0 && fds[live_fd].revents)
-		live_input(s);
+		keys(s);
 	/* read events as they come, not at the next sample: the library
 	 * reads a short-lived process's arguments at its exec while the
 	 * process still exists, and the source's buffer does not fill */
@@ -275,10 +258,9 @@ static void wait_events(struct session *s)
 
 int run_loop(struct session *s)
 {
-	loop_set_rate(s, s->hz);
-	s->next = rel_now(s);
+	schedule_begin(&s->sched);
 	for (;;) {
-		if (rel_now(s) >= s->next)
+		if (schedule_due(&s->sched))
 			scheduled_sample(s);
 		handle_signals(s);
 		if (finished(s))

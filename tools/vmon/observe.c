@@ -46,7 +46,7 @@ static void node_ctor(vmon_t *v, vmon_proc_t *p)
 	struct nodeinfo *ni = xcalloc(1, sizeof(*ni));
 
 	p->foo = ni;
-	if (p->is_thread || p->pid == s->self || s->o->mode == MODE_ALL)
+	if (p->is_thread || p->pid == s->watched.self || s->o->mode == MODE_ALL)
 		return;
 	if (vmon_proc_monitor(v, p->pid, 0, NULL, NULL))
 		ni->holds++;
@@ -138,7 +138,7 @@ static struct track *first_sight(struct session *s, vmon_proc_t *p)
 		t->ppid = (int)st->ppid;
 	}
 	set_identity(t, p, true);
-	push(&s->births, &s->nbirths, &s->births_alloc, t);
+	push(&s->changes.births, &s->changes.nbirths, &s->changes.births_alloc, t);
 	return t;
 }
 
@@ -162,13 +162,13 @@ static bool wait_for_record(const struct session *s, const vmon_proc_t *p,
 	vmon_event_source_t src = vmon_event_source(&s->vmon);
 
 	return (src == VMON_EVENTS_NETLINK || src == VMON_EVENTS_PTRACE) && !p->is_thread &&
-	       !status_known(p) && v->ppid != s->self;
+	       !status_known(p) && v->ppid != s->watched.self;
 }
 
 /* microseconds since the start, of a CLOCK_BOOTTIME in nanoseconds */
 static vt_us since_start(const struct session *s, unsigned long long boot_ns)
 {
-	return (vt_us)(boot_ns / 1000) - s->boot0;
+	return (vt_us)(boot_ns / 1000) - s->sched.boot0;
 }
 
 /* The exit record of p as the model takes it. */
@@ -202,7 +202,7 @@ static void final_of(const struct session *s, const vmon_proc_t *p, struct track
 		f->known |= FINAL_IO;
 	}
 	if (x->known & VMON_EXIT_START) {
-		f->born = (vt_us)(x->start * US_PER_S / s->vmon.ticks_per_sec) - s->boot0;
+		f->born = (vt_us)(x->start * US_PER_S / s->vmon.ticks_per_sec) - s->sched.boot0;
 		f->known |= FINAL_BORN;
 	}
 	if (x->known & VMON_EXIT_END) {
@@ -213,6 +213,7 @@ static void final_of(const struct session *s, const vmon_proc_t *p, struct track
 
 static void observe_node(struct session *s, vmon_proc_t *p)
 {
+	struct sample_changes *c = &s->changes;
 	struct nodeinfo *ni = p->foo;
 	struct track_vals v;
 	struct track *t;
@@ -239,11 +240,11 @@ static void observe_node(struct session *s, vmon_proc_t *p)
 	if (status_known(p))
 		t->status = p->exit->status;
 	else if (!p->is_stale && !t->is_thread)
-		t->status = take_status(s, t->pid, v.ppid);
+		t->status = take_status(&s->vmon, &s->reaped, t->pid, v.ppid == s->watched.self);
 	final_of(s, p, &t->fin);
-	push(&s->exits, &s->nexits, &s->exits_alloc, t);
+	push(&c->exits, &c->nexits, &c->exits_alloc, t);
 	if (ni->holds)
-		push(&s->unhold, &s->nunhold, &s->unhold_alloc, p);
+		push(&c->unhold, &c->nunhold, &c->unhold_alloc, p);
 }
 
 static void observe_list(struct session *s, list_head_t *head)
@@ -251,7 +252,7 @@ static void observe_list(struct session *s, list_head_t *head)
 	vmon_proc_t *p, *th;
 
 	list_for_each_entry(p, head, siblings) {
-		if (p->pid != s->self) {
+		if (p->pid != s->watched.self) {
 			observe_node(s, p);
 			list_for_each_entry(th, &p->threads, threads)
 				observe_node(s, th);
@@ -320,81 +321,92 @@ static void observe_sys(struct session *s)
 
 /* Births are put in the tree once the whole sample is known: a parent may
  * be seen after its child (the flat list of -a). */
-static void link_births(struct session *s)
+static void link_births(struct model *m, const struct sample_changes *c)
 {
-	for (int i = 0; i < s->nbirths; i++) {
-		struct track *t = s->births[i], *parent = NULL;
+	for (int i = 0; i < c->nbirths; i++) {
+		struct track *t = c->births[i], *parent = NULL;
 
 		if (t->is_thread)
 			continue;	/* linked at first sight */
 		if (t->ppid != t->pid)
-			parent = model_find(&s->m, t->ppid, false);
-		model_link(&s->m, t, parent);
+			parent = model_find(m, t->ppid, false);
+		model_link(m, t, parent);
 	}
 }
 
 static void record_sample(struct session *s)
 {
-	for (int i = 0; i < s->nbirths; i++)
-		rec_birth(s->rec, &s->m, s->births[i]);
+	const struct sample_changes *c = &s->changes;
+
+	for (int i = 0; i < c->nbirths; i++)
+		rec_birth(s->rec, &s->m, c->births[i]);
 	rec_sample(s->rec, &s->m, &s->vmon);
-	for (int i = 0; i < s->nexits; i++)
-		rec_exit(s->rec, &s->m, s->exits[i]);
+	for (int i = 0; i < c->nexits; i++)
+		rec_exit(s->rec, &s->m, c->exits[i]);
 	rec_flush(s->rec);
 }
 
 static void apply_exits(struct session *s)
 {
-	for (int i = 0; i < s->nexits; i++) {
-		struct track *t = s->exits[i];
+	struct watched *w = &s->watched;
+
+	for (int i = 0; i < s->changes.nexits; i++) {
+		struct track *t = s->changes.exits[i];
 		int status = t->status;
 
 		struct track_final f = t->fin;
 
 		if (status < 0 && !t->is_thread)
-			status = take_status(s, t->pid, t->v.ppid);
+			status = take_status(&s->vmon, &s->reaped, t->pid, t->v.ppid == w->self);
 		model_exit(&s->m, t, status);
 		model_final(&s->m, t, &f);
-		if (!t->is_thread && t->pid == s->command) {
-			s->command_exited = true;
+		if (!t->is_thread && t->pid == w->command) {
+			w->command_exited = true;
 			s->m.exit_status = status;
 		}
-		if (s->root && !t->is_thread && t->pid == s->root->pid && s->o->mode == MODE_PID)
-			s->root = NULL;
+		if (w->root && !t->is_thread && t->pid == w->root->pid && s->o->mode == MODE_PID)
+			w->root = NULL;
 	}
 }
 
 /* Drop vmon's references on the nodes of exited processes (libvmon frees
  * each at the last one, now or at its next sample). */
-static void let_go(struct session *s)
+static void let_go(vmon_t *v, const struct sample_changes *c)
 {
-	for (int i = 0; i < s->nunhold; i++) {
-		vmon_proc_t *p = s->unhold[i];
+	for (int i = 0; i < c->nunhold; i++) {
+		vmon_proc_t *p = c->unhold[i];
 		struct nodeinfo *ni = p->foo;
 		int n = ni->holds;
 
 		ni->holds = 0;
 		for (int k = 0; k < n; k++)
-			vmon_proc_unmonitor(&s->vmon, p, NULL, NULL);
+			vmon_proc_unmonitor(v, p, NULL, NULL);
 	}
 }
 
-void observe(struct session *s, vt_us t)
+void observe(struct session *s, vt_us t, vt_us late)
 {
 	vmon_sample_cost_t cost;
 
-	model_sample(&s->m, t, s->late);
+	model_sample(&s->m, t, late);
 	if (vmon_sample_cost(&s->vmon, &cost)) {
 		model_cur(&s->m)->events = cost.events;
 		model_cur(&s->m)->events_lost = cost.events_lost;
 	}
 	observe_sys(s);
-	s->nbirths = s->nexits = s->nunhold = 0;
+	s->changes.nbirths = s->changes.nexits = s->changes.nunhold = 0;
 	observe_list(s, &s->vmon.processes);
-	link_births(s);
+	link_births(&s->m, &s->changes);
 	apply_exits(s);
 	model_close_sample(&s->m);
 	if (s->rec)
 		record_sample(s);
-	let_go(s);
+	let_go(&s->vmon, &s->changes);
+}
+
+void sample_changes_free(struct sample_changes *c)
+{
+	free(c->births);
+	free(c->exits);
+	free(c->unhold);
 }

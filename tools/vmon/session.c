@@ -14,11 +14,11 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "capture.h"
 #include "chart.h"
+#include "fd_limit.h"
 #include "live.h"
 #include "loop.h"
 #include "tool.h"
@@ -51,22 +51,36 @@ static void set_cmd(struct session *s)
 	}
 }
 
-/* The run's time 0, on both clocks. */
-static void start_clock(struct session *s)
-{
-	struct timespec ts;
-
-	s->t0 = mono_us();
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	s->boot0 = (vt_us)ts.tv_sec * US_PER_S + ts.tv_nsec / 1000;
-}
-
 static void hold(vmon_proc_t *p)
 {
 	struct nodeinfo *ni = p->foo;
 
 	if (ni)
 		ni->holds++;
+}
+
+/* Take over the terminal: 1, or 0 after a message.  The command's output,
+ * unless -o sends it to a file, is captured to show under the tree. */
+static int start_view(struct session *s)
+{
+	s->live = live_start(&s->m, &s->sched);
+	if (!s->live)
+		return 0;
+	if (s->o->mode == MODE_RUN && !s->o->output)
+		s->cap = capture_new();
+	live_show_output(s->live, s->cap);
+	return 1;
+}
+
+/* Give the terminal back, then print the command's captured output. */
+static void stop_view(struct session *s)
+{
+	if (!s->live)
+		return;
+	live_stop(s->live);
+	s->live = NULL;
+	capture_finish(s->cap, stdout);
+	s->cap = NULL;
 }
 
 /* Fork the command held, monitor it, let it exec: 0, or vmon's exit code
@@ -76,18 +90,18 @@ static int start_command(struct session *s)
 	int go, errfd, err, status;
 	vmon_proc_t *node;
 
-	s->root = vmon_proc_monitor(&s->vmon, s->self, 0, NULL, NULL);
-	if (!s->root)
+	s->watched.root = vmon_proc_monitor(&s->vmon, s->watched.self, 0, NULL, NULL);
+	if (!s->watched.root)
 		die(1, "cannot monitor itself: %s", strerror(errno));
-	s->command = spawn_held(s, s->o->argv, &go, &errfd);
-	if (s->command < 0)
+	s->watched.command = spawn_held(s, s->o->argv, &go, &errfd);
+	if (s->watched.command < 0)
 		die(1, "fork: %s", strerror(errno));
 	if (s->cap)
 		capture_close_write(s->cap);
-	node = vmon_proc_monitor(&s->vmon, s->command, 0, NULL, NULL);
+	node = vmon_proc_monitor(&s->vmon, s->watched.command, 0, NULL, NULL);
 	if (node)
 		hold(node);
-	start_clock(s);
+	schedule_start_clock(&s->sched);
 	err = node ? spawn_release(go, errfd) : ESRCH;
 	if (!node) {
 		close(go);	/* the child exits 127 without running anything */
@@ -95,9 +109,8 @@ static int start_command(struct session *s)
 	}
 	if (!err)
 		return 0;
-	waitpid(s->command, &status, 0);
-	if (s->live)
-		live_stop(s);
+	waitpid(s->watched.command, &status, 0);
+	stop_view(s);
 	warnx_("%s: %s", s->o->argv[0], node ? strerror(err) : "could not be monitored");
 	return err == ENOENT ? 127 : 126;
 }
@@ -107,15 +120,14 @@ static int attach(struct session *s)
 	vmon_proc_t *node = vmon_proc_monitor(&s->vmon, s->o->pid, 0, NULL, NULL);
 
 	if (!node) {
-		if (s->live)
-			live_stop(s);
+		stop_view(s);
 		warnx_("cannot monitor process %d: %s", s->o->pid,
 		       errno == ESRCH ? "no such process" : strerror(errno));
 		return 1;
 	}
 	hold(node);
-	s->root = node;
-	start_clock(s);
+	s->watched.root = node;
+	schedule_start_clock(&s->sched);
 	return 0;
 }
 
@@ -174,8 +186,8 @@ static int init_vmon(struct session *s)
 	vmon_set_refresh(&s->vmon, VMON_REFRESH_WCHAN, 32);
 	observe_init(s);
 	model_init(&s->m, s->vmon.ticks_per_sec, sysconf(_SC_PAGESIZE), (int)s->vmon.num_cpus);
-	s->m.hz = s->hz;
-	s->m.self_pid = s->o->mode == MODE_RUN ? s->self : 0;
+	s->m.hz = s->sched.hz;
+	s->m.self_pid = s->o->mode == MODE_RUN ? s->watched.self : 0;
 	snprintf(s->m.events, sizeof(s->m.events), "%s",
 		 vmon_event_source_name(vmon_event_source(&s->vmon)));
 	set_cmd(s);
@@ -189,7 +201,7 @@ static void reaped_cpu(struct session *s)
 {
 	struct rusage ru;
 
-	reap_children(s);
+	reap_children(&s->vmon, &s->m, &s->reaped);
 	if (getrusage(RUSAGE_CHILDREN, &ru))
 		return;
 	s->m.reaped_known = true;
@@ -204,10 +216,8 @@ static void cleanup(struct session *s)
 	s->rec = NULL;
 	vmon_destroy(&s->vmon);
 	model_free(&s->m);
-	free(s->births);
-	free(s->exits);
-	free(s->unhold);
-	free(s->reaped);
+	sample_changes_free(&s->changes);
+	reap_table_free(&s->reaped);
 }
 
 int session_main(struct opts *o)
@@ -217,33 +227,32 @@ int session_main(struct opts *o)
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
-	s.self = getpid();
-	s.hz = o->hz;
+	s.watched.self = getpid();
+	schedule_init(&s.sched, o->hz, o->snapshot_every);
 	loop_block_signals();
 	if (o->mode == MODE_RUN)
 		become_subreaper();
 	raise_fd_limit(0);
 	if (!init_vmon(&s))
 		return 1;
-	if ((o->record && !(s.rec = rec_open(o->record))) || (o->live && !live_start(&s))) {
+	if ((o->record && !(s.rec = rec_open(o->record))) || (o->live && !start_view(&s))) {
 		cleanup(&s);
 		return 1;
 	}
 	code = o->mode == MODE_RUN ? start_command(&s) : o->mode == MODE_PID ? attach(&s) : 0;
 	if (o->mode == MODE_ALL)
-		start_clock(&s);
+		schedule_start_clock(&s.sched);
 	if (code) {
 		cleanup(&s);
 		return code;
 	}
 	if (s.rec)
-		rec_header(s.rec, &s.m, s.command ? s.command : o->pid);
+		rec_header(s.rec, &s.m, s.watched.command ? s.watched.command : o->pid);
 	run_loop(&s);
 	if (o->mode == MODE_RUN)
 		reaped_cpu(&s);
 	model_end(&s.m, s.m.end);
-	if (s.live)
-		live_stop(&s);
+	stop_view(&s);
 	outputs(&s);
 	code = o->mode == MODE_RUN ? status_code(s.m.exit_status) : 0;
 	cleanup(&s);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "fd_limit.h"
 #include "loop.h"
 #include "tool.h"
 

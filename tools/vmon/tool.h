@@ -2,9 +2,12 @@
 /*
  * tool.h - the parts of vmon and how they meet: the options (main.c), the
  * session of a live run (what it monitors, its libvmon instance, its model,
- * recorder and view), starting and reaping the command (spawn.c,
- * children.c), the sampling loop (loop.c) and the walk that turns each
- * libvmon sample into model updates and record lines (observe.c).
+ * recorder and view, and one of each part below), starting and reaping the
+ * command (spawn.c, children.c), the sampling loop (loop.c) and the walk
+ * that turns each libvmon sample into model updates and record lines
+ * (observe.c).  A part with a file of its own keeps its state in a struct
+ * of that file (the schedule, the reap table, the capture), and a function
+ * that needs one part takes that part, not the session.
  */
 #ifndef VMON_TOOL_H
 #define VMON_TOOL_H
@@ -15,7 +18,9 @@
 #include <vmon/vmon.h>
 
 #include "model.h"
+#include "reap_table.h"
 #include "record.h"
+#include "schedule.h"
 
 enum run_mode { MODE_RUN, MODE_PID, MODE_ALL, MODE_REPLAY };
 
@@ -46,9 +51,21 @@ struct nodeinfo {
 	int holds;		/* vmon_proc_monitor() references vmon holds */
 };
 
-struct reaped {
-	int pid;
-	int status;
+/* what observe.c found in the sample it walks, in lists kept from one
+ * sample to the next so that they are allocated once */
+struct sample_changes {
+	struct track **births, **exits;
+	int nbirths, births_alloc, nexits, exits_alloc;
+	vmon_proc_t **unhold;	/* nodes to let go of after the walk */
+	int nunhold, unhold_alloc;
+};
+
+/* the processes a run is about */
+struct watched {
+	pid_t self;
+	vmon_proc_t *root;	/* run: vmon itself; -p: the process; -a: NULL */
+	pid_t command;		/* run: the command */
+	bool command_exited;	/* its exit was seen */
 };
 
 struct live;
@@ -61,26 +78,12 @@ struct session {
 	struct recorder *rec;
 	struct live *live;	/* the live view, or NULL */
 	struct capture *cap;	/* the command's output under the live view */
-	pid_t self;
-	vmon_proc_t *root;	/* run: vmon itself; -p: the process; -a: NULL */
-	pid_t command;		/* run: the command */
-	bool command_exited;	/* its exit was seen */
-	vt_us t0;		/* CLOCK_MONOTONIC at the start */
-	vt_us boot0;		/* CLOCK_BOOTTIME then (event times are in it) */
-	double hz;
-	vt_us period, next;	/* the schedule (relative to t0) */
-	vt_us late;		/* lateness of the sample being taken */
-	vt_us behind_said;	/* when vmon last said it fell behind */
-	int behind_missed;	/* ticks missed since */
+	struct watched watched;
+	struct schedule sched;	/* when to sample (loop.c follows it) */
 	bool stopping;		/* stop at the next chance */
 	int quit_presses;	/* q pressed (run: 1 SIGTERM, 2 SIGKILL) */
-	struct reaped *reaped;	/* statuses not yet matched with an exit */
-	int nreaped, reaped_alloc;
-	vt_us next_snapshot;	/* --snapshot-every */
-	struct track **births, **exits;	/* of the sample being observed */
-	int nbirths, births_alloc, nexits, exits_alloc;
-	vmon_proc_t **unhold;	/* nodes to let go of after the walk */
-	int nunhold, unhold_alloc;
+	struct reap_table reaped;	/* statuses not yet matched with an exit */
+	struct sample_changes changes;	/* observe.c's, of the last sample */
 };
 
 /* spawn.c: fork the command held on a pipe until released; output to the
@@ -91,27 +94,26 @@ int spawn_release(int go_fd, int err_fd);
 
 /* children.c */
 void become_subreaper(void);
-void raise_fd_limit(int nodes);
-void restore_fd_limit_in_child(void);
-/* reap the children vmon saw as zombies, and strays it never saw */
-void reap_children(struct session *s);
-/* the status of pid if reaped (removed from the table), else -1; tries
+/* reap the children vmon saw as zombies, and strays it never saw, into
+ * the table */
+void reap_children(vmon_t *v, struct model *m, struct reap_table *rt);
+/* the status of pid if reaped (taken from the table), else -1; tries
  * waitpid() when it is vmon's child */
-int take_status(struct session *s, int pid, int ppid);
+int take_status(vmon_t *v, struct reap_table *rt, int pid, bool child);
+/* whether the command has exited and waits to be reaped */
+bool command_is_zombie(const struct watched *w);
 /* send sig to the command, or after it to the orphans vmon adopted */
-void forward_signal(struct session *s, int sig);
+void forward_signal(const struct watched *w, int sig);
 
 /* observe.c */
 void observe_init(struct session *s);
-/* after vmon_sample(): births, updates, exits into model and record */
-void observe(struct session *s, vt_us t);
+/* after vmon_sample(), at t and woken late by that much: births, updates,
+ * exits into model and record */
+void observe(struct session *s, vt_us t, vt_us late);
+void sample_changes_free(struct sample_changes *c);
 
 /* loop.c */
 int run_loop(struct session *s);
-/* live view keys */
-void loop_set_rate(struct session *s, double hz);
-void loop_snapshot(struct session *s, bool say);
-void loop_quit(struct session *s);
 
 /* session.c */
 int session_main(struct opts *o);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * chart_int.h - what the two halves of the chart share: its layout (where
- * each part goes, computed once in chart.c), its palette, and the helpers
- * that turn samples into pixel columns.
+ * chart_layout.h - where each part of the chart goes, computed once per
+ * chart, and the helpers that turn times and samples into pixel columns
+ * and bins; the frame (chart.c) and the rows (chart_rows.c) draw by it.
  *
  * Time runs left to right over the plot, from 0 (the start) to the end of
  * the run.  A sample's figures cover the interval since the previous
@@ -12,39 +12,12 @@
  * column is shorter than 4 clock ticks: CPU times count whole ticks, and
  * shorter bins would show their rounding rather than the load.
  */
-#ifndef VMON_TOOL_CHART_INT_H
-#define VMON_TOOL_CHART_INT_H
+#ifndef VMON_TOOL_CHART_LAYOUT_H
+#define VMON_TOOL_CHART_LAYOUT_H
 
-#include "canvas.h"
 #include "chart.h"
 
-#define C_BG 0xffffff
-#define C_ZEBRA 0xf4f6f9
-#define C_PANEL 0xf7f9fc
-#define C_GRID 0xe2e6eb
-#define C_FRAME 0xc9cfd6
-#define C_TEXT 0x1d1f23
-#define C_DIM 0x6b7079
-#define C_FAINT 0x9aa0a8
-#define C_TREE 0xc3c8cf
-#define C_USER 0x2f6fb3
-#define C_SYS 0xe8743b
-#define C_IOWAIT 0x8e6bbf
-#define C_IRQ 0xd1495b
-#define C_MEM 0xa8d5b5
-#define C_MEM_LINE 0x3f9e6a
-#define C_RSS 0x2e7d4f
-#define C_RSS_FILL 0x7fbf95
-#define C_ALIVE 0xdce6f1
-#define C_OVER 0x163a5f
-#define C_EXIT_OK 0x4b4f56
-#define C_EXIT_BAD 0xc0392b
-#define C_BRIEF 0x17a398
-
-#define MARGIN 12
-#define ROW_H 12
-#define ROW_H_MAX 36
-#define INDENT 10
+#define MARGIN 12	/* around the chart, in pixels */
 
 struct layout {
 	int w, h;
@@ -59,6 +32,11 @@ struct layout {
 	struct track **rows;	/* tree order */
 };
 
+/* The layout of m's chart: its rows (tree order) and the place of each
+ * part; chart_layout_free() frees the rows. */
+void chart_layout(struct layout *L, const struct model *m, const struct chart_opts *o);
+void chart_layout_free(struct layout *L);
+
 /* the column (in pixels from plot_x, fractional) of time t */
 double chart_col(const struct layout *L, vt_us t);
 /* the bin (fractional) of time t, and the ticks a bin lasts */
@@ -70,9 +48,5 @@ int chart_bin_at(const struct layout *L, int x);
 void chart_spread(double *out, int n, double b0, double b1, double amount);
 /* the start of sample i's interval */
 vt_us chart_interval_start(const struct model *m, int i);
-
-/* The process rows: their backgrounds (zebra, lifetime), or (fg) their
- * CPU bars, exit marks, labels and tree lines. */
-void chart_rows(struct canvas *c, const struct layout *L, const struct model *m, bool fg);
 
 #endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * chart_rows.h - the chart's process rows, drawn by the layout.
+ */
+#ifndef VMON_TOOL_CHART_ROWS_H
+#define VMON_TOOL_CHART_ROWS_H
+
+#include <stdbool.h>
+
+#include "canvas.h"
+#include "chart_layout.h"
+
+/* The process rows: their backgrounds (zebra, lifetime), or (fg) their
+ * CPU bars, exit marks, labels and tree lines. */
+void chart_rows(struct canvas *c, const struct layout *L, const struct model *m, bool fg);
+
+#endif
