@@ -154,7 +154,8 @@ $(B)/libvmon.pc: libvmon.pc.in Makefile
 install: $(B)/libvmon.a $(B)/libvmon.so $(B)/libvmon.pc
 	install -d $(DESTDIR)$(INCLUDEDIR)/vmon/defs $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(MANDIR)/man3
-	install -m 644 include/vmon/vmon.h include/vmon/list.h include/vmon/bitmap.h \
+	install -m 644 include/vmon/vmon.h include/vmon/stores.h include/vmon/list.h \
+		include/vmon/bitmap.h \
 		$(DESTDIR)$(INCLUDEDIR)/vmon/
 	install -m 644 include/vmon/defs/*.def $(DESTDIR)$(INCLUDEDIR)/vmon/defs/
 	# the original libvmon's programs include "libvmon/vmon.h"

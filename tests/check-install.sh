@@ -36,7 +36,7 @@ fail() {
 make -C "$root" --no-print-directory B="$build" PREFIX=/usr DESTDIR="$dest" install >/dev/null
 
 # ---- what was installed ----
-expected=(include/vmon/vmon.h include/vmon/list.h include/vmon/bitmap.h include/libvmon
+expected=(include/vmon/vmon.h include/vmon/stores.h include/vmon/list.h include/vmon/bitmap.h include/libvmon
 	lib/libvmon.a "lib/libvmon.so.$version" lib/libvmon.so.0 lib/libvmon.so
 	lib/pkgconfig/libvmon.pc share/man/man3/libvmon.3)
 for def in "$root"/include/vmon/defs/*.def; do
