@@ -751,11 +751,11 @@ enum vmon__outcome vmon__sample_records(vmon_t *vmon, int dirfd, const char *nam
  * or -EUCLEAN after printing the first violation to stderr. */
 int vmon__check_stores_proc(const vmon_proc_t *proc);
 int vmon__check_stores_sys(const vmon_t *vmon);
-/* What every sample ends with, done once for all samplers (the node
- * sampler, sample_sys()) from the store's bitmaps: *unavailable when a
- * field is unavailable (the node alive), CHANGED for UNCHANGED when a
- * changed bit is set; GONE as it is. */
-enum vmon__outcome vmon__store_settle(const vmon_store_info_t *info, const void *store,
-				      enum vmon__outcome o, bool *unavailable);
+/* Is a field of the store unavailable?  Asked once for all samplers after
+ * each sample (the node sampler, sample_sys()): the want's unavailable bit. */
+bool vmon__store_unavailable(const vmon_store_info_t *info, const void *store);
+/* CHANGED when a changed bit of the store is set, else UNCHANGED: the
+ * outcome of a sampler that sets its fields one by one. */
+enum vmon__outcome vmon__store_changed(const vmon_store_info_t *info, const void *store);
 
 #endif

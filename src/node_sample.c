@@ -59,18 +59,20 @@ static void run_samplers(vmon_t *vmon, struct vmon__node *node, vmon_proc_wants_
 	for (int i = 0; i < VMON_STORE_PROC_NR; i++) {
 		const struct vmon__proc_sampler *s = vmon__proc_samplers[i];
 		enum vmon__outcome o = VMON__UNCHANGED;
-		bool due, unavailable;
+		bool due;
 		void *store;
 
-		if (!(wants & (1u << i)) || !(store = vmon__node_store(vmon, node, i)))
+		if (!(wants & (1u << i)))
+			continue;
+		store = proc->stores[i];
+		if (!store && !(store = vmon__node_store(vmon, node, i)))
 			continue;
 		due = store_due(vmon, s, i, store);
 		if (due)	/* else nothing changed, the unavailable stay */
 			o = s->sample(vmon, proc, store);
 		else if (s->info->bitmaps)
 			memset(store, 0, BITNSLOTS(s->info->fields_nr));
-		o = vmon__store_settle(s->info, store, o, &unavailable);
-		if (unavailable)
+		if (o != VMON__GONE && vmon__store_unavailable(s->info, store))
 			proc->unavailable |= 1u << i;
 		switch (o) {
 		case VMON__CHANGED:

@@ -109,7 +109,7 @@ static enum vmon__outcome proc_ioprio_sample(vmon_t *vmon, vmon_proc_t *proc, vo
 			vmon__bits_fill(io->changed, VMON_PROC_IOPRIO_NR);
 		s->sampled = true;
 	}
-	return VMON__UNCHANGED;	/* the node sampler reads the bits */
+	return vmon__store_changed(&vmon__proc_ioprio_info, io);
 }
 
 static void proc_ioprio_close(vmon_t *vmon, vmon_proc_t *proc, void *state)

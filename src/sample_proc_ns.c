@@ -150,7 +150,7 @@ static enum vmon__outcome proc_ns_sample(vmon_t *vmon, vmon_proc_t *proc, void *
 			vmon__bits_fill(ns->changed, VMON_PROC_NS_NR);
 		s->sampled = true;
 	}
-	return VMON__UNCHANGED;	/* the node sampler reads the bits */
+	return vmon__store_changed(&vmon__proc_ns_info, ns);
 }
 
 static void proc_ns_close(vmon_t *vmon, vmon_proc_t *proc, void *state)

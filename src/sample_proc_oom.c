@@ -92,7 +92,7 @@ static enum vmon__outcome proc_oom_sample(vmon_t *vmon, vmon_proc_t *proc, void 
 	if (!s->sampled)
 		vmon__bits_fill(s->pub.changed, VMON_PROC_OOM_NR);
 	s->sampled = true;
-	return VMON__UNCHANGED;	/* the node sampler reads the bits */
+	return vmon__store_changed(&vmon__proc_oom_info, &s->pub);
 }
 
 static void proc_oom_close(vmon_t *vmon, vmon_proc_t *proc, void *state)

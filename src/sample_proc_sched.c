@@ -104,7 +104,7 @@ static enum vmon__outcome proc_sched_sample(vmon_t *vmon, vmon_proc_t *proc, voi
 	if (!s->sampled)
 		vmon__bits_fill(s->pub.changed, VMON_PROC_SCHED_NR);
 	s->sampled = true;
-	return VMON__UNCHANGED;	/* the node sampler reads the bits */
+	return vmon__store_changed(&vmon__proc_sched_info, &s->pub);
 }
 
 static void proc_sched_close(vmon_t *vmon, vmon_proc_t *proc, void *state)

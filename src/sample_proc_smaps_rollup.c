@@ -148,7 +148,7 @@ static enum vmon__outcome proc_smaps_sample(vmon_t *vmon, vmon_proc_t *proc, voi
 		vmon__bits_fill(sr->changed, VMON_PROC_SMAPS_ROLLUP_NR);
 		s->sampled = true;
 	}
-	return o;
+	return o == VMON__UNCHANGED ? vmon__store_changed(&vmon__proc_smaps_rollup_info, sr) : o;
 }
 
 static void proc_smaps_close(vmon_t *vmon, vmon_proc_t *proc, void *state)

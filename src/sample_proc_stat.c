@@ -461,8 +461,6 @@ static enum vmon__outcome proc_stat_sample(vmon_t *vmon, vmon_proc_t *proc, void
 	for (size_t i = 0; i < sizeof(s->hinted) / sizeof(s->hinted[0]); i++)
 		st->changed[i] |= s->hinted[i];
 	memset(s->hinted, 0, sizeof(s->hinted));
-	if (vmon__bits_any(st->unavailable, VMON_PROC_STAT_NR))
-		proc->unavailable |= VMON_WANT_PROC_STAT;
 	if (o == VMON__UNCHANGED && vmon__bits_any(st->changed, VMON_PROC_STAT_NR))
 		o = VMON__CHANGED;
 	return o;

@@ -435,7 +435,8 @@ static enum vmon__outcome proc_status_sample(vmon_t *vmon, vmon_proc_t *proc, vo
 			s->kthread_known = true;
 		}
 	}
-	return o;
+	/* the kthread field may have changed after the read */
+	return o == VMON__UNCHANGED ? vmon__store_changed(&vmon__proc_status_info, st) : o;
 }
 
 static void proc_status_close(vmon_t *vmon, vmon_proc_t *proc, void *state)

@@ -69,16 +69,14 @@ enum vmon__outcome vmon__sample_records(vmon_t *vmon, int dirfd, const char *nam
 	return vmon__bits_any(changed, info->fields_nr) ? VMON__CHANGED : VMON__UNCHANGED;
 }
 
-enum vmon__outcome vmon__store_settle(const vmon_store_info_t *info, const void *store,
-				      enum vmon__outcome o, bool *unavailable)
+bool vmon__store_unavailable(const vmon_store_info_t *info, const void *store)
 {
-	const char *changed = store, *unavail = changed + BITNSLOTS(info->fields_nr);
+	const char *unavail = (const char *)store + BITNSLOTS(info->fields_nr);
 
-	*unavailable = false;
-	if (!info->bitmaps || (o != VMON__CHANGED && o != VMON__UNCHANGED && o != VMON__NOMEM))
-		return o;
-	*unavailable = vmon__bits_any(unavail, info->fields_nr);
-	if (o == VMON__UNCHANGED && vmon__bits_any(changed, info->fields_nr))
-		return VMON__CHANGED;
-	return o;
+	return info->bitmaps && vmon__bits_any(unavail, info->fields_nr);
+}
+
+enum vmon__outcome vmon__store_changed(const vmon_store_info_t *info, const void *store)
+{
+	return vmon__bits_any(store, info->fields_nr) ? VMON__CHANGED : VMON__UNCHANGED;
 }

@@ -111,7 +111,6 @@ static void sample_sys(vmon_t *vmon)
 	for (int i = 0; i < VMON_STORE_SYS_NR; i++) {
 		const struct vmon__sys_sampler *s = vmon__sys_samplers[i];
 		enum vmon__outcome o;
-		bool unavailable;
 
 		if (!(vmon->sys_wants & (1u << i)))
 			continue;
@@ -124,9 +123,8 @@ static void sample_sys(vmon_t *vmon)
 			if (s->init)
 				s->init(vmon->stores[i]);
 		}
-		o = vmon__store_settle(s->info, vmon->stores[i], s->sample(vmon, vmon->stores[i]),
-				       &unavailable);
-		if (unavailable)
+		o = s->sample(vmon, vmon->stores[i]);
+		if (o != VMON__GONE && vmon__store_unavailable(s->info, vmon->stores[i]))
 			vmon->unavailable |= 1u << i;
 		switch (o) {
 		case VMON__CHANGED:
