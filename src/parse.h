@@ -94,17 +94,14 @@ int vmon__parse_pids(const char *buf, size_t len,
 		     int (*fn)(void *ctx, int pid), void *ctx);
 
 /* ---- reflection tables (each in its sampler file) ---- */
-extern const vmon_store_info_t vmon__sys_stat_info, vmon__sys_vm_info,
-	vmon__sys_cpu_info, vmon__proc_stat_info, vmon__proc_vm_info,
-	vmon__proc_io_info, vmon__proc_files_info;
-extern const vmon_store_info_t vmon__proc_status_info, vmon__proc_smaps_rollup_info,
-	vmon__proc_cgroup_info, vmon__proc_ns_info, vmon__proc_oom_info,
-	vmon__proc_sched_info, vmon__proc_limits_info, vmon__proc_ioprio_info,
-	vmon__sys_loadavg_info, vmon__sys_uptime_info, vmon__sys_vmstat_info,
-	vmon__sys_pressure_cpu_info,
-	vmon__sys_pressure_memory_info, vmon__sys_pressure_io_info,
-	vmon__sys_diskstats_info, vmon__sys_disk_info, vmon__sys_net_dev_info,
-	vmon__sys_netif_info;
+/* The tables read outside their sampler file (by the dump, the rates, the
+ * exit records, the checker, the public row accessors and the parser
+ * tests); every other store is reached through its descriptor
+ * (vmon_proc_store_info(), vmon_sys_store_info()). */
+extern const vmon_store_info_t vmon__proc_stat_info, vmon__proc_io_info,
+	vmon__proc_files_info, vmon__proc_status_info, vmon__sys_stat_info,
+	vmon__sys_cpu_info, vmon__sys_vm_info, vmon__sys_disk_info, vmon__sys_netif_info,
+	vmon__sys_pressure_cpu_info;
 
 /* ---- the parsers of the other stores ---- */
 
