@@ -21,10 +21,11 @@
 #include "want_util.h"
 #include "vmon/vmon.h"
 
-#define ALL_NEW_PROC (VMON_WANT_PROC_STATUS | VMON_WANT_PROC_SMAPS_ROLLUP | \
+/* the wants whose files the "wants" fixture root has */
+#define FIXTURE_PROC_WANTS (VMON_WANT_PROC_STATUS | VMON_WANT_PROC_SMAPS_ROLLUP | \
 		      VMON_WANT_PROC_CGROUP | VMON_WANT_PROC_NS | VMON_WANT_PROC_OOM | \
 		      VMON_WANT_PROC_SCHED)
-#define ALL_NEW_SYS (VMON_WANT_SYS_LOADAVG | VMON_WANT_SYS_UPTIME | VMON_WANT_SYS_VMSTAT | \
+#define FIXTURE_SYS_WANTS (VMON_WANT_SYS_LOADAVG | VMON_WANT_SYS_UPTIME | VMON_WANT_SYS_VMSTAT | \
 		     VMON_WANT_SYS_PRESSURE_CPU | VMON_WANT_SYS_PRESSURE_MEMORY | \
 		     VMON_WANT_SYS_PRESSURE_IO | VMON_WANT_SYS_DISKSTATS | VMON_WANT_SYS_NET_DEV)
 #define PSI_WANTS (VMON_WANT_SYS_PRESSURE_CPU | VMON_WANT_SYS_PRESSURE_MEMORY | \
@@ -55,7 +56,7 @@ TEST(fixture_wants_process_stores)
 	vmon_proc_oom_t *oom;
 	vmon_proc_sched_t *sc;
 
-	ASSERT(vmon_init_root(&v, root("wants"), VMON_FLAG_NONE, 0, ALL_NEW_PROC));
+	ASSERT(vmon_init_root(&v, root("wants"), VMON_FLAG_NONE, 0, FIXTURE_PROC_WANTS));
 	ASSERT((p = vmon_proc_monitor(&v, 300, 0, NULL, NULL)));
 	ASSERT(vmon_sample(&v));
 	st = store(p, VMON_STORE_PROC_STATUS);
@@ -104,7 +105,7 @@ TEST(fixture_wants_kernel_thread)
 	vmon_proc_t *k;
 	vmon_proc_status_t *st;
 
-	ASSERT(vmon_init_root(&v, root("wants"), VMON_FLAG_NONE, 0, ALL_NEW_PROC));
+	ASSERT(vmon_init_root(&v, root("wants"), VMON_FLAG_NONE, 0, FIXTURE_PROC_WANTS));
 	ASSERT((k = vmon_proc_monitor(&v, 301, 0, NULL, NULL)));
 	for (int i = 0; i < 3; i++) {
 		ASSERT(vmon_sample(&v));
@@ -139,7 +140,7 @@ TEST(fixture_wants_system_stores_and_no_psi)
 	vmon_sys_net_dev_t *nd;
 	vmon_t v;
 
-	ASSERT(vmon_init_root(&v, root("wants"), VMON_FLAG_NONE, ALL_NEW_SYS, 0));
+	ASSERT(vmon_init_root(&v, root("wants"), VMON_FLAG_NONE, FIXTURE_SYS_WANTS, 0));
 	for (int i = 0; i < 2; i++) {
 		ASSERT(vmon_sample(&v));
 		/* no /proc/pressure: every field of the three unavailable; the
@@ -181,7 +182,7 @@ TEST(fixture_wants_proc_all_every_want)
 	vmon_proc_t *p;
 
 	ASSERT(vmon_init_root(&v, root("wants"), VMON_FLAG_PROC_ALL | VMON_FLAG_PROC_ARRAY,
-			      ALL_NEW_SYS, ALL_NEW_PROC | VMON_WANT_PROC_STAT));
+			      FIXTURE_SYS_WANTS, FIXTURE_PROC_WANTS | VMON_WANT_PROC_STAT));
 	for (int i = 0; i < 3; i++) {
 		ASSERT(vmon_sample(&v));
 		t_check_tree(&v);
