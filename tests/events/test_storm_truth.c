@@ -125,6 +125,29 @@ static struct truth *child_of(struct storm *s, int pid, bool birth)
 	return NULL;
 }
 
+/* Before a failure about pid: what the truth and the record say of it (a
+ * duplicate birth, a pid the counter reused, a task of the storm that is
+ * no child of its), on stderr. */
+static void explain_pid(const struct storm *s, long long pid)
+{
+	FILE *f = fopen(s->rec_path, "r");
+	char *line = NULL, key[32];
+	size_t cap = 0;
+	int shown = 0;
+
+	for (int k = 0; k < s->n; k++)
+		if (s->t[k].pid == pid)
+			fprintf(stderr, "  # truth: child %d pid %d born %d ended %d\n", s->t[k].i,
+				s->t[k].pid, s->t[k].born, s->t[k].ended);
+	snprintf(key, sizeof(key), "\"pid\":%lld,", pid);
+	while (f && getline(&line, &cap, f) > 0 && shown < 20)
+		if (strstr(line, key) && ++shown)
+			fprintf(stderr, "  # record: %.400s", line);
+	free(line);
+	if (f)
+		fclose(f);
+}
+
 /* the JSON string value of key in line (no escapes in what is read here) */
 static bool json_str(const char *line, const char *key, char *out, size_t size)
 {
@@ -221,6 +244,8 @@ static void check_record(struct storm *s, const char *events)
 			continue;	/* the storm itself, or vmon's */
 		ASSERT(vt_json_num(line, NULL, "pid", &v));
 		t = child_of(s, (int)v, birth);
+		if (!t)
+			explain_pid(s, v);
 		ASSERT_MSG(t, "a %s of pid %lld, no child of the storm", birth ? "birth" : "exit", v);
 		if (birth) {
 			t->born = true;
