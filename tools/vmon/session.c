@@ -21,6 +21,7 @@
 #include "fd_limit.h"
 #include "live.h"
 #include "loop.h"
+#include "outfile.h"
 #include "tool.h"
 
 #define PROC_WANTS (VMON_WANT_PROC_FOLLOW_THREADS | VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM | \
@@ -139,7 +140,7 @@ static void outputs(struct session *s)
 		rec_close(s->rec, &s->m);
 	s->rec = NULL;
 	if (s->o->png && !chart_write(&s->m, s->o->png, &co))
-		warnx_("could not write the chart %s", s->o->png);
+		out_error("the chart", s->o->png, -errno);
 	if (!s->o->quiet)
 		summary_print(&s->m, stderr);
 	if (s->o->summary_json && !summary_json(&s->m, s->o->summary_json))
