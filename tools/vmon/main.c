@@ -11,7 +11,8 @@
  *   vmon [OPTIONS] -a
  *   vmon replay FILE [--png OUT] [--summary] [--summary-json OUT]
  *
- * Bad options exit 2, as most tools do; the manual is vmon(1).
+ * Bad options exit 2, as most tools do; an output file that cannot be
+ * written exits 1 before anything runs.  The manual is vmon(1).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "tool.h"
 
 enum {
@@ -218,12 +220,43 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* Whether every file the run will write can be written, checked before
+ * anything starts (the command, an attach, a replay), so that a typo in a
+ * path does not cost a whole run: each one that cannot is reported with
+ * the reason.  Nothing is truncated here, and nothing left created: a
+ * folder is tried with a temporary file, removed at once. */
+static bool outputs_writable(const struct opts *o)
+{
+	const struct {
+		const char *what, *path;
+	} out[] = {
+		{ "the record", o->record },
+		{ "the chart", o->png },
+		{ "the summary", o->summary_json },
+		/* -o is the live view's: otherwise the output is inherited */
+		{ "the command's output", o->live && o->mode == MODE_RUN ? o->output : NULL },
+	};
+	bool ok = true;
+
+	for (size_t i = 0; i < sizeof(out) / sizeof(*out); i++) {
+		int err = out[i].path ? out_check(out[i].path) : 0;
+
+		if (err) {
+			out_error(out[i].what, out[i].path, err);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
 
 	parse_opts(argc, argv, &o);
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	if (!outputs_writable(&o))
+		return 1;
 	if (o.mode == MODE_REPLAY)
 		return replay_main(&o);
 	return session_main(&o);

@@ -13,8 +13,10 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "json.h"
+#include "outfile.h"
 #include "record.h"
 
 /* the process stores vmon records (and wants) */
@@ -96,10 +98,14 @@ static void header(struct recorder *r, const struct model *m, int pid)
 struct recorder *rec_open(const char *path)
 {
 	struct recorder *r;
-	FILE *f = fopen(path, "we");
+	bool own;
+	int fd = out_open_stream(path, &own);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 
 	if (!f) {
-		warnx_("cannot write the record %s: %s", path, strerror(errno));
+		out_error("the record", path, fd < 0 ? fd : -errno);
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
 	r = xcalloc(1, sizeof(*r));

@@ -61,9 +61,20 @@ static void hold(vmon_proc_t *p)
 }
 
 /* Take over the terminal: 1, or 0 after a message.  The command's output,
- * unless -o sends it to a file, is captured to show under the tree. */
+ * unless -o sends it to a file, is captured to show under the tree.  -o's
+ * file is opened first: an error is better said on the terminal than
+ * under the view. */
 static int start_view(struct session *s)
 {
+	bool own;
+
+	if (s->o->mode == MODE_RUN && s->o->output) {
+		s->out_fd = out_open_stream(s->o->output, &own);
+		if (s->out_fd < 0) {
+			out_error("the command's output", s->o->output, s->out_fd);
+			return 0;
+		}
+	}
 	s->live = live_start(&s->m, &s->sched);
 	if (!s->live)
 		return 0;
@@ -215,6 +226,8 @@ static void cleanup(struct session *s)
 	if (s->rec)
 		rec_abort(s->rec);
 	s->rec = NULL;
+	if (s->out_fd >= 0)
+		close(s->out_fd);
 	vmon_destroy(&s->vmon);
 	model_free(&s->m);
 	sample_changes_free(&s->changes);
@@ -228,6 +241,7 @@ int session_main(struct opts *o)
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
+	s.out_fd = -1;
 	s.watched.self = getpid();
 	schedule_init(&s.sched, o->hz, o->snapshot_every);
 	loop_block_signals();
