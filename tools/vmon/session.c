@@ -155,7 +155,7 @@ static void outputs(struct session *s)
 	if (!s->o->quiet)
 		summary_print(&s->m, stderr);
 	if (s->o->summary_json && !summary_json(&s->m, s->o->summary_json))
-		warnx_("could not write %s: %s", s->o->summary_json, strerror(errno));
+		out_error("the summary", s->o->summary_json, -errno);
 }
 
 /* The event source asked for: 1, or 0 after saying why it cannot be. */
