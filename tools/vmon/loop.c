@@ -40,6 +40,17 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	from_tty[sig] = si && si->si_code == SI_KERNEL;
 }
 
+void loop_catch_early(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_signal;
+	/* a read or write it interrupts (replay reading a pipe) goes on */
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
 void loop_block_signals(void)
 {
 	struct sigaction sa;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loop.h"
 #include "outfile.h"
 #include "tool.h"
 
@@ -253,6 +254,7 @@ int main(int argc, char **argv)
 {
 	struct opts o;
 
+	loop_catch_early();
 	parse_opts(argc, argv, &o);
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	if (!outputs_writable(&o))
