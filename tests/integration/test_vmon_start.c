@@ -2,7 +2,9 @@
 /*
  * test_vmon_start.c - what can go wrong before vmon's run is under way:
  * SIGUSR1 ("a chart now") sent over and over from the first thing vmon
- * does must never kill it, in a run or in a replay.
+ * does must never kill it, in a run or in a replay; and a TERM that is
+ * unset, empty, dumb or unknown gives a run without the live view and a
+ * one-line note, not an exit without running the command.
  *
  * vmon's first act is seen through inotify (a file it creates or reads):
  * before that the program is still being loaded, and a signal then kills
@@ -119,5 +121,35 @@ TEST(vmon_replay_survives_sigusr1)
 	ASSERT_MSG(text && strstr(text, "\"vmon-summary\""), "no summary written");
 	free(text);
 	close(in);
+	vt_cleanup(&d);
+}
+
+TEST(vmon_without_a_usable_terminal_runs_without_the_view)
+{
+	static const char *const terms[] = { "TERM", "TERM=", "TERM=dumb",
+					     "TERM=vmon-no-such-terminal" };
+	struct vt_dir d;
+	char marker[256], cmd[300], err[8192];
+	char *argv[] = { (char *)vt_vmon(), "--live", "-q", "--", "/bin/sh", "-c", cmd, NULL };
+
+	vt_mkdir(&d);
+	vt_file(&d, "marker", marker, sizeof(marker));
+	snprintf(cmd, sizeof(cmd), "exec > %s", marker);
+	for (size_t i = 0; i < sizeof(terms) / sizeof(*terms); i++) {
+		/* a bare "TERM" takes it out of the environment (putenv) */
+		char *env[] = { (char *)terms[i], NULL };
+		char *first_nl;
+		int status = vt_run(argv, env, err, sizeof(err));
+
+		ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: status %#x: %s",
+			   terms[i], status, err);
+		ASSERT_MSG(access(marker, F_OK) == 0, "%s: the command did not run: %s", terms[i],
+			   err);
+		unlink(marker);
+		first_nl = strchr(err, '\n');
+		ASSERT_MSG(first_nl && !first_nl[1], "%s: not one line: %s", terms[i], err);
+		ASSERT_MSG(strstr(err, "TERM") && strstr(err, "--no-live"), "%s: %s", terms[i],
+			   err);
+	}
 	vt_cleanup(&d);
 }

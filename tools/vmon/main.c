@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "live.h"
 #include "loop.h"
 #include "outfile.h"
 #include "tool.h"
@@ -221,6 +222,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* A terminal the view cannot use (TERM unset, unknown, dumb) is no
+ * reason not to run the command: it runs as with --no-live, after a note.
+ * Decided before the outputs are checked, as -o depends on it. */
+static void no_view_without_terminal(struct opts *o)
+{
+	char why[160];
+
+	if (o->mode == MODE_REPLAY || !o->live || live_usable(why, sizeof(why)))
+		return;
+	warnx_("%s: running without the live view (as --no-live)", why);
+	o->live = 0;
+}
+
 /* Whether every file the run will write can be written, checked before
  * anything starts (the command, an attach, a replay), so that a typo in a
  * path does not cost a whole run: each one that cannot is reported with
@@ -257,6 +271,7 @@ int main(int argc, char **argv)
 	loop_catch_early();
 	parse_opts(argc, argv, &o);
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	no_view_without_terminal(&o);
 	if (!outputs_writable(&o))
 		return 1;
 	if (o.mode == MODE_REPLAY)
