@@ -244,17 +244,18 @@ static bool outputs_writable(const struct opts *o)
 {
 	const struct {
 		const char *what, *path;
+		bool whole;	/* replaced whole, else a stream */
 	} out[] = {
-		{ "the record", o->record },
-		{ "the chart", o->png },
-		{ "the summary", o->summary_json },
+		{ "the record", o->record, false },
+		{ "the chart", o->png, true },
+		{ "the summary", o->summary_json, true },
 		/* -o is the live view's: otherwise the output is inherited */
-		{ "the command's output", o->live && o->mode == MODE_RUN ? o->output : NULL },
+		{ "the command's output", o->live && o->mode == MODE_RUN ? o->output : NULL, false },
 	};
 	bool ok = true;
 
 	for (size_t i = 0; i < sizeof(out) / sizeof(*out); i++) {
-		int err = out[i].path ? out_check(out[i].path) : 0;
+		int err = out[i].path ? out_check(out[i].path, out[i].whole) : 0;
 
 		if (err) {
 			out_error(out[i].what, out[i].path, err);

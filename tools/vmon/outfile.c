@@ -156,7 +156,7 @@ static int open_into(const char *path, int flags)
 	return fd;
 }
 
-int out_check(const char *path)
+int out_check(const char *path, bool whole)
 {
 	char tmp[PATH_MAX + 32];
 	struct target t;
@@ -170,8 +170,10 @@ int out_check(const char *path)
 		return access(path, W_OK) ? -errno : 0;
 	if (t.exists && access(t.final, W_OK))
 		return -errno;
-	/* whether the directory takes the temporary file is best known by
-	 * making one */
+	if (t.exists && !whole)
+		return 0;	/* a stream is written in the file itself */
+	/* whether the directory takes a new file (the temporary file of a
+	 * whole output, a new stream) is best known by making one */
 	fd = create_temp(t.final, tmp, sizeof(tmp));
 	if (fd < 0)
 		return fd;

@@ -11,9 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Whether path can be written, without writing, creating or truncating
- * anything: 0, or -errno. */
-int out_check(const char *path);
+/* Whether path can be written, as out_write_whole() (whole) or
+ * out_open_stream() write it, without truncating anything or leaving
+ * anything created: 0, or -errno. */
+int out_check(const char *path, bool whole);
 
 /* Print "vmon: cannot write WHAT PATH: REASON" for the -errno err. */
 void out_error(const char *what, const char *path, int err);
