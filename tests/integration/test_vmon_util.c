@@ -7,9 +7,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,6 +44,23 @@ void vt_cleanup(struct vt_dir *d)
 	if (dir)
 		closedir(dir);
 	rmdir(d->path);
+}
+
+bool vt_mount_tmpfs(const char *dir, const char *opts, unsigned long flags)
+{
+	static bool unshared;
+
+	if (!unshared) {
+		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			return false;
+		unshared = true;
+	}
+	return mount("vmon-test", dir, "tmpfs", flags, opts) == 0;
+}
+
+void vt_umount(const char *dir)
+{
+	ASSERT_MSG(umount2(dir, MNT_DETACH) == 0, "umount %s: %s", dir, strerror(errno));
 }
 
 const char *vt_vmon(void)

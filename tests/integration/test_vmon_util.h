@@ -21,6 +21,15 @@ void vt_mkdir(struct vt_dir *d);
 const char *vt_file(struct vt_dir *d, const char *name, char *buf, size_t size);
 void vt_cleanup(struct vt_dir *d);
 
+/* Mount a tmpfs with options opts (and mount flags) on dir, in a mount
+ * namespace of the test's own, unshared on first use and private: the
+ * mount is never seen outside the test, and goes away with the test's
+ * last process however the test ends (a failed ASSERT, the timeout).
+ * false, with errno, where that is not permitted (not root). */
+bool vt_mount_tmpfs(const char *dir, const char *opts, unsigned long flags);
+/* Unmount it (the test's normal end). */
+void vt_umount(const char *dir);
+
 /* paths of built programs */
 const char *vt_vmon(void);
 const char *vt_burn(void);

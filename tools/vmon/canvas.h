@@ -45,8 +45,9 @@ int cv_text(struct canvas *c, int x, int y, const char *s, rgb_t color, int scal
 int cv_text_mid(struct canvas *c, int x, int y, const char *s, rgb_t color, int max_w);
 
 /* Write the canvas to path as an 8-bit RGB PNG with tEXt chunks (keys[i],
- * values[i]); written to a temporary file in the same directory, then
- * renamed, so a reader never sees half a chart.  false (errno) on failure. */
+ * values[i]), by out_write_whole() (outfile.h): a regular file is replaced
+ * whole, so a reader never sees half a chart, and nothing else is ever
+ * replaced.  false (errno) on failure. */
 bool png_write(const struct canvas *c, const char *path, const char *const *keys,
 	       const char *const *values, int ntext);
 

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <term.h>
 #include <unistd.h>
 
 #include "live.h"
@@ -55,6 +56,32 @@ static void colors(struct live *l)
 	init_pair(5, COLOR_YELLOW, -1);	/* messages */
 	init_pair(6, COLOR_BLACK, COLOR_CYAN);	/* title bar */
 	l->colors = true;
+}
+
+bool live_usable(char *why, size_t size)
+{
+	const char *term = getenv("TERM"), *cup;
+	int err;
+
+	if (!term || !*term) {
+		snprintf(why, size, "TERM is not set");
+		return false;
+	}
+	/* setupterm() with err set reports instead of exiting, as newterm()
+	 * may (ncurses prints "Error opening terminal" and exits) */
+	if (setupterm(NULL, 1, &err) != OK) {
+		snprintf(why, size, "TERM=%s is a terminal this system does not know", term);
+		return false;
+	}
+	/* a view drawn without cursor addressing (dumb, an editor's shell
+	 * buffer) is a screenful of blanks */
+	cup = tigetstr("cup");
+	del_curterm(cur_term);
+	if (!cup || cup == (const char *)-1) {
+		snprintf(why, size, "TERM=%s cannot move the cursor", term);
+		return false;
+	}
+	return true;
 }
 
 struct live *live_start(struct model *m, const struct schedule *sc)

@@ -9,6 +9,7 @@
 #define VMON_TOOL_LIVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "model.h"
 #include "schedule.h"
@@ -47,6 +48,10 @@ struct live_action {
 	double hz;		/* LIVE_SET_RATE */
 };
 
+/* Whether the terminal TERM names can show the view: false with why
+ * (one line) when TERM is unset, empty, unknown or cannot address the
+ * cursor, and vmon runs without the view. */
+bool live_usable(char *why, size_t size);
 /* Take over the terminal to show m; NULL after a message. */
 struct live *live_start(struct model *m, const struct schedule *sc);
 /* Show the last lines of cap under the tree. */

@@ -40,6 +40,17 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	from_tty[sig] = si && si->si_code == SI_KERNEL;
 }
 
+void loop_catch_early(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_signal;
+	/* a read or write it interrupts (replay reading a pipe) goes on */
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
 void loop_block_signals(void)
 {
 	struct sigaction sa;
@@ -77,12 +88,20 @@ static void snapshot(struct session *s, bool say)
 {
 	const char *path = s->o->png ? s->o->png : "vmon.png";
 	struct chart_opts co = { s->o->width, s->o->height, s->o->threads };
+	static int last_err;	/* said already: periodic snapshots repeat it */
 	char msg[512];
 	bool ok = chart_write(&s->m, path, &co);
+	int err = ok ? 0 : errno;
 
-	snprintf(msg, sizeof(msg), ok ? "chart written to %s" : "could not write %s", path);
+	if (ok)
+		snprintf(msg, sizeof(msg), "chart written to %s", path);
+	else
+		snprintf(msg, sizeof(msg), "could not write %s: %s", path, strerror(err));
 	if (s->live && (say || !ok))
 		live_message(s->live, msg);
+	else if (!ok && (say || err != last_err))
+		warnx_("%s", msg);
+	last_err = err;
 }
 
 static void take_sample(struct session *s, vt_us late)

@@ -11,7 +11,8 @@
  *   vmon [OPTIONS] -a
  *   vmon replay FILE [--png OUT] [--summary] [--summary-json OUT]
  *
- * Bad options exit 2, as most tools do; the manual is vmon(1).
+ * Bad options exit 2, as most tools do; an output file that cannot be
+ * written exits 1 before anything runs.  The manual is vmon(1).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,6 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "live.h"
+#include "loop.h"
+#include "outfile.h"
 #include "tool.h"
 
 enum {
@@ -218,12 +222,59 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* A terminal the view cannot use (TERM unset, unknown, dumb) is no
+ * reason not to run the command: it runs as with --no-live, after a note.
+ * Decided before the outputs are checked, as -o depends on it. */
+static void no_view_without_terminal(struct opts *o)
+{
+	char why[160];
+
+	if (o->mode == MODE_REPLAY || !o->live || live_usable(why, sizeof(why)))
+		return;
+	warnx_("%s: running without the live view (as --no-live)", why);
+	o->live = 0;
+}
+
+/* Whether every file the run will write can be written, checked before
+ * anything starts (the command, an attach, a replay), so that a typo in a
+ * path does not cost a whole run: each one that cannot is reported with
+ * the reason.  Nothing is truncated here, and nothing left created: a
+ * folder is tried with a temporary file, removed at once. */
+static bool outputs_writable(const struct opts *o)
+{
+	const struct {
+		const char *what, *path;
+		bool whole;	/* replaced whole, else a stream */
+	} out[] = {
+		{ "the record", o->record, false },
+		{ "the chart", o->png, true },
+		{ "the summary", o->summary_json, true },
+		/* -o is the live view's: otherwise the output is inherited */
+		{ "the command's output", o->live && o->mode == MODE_RUN ? o->output : NULL, false },
+	};
+	bool ok = true;
+
+	for (size_t i = 0; i < sizeof(out) / sizeof(*out); i++) {
+		int err = out[i].path ? out_check(out[i].path, out[i].whole) : 0;
+
+		if (err) {
+			out_error(out[i].what, out[i].path, err);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
 
+	loop_catch_early();
 	parse_opts(argc, argv, &o);
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	no_view_without_terminal(&o);
+	if (!outputs_writable(&o))
+		return 1;
 	if (o.mode == MODE_REPLAY)
 		return replay_main(&o);
 	return session_main(&o);

@@ -1,24 +1,33 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * png.c - write a canvas as a PNG with libpng (canvas.h).  The file is
- * written whole under PATH.tmp.PID and renamed to PATH, so a viewer that
- * reloads the chart while --snapshot-every rewrites it never reads half a
- * file.  libpng reports errors by longjmp(); everything it may skip over
- * is released after the jump.
+ * png.c - write a canvas as a PNG with libpng (canvas.h).  The image is
+ * encoded in memory and handed to out_write_whole() (outfile.c), which
+ * replaces a regular file whole, never half written, and writes into
+ * anything else (a FIFO, a device) without replacing it.  libpng reports
+ * errors by longjmp(); everything it may skip over is released after the
+ * jump.
  */
 #include <errno.h>
 #include <png.h>
 #include <setjmp.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "canvas.h"
+#include "outfile.h"
 #include "util.h"
 
-static bool write_rows(FILE *f, const struct canvas *c, const char *const *keys,
-		       const char *const *values, int ntext)
+static void to_memory(png_structp png, png_bytep data, size_t len)
+{
+	sb_put(png_get_io_ptr(png), (const char *)data, len);
+}
+
+static void no_flush(png_structp png)
+{
+	(void)png;
+}
+
+static bool encode(struct sbuf *out, const struct canvas *c, const char *const *keys,
+		   const char *const *values, int ntext)
 {
 	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
 	png_infop info = png ? png_create_info_struct(png) : NULL;
@@ -28,7 +37,7 @@ static bool write_rows(FILE *f, const struct canvas *c, const char *const *keys,
 
 	if (!info || setjmp(png_jmpbuf(png)))
 		goto out;
-	png_init_io(png, f);
+	png_set_write_fn(png, out, to_memory, no_flush);
 	png_set_IHDR(png, info, c->w, c->h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
 		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
 	for (int i = 0; i < ntext; i++) {
@@ -52,27 +61,10 @@ out:
 bool png_write(const struct canvas *c, const char *path, const char *const *keys,
 	       const char *const *values, int ntext)
 {
-	char *tmp = xmalloc(strlen(path) + 32);
-	FILE *f;
-	bool ok;
+	struct sbuf b = { 0 };
+	int err = encode(&b, c, keys, values, ntext) ? out_write_whole(path, b.s, b.len) : -ENOMEM;
 
-	sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
-	f = fopen(tmp, "wbe");
-	if (!f) {
-		free(tmp);
-		return false;
-	}
-	ok = write_rows(f, c, keys, values, ntext);
-	ok &= fflush(f) == 0;
-	ok &= fclose(f) == 0;
-	if (!ok || rename(tmp, path)) {
-		int err = errno;
-
-		unlink(tmp);
-		free(tmp);
-		errno = err ? err : EIO;
-		return false;
-	}
-	free(tmp);
-	return true;
+	sb_free(&b);
+	errno = -err;
+	return !err;
 }

@@ -13,8 +13,10 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "json.h"
+#include "outfile.h"
 #include "record.h"
 
 /* the process stores vmon records (and wants) */
@@ -96,14 +98,16 @@ static void header(struct recorder *r, const struct model *m, int pid)
 struct recorder *rec_open(const char *path)
 {
 	struct recorder *r;
-	FILE *f = fopen(path, "we");
+	bool own;
+	int fd = out_open_stream(path, &own);
 
-	if (!f) {
-		warnx_("cannot write the record %s: %s", path, strerror(errno));
+	if (fd < 0) {
+		out_error("the record", path, fd);
 		return NULL;
 	}
 	r = xcalloc(1, sizeof(*r));
-	r->f = f;
+	r->fd = fd;
+	r->own = own;
 	r->path = path;
 	return r;
 }
@@ -360,19 +364,44 @@ void rec_exit(struct recorder *r, const struct model *m, const struct track *t)
 	sb_puts(b, "}\n");
 }
 
+/* A write failed (a full disk, a reader gone): recording stops, and a
+ * file of vmon's own is cut back to its last sample written whole, so the
+ * record never ends in part of a line and replays up to that sample.
+ * What vmon did not create (a pipe, a device, a shared standard output)
+ * cannot be taken back. */
+static void write_failed(struct recorder *r, size_t written, int err)
+{
+	r->failed = 1;
+	if (r->own && ftruncate(r->fd, r->whole))
+		warnx_("writing the record %s: %s; recording stopped, and its last line could "
+		       "not be taken back: %s", r->path, strerror(err), strerror(errno));
+	else if (r->own || !written)
+		warnx_("writing the record %s: %s; recording stopped after its last whole "
+		       "sample", r->path, strerror(err));
+	else
+		warnx_("writing the record %s: %s; recording stopped in the middle of a line",
+		       r->path, strerror(err));
+}
+
+/* One write() for the sample's lines where the system allows: on a full
+ * disk a short write is the only partial one, and write_failed() takes
+ * it back. */
 void rec_flush(struct recorder *r)
 {
-	if (!r->failed && r->out.len &&
-	    (fwrite(r->out.s, 1, r->out.len, r->f) != r->out.len || fflush(r->f))) {
-		warnx_("writing the record %s: %s; recording stopped", r->path, strerror(errno));
-		r->failed = 1;
+	if (!r->failed && r->out.len) {
+		size_t n = out_write_all(r->fd, r->out.s, r->out.len);
+
+		if (n == r->out.len)
+			r->whole += n;
+		else
+			write_failed(r, n, errno);
 	}
 	sb_reset(&r->out);
 }
 
 void rec_abort(struct recorder *r)
 {
-	fclose(r->f);
+	close(r->fd);
 	sb_free(&r->procs);
 	sb_free(&r->out);
 	free(r);
@@ -402,7 +431,7 @@ void rec_close(struct recorder *r, const struct model *m)
 		}
 	sb_puts(b, "]}\n");
 	rec_flush(r);
-	if (fclose(r->f) && !r->failed)
+	if (close(r->fd) && !r->failed)
 		warnx_("closing the record %s: %s", r->path, strerror(errno));
 	sb_free(&r->procs);
 	sb_free(&r->out);

@@ -11,7 +11,7 @@
 #ifndef VMON_TOOL_RECORD_H
 #define VMON_TOOL_RECORD_H
 
-#include <stdio.h>
+#include <stdbool.h>
 
 #include <vmon/vmon.h>
 
@@ -23,14 +23,16 @@
 #define RECORD_VERSION 2
 
 struct recorder {
-	FILE *f;
+	int fd;
+	bool own;		/* a regular file vmon created or truncated */
+	long long whole;	/* its length up to the last sample written whole */
 	const char *path;
 	struct sbuf procs;	/* the sample's per-track entries */
 	struct sbuf out;	/* the sample's lines */
 	int failed;		/* a write failed: recording stopped */
 };
 
-/* Open path (truncated); NULL after a message. */
+/* Open path as outfile.h's out_open_stream() does; NULL after a message. */
 struct recorder *rec_open(const char *path);
 /* The header line: what m monitors, pid its command or process. */
 void rec_header(struct recorder *r, const struct model *m, int pid);
@@ -40,7 +42,7 @@ void rec_birth(struct recorder *r, const struct model *m, const struct track *t)
 /* The sample line: open sample of m, system stores of v, rec_proc()s. */
 void rec_sample(struct recorder *r, const struct model *m, const vmon_t *v);
 void rec_exit(struct recorder *r, const struct model *m, const struct track *t);
-/* Write the lines of this sample. */
+/* Write the lines of this sample, all or none (record.c says how). */
 void rec_flush(struct recorder *r);
 /* Close without an end line (nothing was monitored). */
 void rec_abort(struct recorder *r);

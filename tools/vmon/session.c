@@ -21,6 +21,7 @@
 #include "fd_limit.h"
 #include "live.h"
 #include "loop.h"
+#include "outfile.h"
 #include "tool.h"
 
 #define PROC_WANTS (VMON_WANT_PROC_FOLLOW_THREADS | VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM | \
@@ -60,9 +61,20 @@ static void hold(vmon_proc_t *p)
 }
 
 /* Take over the terminal: 1, or 0 after a message.  The command's output,
- * unless -o sends it to a file, is captured to show under the tree. */
+ * unless -o sends it to a file, is captured to show under the tree.  -o's
+ * file is opened first: an error is better said on the terminal than
+ * under the view. */
 static int start_view(struct session *s)
 {
+	bool own;
+
+	if (s->o->mode == MODE_RUN && s->o->output) {
+		s->out_fd = out_open_stream(s->o->output, &own);
+		if (s->out_fd < 0) {
+			out_error("the command's output", s->o->output, s->out_fd);
+			return 0;
+		}
+	}
 	s->live = live_start(&s->m, &s->sched);
 	if (!s->live)
 		return 0;
@@ -139,11 +151,11 @@ static void outputs(struct session *s)
 		rec_close(s->rec, &s->m);
 	s->rec = NULL;
 	if (s->o->png && !chart_write(&s->m, s->o->png, &co))
-		warnx_("could not write the chart %s", s->o->png);
+		out_error("the chart", s->o->png, -errno);
 	if (!s->o->quiet)
 		summary_print(&s->m, stderr);
 	if (s->o->summary_json && !summary_json(&s->m, s->o->summary_json))
-		warnx_("could not write %s: %s", s->o->summary_json, strerror(errno));
+		out_error("the summary", s->o->summary_json, -errno);
 }
 
 /* The event source asked for: 1, or 0 after saying why it cannot be. */
@@ -214,6 +226,8 @@ static void cleanup(struct session *s)
 	if (s->rec)
 		rec_abort(s->rec);
 	s->rec = NULL;
+	if (s->out_fd >= 0)
+		close(s->out_fd);
 	vmon_destroy(&s->vmon);
 	model_free(&s->m);
 	sample_changes_free(&s->changes);
@@ -227,6 +241,7 @@ int session_main(struct opts *o)
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
+	s.out_fd = -1;
 	s.watched.self = getpid();
 	schedule_init(&s.sched, o->hz, o->snapshot_every);
 	loop_block_signals();

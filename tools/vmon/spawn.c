@@ -43,8 +43,8 @@ static int output_fd(struct session *s)
 {
 	if (!s->live)
 		return -1;
-	if (s->o->output)
-		return open(s->o->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (s->out_fd >= 0)
+		return s->out_fd;
 	return s->cap ? capture_write_fd(s->cap) : -1;
 }
 
@@ -74,8 +74,6 @@ pid_t spawn_held(struct session *s, char **argv, int *go_fd, int *err_fd)
 	int gop[2], errp[2], out = output_fd(s);
 	pid_t pid;
 
-	if (s->live && s->o->output && out < 0)
-		die(1, "cannot write %s: %s", s->o->output, strerror(errno));
 	if (pipe2(gop, O_CLOEXEC))
 		return -1;
 	if (pipe2(errp, O_CLOEXEC)) {
@@ -92,8 +90,9 @@ pid_t spawn_held(struct session *s, char **argv, int *go_fd, int *err_fd)
 	}
 	close(gop[0]);
 	close(errp[1]);
-	if (s->o->output && out >= 0)
-		close(out);
+	if (s->out_fd >= 0)
+		close(s->out_fd);	/* the command's now */
+	s->out_fd = -1;
 	if (pid < 0) {
 		close(gop[1]);
 		close(errp[0]);

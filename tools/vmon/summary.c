@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "outfile.h"
 #include "record.h"
 #include "tool.h"
 
@@ -286,20 +287,18 @@ static void json_body(struct sbuf *b, const struct model *m, const struct totals
 	sb_puts(b, "]}\n");
 }
 
+/* written whole or not at all (outfile.h) */
 int summary_json(const struct model *m, const char *path)
 {
 	struct sbuf b = { 0 };
 	struct totals s;
-	FILE *f = fopen(path, "we");
-	int ok;
+	int err;
 
-	if (!f)
-		return 0;
 	totals(m, &s);
 	json_body(&b, m, &s);
-	ok = fwrite(b.s, 1, b.len, f) == b.len;
-	ok &= !fclose(f);
+	err = out_write_whole(path, b.s, b.len);
 	sb_free(&b);
 	free(s.procs);
-	return ok;
+	errno = -err;
+	return !err;
 }

@@ -78,6 +78,7 @@ struct session {
 	struct recorder *rec;
 	struct live *live;	/* the live view, or NULL */
 	struct capture *cap;	/* the command's output under the live view */
+	int out_fd;		/* or -o's file, opened before the command starts */
 	struct watched watched;
 	struct schedule sched;	/* when to sample (loop.c follows it) */
 	bool stopping;		/* stop at the next chance */
