@@ -12,6 +12,7 @@
  * reader holds: the line handlers hold nothing of their own across a
  * check that may fail.
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -55,13 +56,45 @@ static void bad_record(struct replay *r, const char *fmt, ...)
 	longjmp(r->fail, 1);
 }
 
-static long long need_ll(struct replay *r, const struct jval *obj, const char *key)
+/* Integers are checked as the long long they are read into before they
+ * are narrowed: 4294967297 must not become 1. */
+static bool opt_int(struct replay *r, const struct jval *obj, const char *key, long long lo,
+		    long long hi, long long *out)
+{
+	const struct jval *v = json_get(obj, key);
+
+	if (!v || v->type == J_NULL)
+		return false;
+	if (!json_ll(v, out))
+		bad_record(r, "\"%s\" is not an integer", key);
+	if (*out < lo || *out > hi)
+		bad_record(r, "\"%s\" %lld is out of range (%lld to %lld)", key, *out, lo, hi);
+	return true;
+}
+
+static long long need_int(struct replay *r, const struct jval *obj, const char *key,
+			  long long lo, long long hi)
 {
 	long long v;
 
-	if (!json_ll(json_get(obj, key), &v))
-		bad_record(r, "a number is missing");
+	if (!opt_int(r, obj, key, lo, hi, &v))
+		bad_record(r, "\"%s\" is missing", key);
 	return v;
+}
+
+static long long need_ll(struct replay *r, const struct jval *obj, const char *key)
+{
+	return need_int(r, obj, key, LLONG_MIN, LLONG_MAX);
+}
+
+/* the track the "id" of a line names */
+static struct track *need_track(struct replay *r, const struct jval *obj, const char *what)
+{
+	long long id = need_ll(r, obj, "id");
+
+	if (id < 1 || id > r->m->ntracks)
+		bad_record(r, "%s an unknown track (id %lld)", what, id);
+	return model_track(r->m, (int)id);
 }
 
 static char **strv(const struct jval *a, int *n)
@@ -94,8 +127,8 @@ static void on_header(struct replay *r, const struct jval *h)
 	if (version > RECORD_VERSION)
 		bad_record(r, "a newer version of the record format than this vmon reads");
 	model_init(r->m, need_ll(r, h, "ticks_per_sec"), need_ll(r, h, "page_size"),
-		   (int)need_ll(r, h, "num_cpus"));
-	r->m->self_pid = (int)need_ll(r, h, "monitor_pid");
+		   (int)need_int(r, h, "num_cpus", 1, INT_MAX));
+	r->m->self_pid = (int)need_int(r, h, "monitor_pid", 0, INT_MAX);
 	if (json_text(json_get(h, "events")))	/* version 2 */
 		snprintf(r->m->events, sizeof(r->m->events), "%s", json_text(json_get(h, "events")));
 	r->m->hz = 0;
@@ -114,7 +147,7 @@ static void close_sample(struct replay *r)
 		struct track *t = r->births[i];
 
 		if (r->parents[i] && !model_track(r->m, r->parents[i]))
-			bad_record(r, "a birth names an unknown parent");
+			bad_record(r, "a birth names an unknown parent (id %d)", r->parents[i]);
 		model_link(r->m, t, model_track(r->m, r->parents[i]));
 	}
 	r->nbirths = 0;
@@ -146,14 +179,20 @@ static void on_birth(struct replay *r, const struct jval *b)
 	char **argv;
 	int n;
 
+	int pid = (int)need_int(r, b, thread ? "tid" : "pid", 1, INT_MAX);
+	int tgid = (int)need_int(r, b, "pid", 1, INT_MAX);
+	int ppid = thread ? 0 : (int)need_int(r, b, "ppid", 0, INT_MAX);
+
 	at_sample(r, b);
-	if (id != r->m->ntracks + 1)
+	if (id != (long long)r->m->ntracks + 1)
 		bad_record(r, "track ids out of order");
-	json_ll(json_get(b, "parent"), &parent);
-	t = model_birth(r->m, (int)id, (int)need_ll(r, b, thread ? "tid" : "pid"),
-			(int)need_ll(r, b, "pid"), thread, pre && pre->b);
-	if (!thread)
-		t->ppid = (int)need_ll(r, b, "ppid");
+	/* a process's parent may be born later in the same sample: it is
+	 * looked up at the sample's close */
+	if (opt_int(r, b, "parent", LLONG_MIN, LLONG_MAX, &parent) &&
+	    (parent < 1 || parent > (thread ? r->m->ntracks : INT_MAX)))
+		bad_record(r, "a birth names an unknown parent (id %lld)", parent);
+	t = model_birth(r->m, (int)id, pid, tgid, thread, pre && pre->b);
+	t->ppid = ppid;
 	model_set_comm(t, json_text(json_get(b, "comm")) ? json_text(json_get(b, "comm")) : "");
 	argv = strv(json_get(b, "argv"), &n);
 	model_set_argv(t, argv, n);
@@ -177,26 +216,23 @@ static void ull(const struct jval *store, const char *key, unsigned long long *o
 /* apply one track's changed fields, then feed the model */
 static void on_proc(struct replay *r, const struct jval *p)
 {
-	long long id = need_ll(r, p, "id");
-	struct track *t = model_track(r->m, (int)id);
+	struct track *t = need_track(r, p, "figures for");
 	const struct jval *st = json_get(p, "proc_stat"), *io = json_get(p, "proc_io");
 	struct track_vals *v;
 	unsigned long long x;
-	long long ppid;
+	long long n64;
 	char **argv;
 	int n;
 
-	if (!t)
-		bad_record(r, "figures for an unknown track");
-	v = &r->vals[id];
+	v = &r->vals[t->id];
 	ull(st, "utime", &v->utime);
 	ull(st, "stime", &v->stime);
 	if (json_ull(json_get(st, "rss"), &x) && !t->is_thread)
 		v->rss_kb = x * (unsigned long long)r->m->page_size / 1024;
-	if (json_ll(json_get(st, "ppid"), &ppid))
-		v->ppid = (int)ppid;
-	if (json_ull(json_get(st, "num_threads"), &x))
-		v->threads = (int)x;
+	if (opt_int(r, st, "ppid", 0, INT_MAX, &n64))
+		v->ppid = (int)n64;
+	if (opt_int(r, st, "num_threads", 0, INT_MAX, &n64))
+		v->threads = (int)n64;
 	if (json_text(json_get(st, "state")))
 		v->state = json_text(json_get(st, "state"))[0];
 	if (json_text(json_get(st, "comm")))
@@ -289,9 +325,7 @@ static void on_exit_line(struct replay *r, const struct jval *e)
 	struct track *t;
 
 	at_sample(r, e);
-	t = model_track(r->m, (int)need_ll(r, e, "id"));
-	if (!t)
-		bad_record(r, "the exit of an unknown track");
+	t = need_track(r, e, "the exit of");
 	final_of(r, json_get(e, "final"), &f);
 	model_exit(r->m, t, status_of(json_get(e, "status")));
 	model_final(r->m, t, &f);
@@ -306,7 +340,7 @@ static void on_end(struct replay *r, const struct jval *e)
 	r->seq = -2;	/* nothing may follow */
 	if (json_us(json_get(e, "t"), &t))
 		r->m->end = t;
-	r->m->missed = (int)need_ll(r, e, "missed");
+	r->m->missed = (int)need_int(r, e, "missed", 0, INT_MAX);
 	r->m->exit_status = status_of(json_get(e, "exit_status"));
 	/* version 1 records of run mode have it; older ones do not */
 	rc = json_get(e, "reaped_cpu");

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_vmon_replay_hostile.c - `vmon replay` of records no vmon wrote.  A
+ * record is input from anyone, so each crafted one below is either refused
+ * with one message naming its line and what is wrong (exit 1), or replayed
+ * correctly; never a crash or undefined behaviour (the suite runs under
+ * ASan and UBSan too, whose reports would break the one-line message).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "test.h"
+#include "test_vmon_util.h"
+
+#define HEADER(hz) \
+	"{\"type\":\"header\",\"format\":\"vmon-record\",\"version\":2,\"mode\":\"run\"," \
+	"\"command\":[\"x\"],\"events\":\"none\",\"pid\":10,\"monitor_pid\":9,\"hz\":" hz "," \
+	"\"ticks_per_sec\":100,\"page_size\":4096,\"num_cpus\":2}\n"
+#define BIRTH(id, pid, parent) \
+	"{\"type\":\"birth\",\"seq\":0,\"t\":0.1,\"id\":" id ",\"pid\":" pid ",\"ppid\":9," \
+	"\"parent\":" parent ",\"comm\":\"x\",\"argv\":[\"x\"],\"preexisting\":false}\n"
+#define SAMPLE(seq, t, late, procs) \
+	"{\"type\":\"sample\",\"seq\":" seq ",\"t\":" t ",\"late\":" late ",\"sys\":{}," \
+	"\"procs\":[" procs "]}\n"
+#define END(seq, t, extra) \
+	"{\"type\":\"end\",\"seq\":" seq ",\"t\":" t ",\"samples\":1,\"missed\":0," \
+	"\"exit_status\":{\"code\":0}" extra ",\"running\":[]}\n"
+
+/* what vmon replay did: its wait status, standard output and error */
+struct replayed {
+	int status;
+	char out[16384], err[4096];
+};
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ASSERT(f);
+	ASSERT_EQ(fputs(text, f) >= 0, 1);
+	ASSERT_EQ(fclose(f), 0);
+}
+
+/* vmon replay path args... */
+static void replay(struct vt_dir *d, const char *path, const char *args, struct replayed *r)
+{
+	char cmd[2048], errpath[256];
+	size_t n;
+	char *err;
+	FILE *p;
+
+	vt_file(d, "stderr", errpath, sizeof(errpath));
+	snprintf(cmd, sizeof(cmd), "%s replay %s %s 2>%s", vt_vmon(), path, args, errpath);
+	p = popen(cmd, "r");
+	ASSERT(p);
+	n = fread(r->out, 1, sizeof(r->out) - 1, p);
+	r->out[n] = '\0';
+	r->status = pclose(p);
+	err = t_read_file(errpath, NULL);
+	ASSERT(err);
+	snprintf(r->err, sizeof(r->err), "%s", err);
+	free(err);
+}
+
+/* refused: exit 1 and one line, "vmon: PATH:LINE: ...why..." */
+static void refused(const struct replayed *r, const char *path, int line, const char *why)
+{
+	char where[300];
+	size_t len = strlen(r->err);
+
+	snprintf(where, sizeof(where), "vmon: %s:%d: ", path, line);
+	ASSERT_MSG(WIFEXITED(r->status) && WEXITSTATUS(r->status) == 1, "status %#x: %s",
+		   r->status, r->err);
+	ASSERT_MSG(!strncmp(r->err, where, strlen(where)) && strstr(r->err, why) && len &&
+		   strchr(r->err, '\n') == r->err + len - 1,
+		   "expected one line \"%s...%s...\", got: %s", where, why, r->err);
+}
+
+/* replayed: exit 0, and what vmon said on stderr is only its warnings */
+static void replayed_ok(const struct replayed *r)
+{
+	ASSERT_MSG(WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0, "status %#x: %s",
+		   r->status, r->err);
+	ASSERT_MSG(!strstr(r->err, "Sanitizer") && !strstr(r->err, "runtime error"), "%s",
+		   r->err);
+}
+
+struct hostile {
+	const char *record;
+	int line;		/* the line named, 0: it replays */
+	const char *why;	/* in the message; or in the summary when it replays */
+};
+
+static void replay_each(const struct hostile *h, size_t n)
+{
+	struct vt_dir d;
+	char path[256], png[256], json[256], args[600];
+	static struct replayed r;
+
+	vt_mkdir(&d);
+	vt_file(&d, "hostile.jsonl", path, sizeof(path));
+	vt_file(&d, "chart.png", png, sizeof(png));
+	vt_file(&d, "summary.json", json, sizeof(json));
+	snprintf(args, sizeof(args), "--summary --png %s --summary-json %s", png, json);
+	for (size_t i = 0; i < n; i++) {
+		write_text(path, h[i].record);
+		replay(&d, path, args, &r);
+		if (h[i].line) {
+			refused(&r, path, h[i].line, h[i].why);
+		} else {
+			replayed_ok(&r);
+			ASSERT_MSG(strstr(r.out, h[i].why), "case %zu: no \"%s\" in %s", i, h[i].why,
+				   r.out);
+		}
+	}
+	vt_cleanup(&d);
+}
+
+/* the crafted records' base, as it replays */
+TEST(vmon_replay_hostile_base_record_replays)
+{
+	static const struct hostile h[] = {
+		{ HEADER("10") BIRTH("1", "10", "null")
+		  SAMPLE("0", "0.1", "0.0", "{\"id\":1,\"proc_stat\":{\"utime\":5,\"stime\":1}}")
+		  END("0", "0.1", ""),
+		  0, "CPU         0.05 s user + 0.01 s system" },
+	};
+
+	replay_each(h, sizeof(h) / sizeof(*h));
+}
+
+/* ids are looked up as the integers they are: 4294967297 is not track 1
+ * (it was cast to int, and a sample's figures were written at
+ * vals[4294967297]) */
+TEST(vmon_replay_hostile_ids_past_2_to_the_32)
+{
+	static const struct hostile h[] = {
+		{ HEADER("10") BIRTH("1", "10", "null")
+		  SAMPLE("0", "0.1", "0.0", "{\"id\":4294967297,\"proc_stat\":{\"utime\":5}}")
+		  END("0", "0.1", ""),
+		  3, "figures for an unknown track (id 4294967297)" },
+		{ HEADER("10") BIRTH("1", "10", "null")
+		  SAMPLE("0", "0.1", "0.0", "{\"id\":-4294967295,\"proc_stat\":{\"utime\":5}}")
+		  END("0", "0.1", ""),
+		  3, "figures for an unknown track (id -4294967295)" },
+		{ HEADER("10") BIRTH("1", "10", "null")
+		  "{\"type\":\"exit\",\"seq\":0,\"t\":0.1,\"id\":4294967297,\"pid\":10,"
+		  "\"status\":{\"code\":0}}\n" END("0", "0.1", ""),
+		  3, "the exit of an unknown track (id 4294967297)" },
+		{ HEADER("10") BIRTH("1", "10", "null") BIRTH("2", "11", "4294967297")
+		  END("0", "0.1", ""),
+		  3, "a birth names an unknown parent (id 4294967297)" },
+		{ HEADER("10") BIRTH("1", "10", "null")
+		  "{\"type\":\"birth\",\"seq\":0,\"t\":0.1,\"id\":2,\"tid\":11,\"pid\":10,"
+		  "\"parent\":4294967297,\"comm\":\"x\",\"preexisting\":false}\n" END("0", "0.1", ""),
+		  3, "a birth names an unknown parent (id 4294967297)" },
+		{ HEADER("10") BIRTH("4294967297", "10", "null") END("0", "0.1", ""),
+		  2, "track ids out of order" },
+		{ HEADER("10") BIRTH("1", "4294967306", "null") END("0", "0.1", ""),
+		  2, "\"pid\" 4294967306 is out of range" },
+	};
+
+	replay_each(h, sizeof(h) / sizeof(*h));
+}
