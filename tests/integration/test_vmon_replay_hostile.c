@@ -165,3 +165,25 @@ TEST(vmon_replay_hostile_ids_past_2_to_the_32)
 
 	replay_each(h, sizeof(h) / sizeof(*h));
 }
+
+/* "hz" is read as a number only when it is one (null passed NULL to
+ * strtod) */
+TEST(vmon_replay_hostile_hz_not_a_number)
+{
+	static const struct hostile h[] = {
+		{ HEADER("null") BIRTH("1", "10", "null") END("0", "0.1", ""),
+		  1, "\"hz\" is not a number" },
+		{ HEADER("\"10\"") BIRTH("1", "10", "null") END("0", "0.1", ""),
+		  1, "\"hz\" is not a number" },
+		{ HEADER("{}") BIRTH("1", "10", "null") END("0", "0.1", ""),
+		  1, "\"hz\" is not a number" },
+		{ HEADER("1e999") BIRTH("1", "10", "null") END("0", "0.1", ""),
+		  1, "\"hz\" is not a number" },
+		{ HEADER("-5") BIRTH("1", "10", "null") END("0", "0.1", ""),
+		  1, "\"hz\" -5 is out of range" },
+		{ HEADER("2.5") BIRTH("1", "10", "null") SAMPLE("0", "0.1", "0.0", "") END("0", "0.1", ""),
+		  0, "1 samples at 2.5 Hz" },
+	};
+
+	replay_each(h, sizeof(h) / sizeof(*h));
+}

@@ -6,6 +6,7 @@
  * for vmon's records, and a guard against hostile input.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +347,22 @@ bool json_ull(const struct jval *v, unsigned long long *out)
 	errno = 0;
 	*out = strtoull(buf, &end, 10);
 	return !*end && !errno;
+}
+
+bool json_num(const struct jval *v, double *out)
+{
+	char buf[64], *end;
+	double d;
+
+	if (!v || v->type != J_NUM || v->len >= sizeof(buf))
+		return false;
+	memcpy(buf, v->s, v->len);
+	buf[v->len] = '\0';
+	d = strtod(buf, &end);
+	if (*end || !isfinite(d))
+		return false;
+	*out = d;
+	return true;
 }
 
 bool json_us(const struct jval *v, vt_us *out)

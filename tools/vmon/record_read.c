@@ -131,9 +131,11 @@ static void on_header(struct replay *r, const struct jval *h)
 	r->m->self_pid = (int)need_int(r, h, "monitor_pid", 0, INT_MAX);
 	if (json_text(json_get(h, "events")))	/* version 2 */
 		snprintf(r->m->events, sizeof(r->m->events), "%s", json_text(json_get(h, "events")));
-	r->m->hz = 0;
-	if (json_get(h, "hz"))
-		r->m->hz = strtod(json_get(h, "hz")->s, NULL);
+	r->m->hz = 0;	/* absent from the oldest records */
+	if (json_get(h, "hz") && !json_num(json_get(h, "hz"), &r->m->hz))
+		bad_record(r, "\"hz\" is not a number");
+	if (r->m->hz < 0)
+		bad_record(r, "\"hz\" %g is out of range (0 or more)", r->m->hz);
 	cmd = strv(json_get(h, "command"), &n);
 	model_set_cmd(r->m, !mode ? "run" : !strcmp(mode, "pid") ? "pid" :
 			     !strcmp(mode, "all") ? "all" : "run", cmd, n);
