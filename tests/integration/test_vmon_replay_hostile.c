@@ -187,3 +187,56 @@ TEST(vmon_replay_hostile_hz_not_a_number)
 
 	replay_each(h, sizeof(h) / sizeof(*h));
 }
+
+/* processes 1..n, each the child of the one before, born in one sample */
+static void write_chain(const char *path, int n)
+{
+	FILE *f = fopen(path, "w");
+
+	ASSERT(f);
+	fputs(HEADER("10"), f);
+	for (int id = 1; id <= n; id++) {
+		char parent[16];
+
+		snprintf(parent, sizeof(parent), id > 1 ? "%d" : "null", id - 1);
+		fprintf(f, "{\"type\":\"birth\",\"seq\":0,\"t\":0.1,\"id\":%d,\"pid\":%d,\"ppid\":%d,"
+			"\"parent\":%s,\"comm\":\"x\",\"argv\":[\"x\"],\"preexisting\":false}\n",
+			id, 100 + id, 99 + id, parent);
+	}
+	fputs(SAMPLE("0", "0.1", "0.0", "{\"id\":1,\"proc_stat\":{\"utime\":5}}") END("0", "0.1", ""),
+	      f);
+	ASSERT_EQ(fclose(f), 0);
+}
+
+/* The tree is walked without recursion: a parent chain 100,000 deep
+ * overflowed the stack.  It replays, and a shorter one is drawn in tree
+ * order, each row under the one before. */
+TEST(vmon_replay_hostile_parent_chain_100000_deep)
+{
+	struct vt_dir d;
+	char path[256], png[256], json[256], args[600];
+	static struct replayed r;
+	static struct vt_png p;
+	char *text;
+
+	vt_mkdir(&d);
+	vt_file(&d, "deep.jsonl", path, sizeof(path));
+	vt_file(&d, "chart.png", png, sizeof(png));
+	vt_file(&d, "summary.json", json, sizeof(json));
+	snprintf(args, sizeof(args), "--summary --png %s --summary-json %s", png, json);
+	write_chain(path, 100000);
+	replay(&d, path, args, &r);
+	replayed_ok(&r);
+	ASSERT_MSG(strstr(r.out, "processes   100000 (100000 still running"), "%s", r.out);
+	text = t_read_file(json, NULL);
+	ASSERT(text && strstr(text, "\"processes\":{\"seen\":100000,"));
+	free(text);
+	write_chain(path, 200);
+	replay(&d, path, args, &r);
+	replayed_ok(&r);
+	vt_png_load(png, &p);
+	ASSERT_EQ(p.nrows, 200);
+	for (int i = 0; i < 200; i++)
+		ASSERT_EQ(p.rows[i].id, i + 1);
+	vt_cleanup(&d);
+}
