@@ -72,8 +72,8 @@ static void refused(const struct replayed *r, const char *path, int line, const 
 	size_t len = strlen(r->err);
 
 	snprintf(where, sizeof(where), "vmon: %s:%d: ", path, line);
-	ASSERT_MSG(WIFEXITED(r->status) && WEXITSTATUS(r->status) == 1, "status %#x: %s",
-		   r->status, r->err);
+	ASSERT_MSG(WIFEXITED(r->status) && WEXITSTATUS(r->status) == 1, "%s: status %#x: %s",
+		   why, r->status, r->err);
 	ASSERT_MSG(!strncmp(r->err, where, strlen(where)) && strstr(r->err, why) && len &&
 		   strchr(r->err, '\n') == r->err + len - 1,
 		   "expected one line \"%s...%s...\", got: %s", where, why, r->err);
@@ -239,4 +239,80 @@ TEST(vmon_replay_hostile_parent_chain_100000_deep)
 	for (int i = 0; i < 200; i++)
 		ASSERT_EQ(p.rows[i].id, i + 1);
 	vt_cleanup(&d);
+}
+
+#define MAX_S "9223372036853.999999"	/* the largest time a vt_us holds, in seconds */
+#define EXIT_FINAL(id, final) \
+	"{\"type\":\"exit\",\"seq\":0,\"t\":0.1,\"id\":" id ",\"pid\":10,\"status\":{\"code\":0}," \
+	"\"final\":" final "}\n"
+
+/* Times are parsed without overflow and checked (not before the start,
+ * not going back), sums the summary makes of them are checked to fit,
+ * and the CPU figures are bounded where they are converted: each was
+ * signed overflow (util.c's parse_us(), the summary's sums). */
+TEST(vmon_replay_hostile_huge_numbers)
+{
+	static const struct hostile h[] = {
+		/* times past what a vt_us holds, or before the start */
+		{ HEADER("10") "{\"type\":\"birth\",\"seq\":0,\"t\":99999999999999999999.0,\"id\":1,"
+		  "\"pid\":10,\"ppid\":9,\"parent\":null}\n" END("0", "0.1", ""),
+		  2, "\"t\" is not a time in seconds from 0 to 9223372036853" },
+		{ HEADER("10") BIRTH("1", "10", "null") SAMPLE("0", "0.1", "0.0", "")
+		  SAMPLE("1", "9223372036854.0", "0.0", "") END("1", "0.1", ""),
+		  4, "\"t\" is not a time in seconds from 0 to 9223372036853" },
+		{ HEADER("10") "{\"type\":\"sample\",\"seq\":0,\"t\":-0.5,\"late\":0}\n"
+		  END("0", "0.1", ""),
+		  2, "\"t\" is not a time in seconds from 0" },
+		{ HEADER("10") BIRTH("1", "10", "null") SAMPLE("0", "0.1", "0.0", "")
+		  SAMPLE("1", "0.05", "0.0", "") END("1", "0.1", ""),
+		  4, "\"t\" 0.050000 is before the sample before it" },
+		{ HEADER("10") BIRTH("1", "10", "null") SAMPLE("0", "0.1", "0.0", "") END("0", "0.05", ""),
+		  4, "\"t\" 0.050000 is before the last sample" },
+		{ HEADER("10") BIRTH("1", "10", "null") SAMPLE("0", "0.1", "1e400", "")
+		  END("0", "0.1", ""),
+		  3, "\"late\" is not a time in seconds from 0 to 9223372036853" },
+		/* lateness, and the reaped CPU, that add up past it */
+		{ HEADER("10") BIRTH("1", "10", "null") SAMPLE("0", "0.1", MAX_S, "")
+		  SAMPLE("1", "0.2", MAX_S, "") END("1", "0.2", ""),
+		  4, "\"late\": the samples' lateness adds up to more than vmon can count" },
+		{ HEADER("10") BIRTH("1", "10", "null")
+		  END("0", "0.1", ",\"reaped_cpu\":{\"user\":" MAX_S ",\"system\":" MAX_S "}"),
+		  3, "\"reaped_cpu\": user and system add up to more than vmon can count" },
+		{ HEADER("10") BIRTH("1", "10", "null")
+		  END("0", "0.1", ",\"reaped_cpu\":{\"user\":99999999999999999999,\"system\":0}"),
+		  3, "\"user\" is not a time in seconds from 0 to 9223372036853" },
+		/* CPU figures */
+		{ HEADER("10") BIRTH("1", "10", "null")
+		  SAMPLE("0", "0.1", "0.0", "{\"id\":1,\"proc_stat\":{\"utime\":8796093022209}}")
+		  END("0", "0.1", ""),
+		  3, "\"utime\" is not an integer from 0 to 8796093022208" },
+		{ HEADER("10") BIRTH("1", "10", "null")
+		  SAMPLE("0", "0.1", "0.0", "{\"id\":1,\"proc_stat\":{\"stime\":-1}}") END("0", "0.1", ""),
+		  3, "\"stime\" is not an integer from 0 to 8796093022208" },
+		{ HEADER("10") BIRTH("1", "10", "null") BIRTH("2", "11", "1")
+		  EXIT_FINAL("1", "{\"user_us\":9223372036854775807,\"system_us\":0}")
+		  EXIT_FINAL("2", "{\"user_us\":9223372036854775807,\"system_us\":0}") END("0", "0.1", ""),
+		  5, "the processes' CPU adds up to more than vmon can count" },
+		{ HEADER("10") BIRTH("1", "10", "null")
+		  EXIT_FINAL("1", "{\"user_us\":-1,\"system_us\":0}") END("0", "0.1", ""),
+		  3, "\"user_us\" -1 is out of range" },
+		/* the header's units */
+		{ "{\"type\":\"header\",\"format\":\"vmon-record\",\"version\":2,\"monitor_pid\":9,"
+		  "\"ticks_per_sec\":0,\"page_size\":4096,\"num_cpus\":2}\n" END("-1", "0", ""),
+		  1, "\"ticks_per_sec\" 0 is out of range (1 to 1000000)" },
+		{ "{\"type\":\"header\",\"format\":\"vmon-record\",\"version\":2,\"monitor_pid\":9,"
+		  "\"ticks_per_sec\":100,\"page_size\":-4096,\"num_cpus\":2}\n" END("-1", "0", ""),
+		  1, "\"page_size\" -4096 is out of range" },
+		/* and at the largest of each, it replays */
+		{ HEADER("10") BIRTH("1", "10", "null")
+		  SAMPLE("0", MAX_S, MAX_S, "{\"id\":1,\"proc_stat\":{\"utime\":8796093022208,"
+					   "\"stime\":8796093022208}}")
+		  END("0", MAX_S, ",\"reaped_cpu\":{\"user\":" MAX_S ",\"system\":0}"),
+		  0, "wall time   2562047788h00m" },
+		{ HEADER("10") BIRTH("1", "10", "null")
+		  EXIT_FINAL("1", "{\"user_us\":9223372036854775807,\"system_us\":0}") END("0", "0.1", ""),
+		  0, "CPU         9223372036854.78 s user + 0.00 s system" },
+	};
+
+	replay_each(h, sizeof(h) / sizeof(*h));
 }

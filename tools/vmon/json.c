@@ -326,27 +326,35 @@ const struct jval *json_get(const struct jval *obj, const char *key)
 bool json_ll(const struct jval *v, long long *out)
 {
 	char buf[32], *end;
+	long long n;
 
 	if (!v || v->type != J_NUM || v->len >= sizeof(buf))
 		return false;
 	memcpy(buf, v->s, v->len);
 	buf[v->len] = '\0';
 	errno = 0;
-	*out = strtoll(buf, &end, 10);
-	return !*end && !errno;
+	n = strtoll(buf, &end, 10);
+	if (*end || errno)
+		return false;
+	*out = n;
+	return true;
 }
 
 bool json_ull(const struct jval *v, unsigned long long *out)
 {
 	char buf[32], *end;
+	unsigned long long n;
 
 	if (!v || v->type != J_NUM || v->len >= sizeof(buf) || v->s[0] == '-')
 		return false;
 	memcpy(buf, v->s, v->len);
 	buf[v->len] = '\0';
 	errno = 0;
-	*out = strtoull(buf, &end, 10);
-	return !*end && !errno;
+	n = strtoull(buf, &end, 10);
+	if (*end || errno)
+		return false;
+	*out = n;
+	return true;
 }
 
 bool json_num(const struct jval *v, double *out)

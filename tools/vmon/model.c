@@ -301,9 +301,13 @@ static vt_us clamp(vt_us v, vt_us lo, vt_us hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* us * tps / US_PER_S exactly, split so that no product overflows for
+ * any us >= 0 (an exit record's) and tps up to US_PER_S */
 static unsigned long long us_ticks(const struct model *m, vt_us us)
 {
-	return (unsigned long long)us * m->tps / US_PER_S;
+	unsigned long long u = (unsigned long long)us, tps = (unsigned long long)m->tps;
+
+	return u / US_PER_S * tps + u % US_PER_S * tps / US_PER_S;
 }
 
 void model_final(struct model *m, struct track *t, const struct track_final *f)
@@ -358,9 +362,13 @@ unsigned long long track_sys(const struct track *t)
 	return diff(t->v.stime, t->base.stime);
 }
 
+/* ticks * US_PER_S / tps exactly, split as us_ticks() is: within a vt_us
+ * for ticks us_ticks() made, or up to 2^43 (record_read.c MAX_TICKS) */
 static vt_us ticks_us(const struct model *m, unsigned long long ticks)
 {
-	return (vt_us)(ticks * US_PER_S / (unsigned long long)m->tps);
+	unsigned long long tps = (unsigned long long)m->tps;
+
+	return (vt_us)(ticks / tps * US_PER_S + ticks % tps * US_PER_S / tps);
 }
 
 vt_us track_user_us(const struct model *m, const struct track *t)

@@ -36,6 +36,7 @@ struct replay {
 	struct track **births;		/* of the open sample, linked at its close */
 	int *parents;
 	int nbirths, births_alloc, parents_alloc;
+	vt_us late, cpu;		/* the sums summary.c makes of them */
 	struct jarena arena;		/* the line's values */
 	char *text;			/* the line */
 	size_t text_cap;
@@ -87,6 +88,76 @@ static long long need_ll(struct replay *r, const struct jval *obj, const char *k
 	return need_int(r, obj, key, LLONG_MIN, LLONG_MAX);
 }
 
+/* Cumulative CPU ticks are bounded so that model.c's ticks_us() holds
+ * them in a vt_us for any ticks_per_sec: 2^43 ticks is 2,789 years of
+ * CPU at 100 a second. */
+#define MAX_TICKS (1ULL << 43)
+
+static bool opt_ull(struct replay *r, const struct jval *obj, const char *key,
+		    unsigned long long max, unsigned long long *out)
+{
+	const struct jval *v = json_get(obj, key);
+	unsigned long long x;
+
+	if (!v || v->type == J_NULL)
+		return false;
+	if (!json_ull(v, &x) || x > max)
+		bad_record(r, "\"%s\" is not an integer from 0 to %llu", key, max);
+	*out = x;
+	return true;
+}
+
+/* a time in seconds with six decimals, from lo (0, or -VT_US_MAX for
+ * the times an event source tells, which may precede the start) */
+static bool opt_time(struct replay *r, const struct jval *obj, const char *key, vt_us lo,
+		     vt_us *out)
+{
+	const struct jval *v = json_get(obj, key);
+	vt_us t;
+
+	if (!v || v->type == J_NULL)
+		return false;
+	if (!json_us(v, &t) || t < lo)
+		bad_record(r, "\"%s\" is not a time in seconds from %s to %lld", key,
+			   lo ? "-9223372036853" : "0", VT_US_MAX / US_PER_S - 1);
+	*out = t;
+	return true;
+}
+
+static vt_us need_time(struct replay *r, const struct jval *obj, const char *key)
+{
+	vt_us t;
+
+	if (!opt_time(r, obj, key, 0, &t))
+		bad_record(r, "\"%s\" is missing", key);
+	return t;
+}
+
+/* a + b into *sum, or the record is refused: the summary adds up the
+ * samples' lateness and the processes' CPU, which only a crafted record
+ * can take past a vt_us */
+static void add_up(struct replay *r, vt_us *sum, vt_us a, vt_us b, const char *what)
+{
+	if (__builtin_add_overflow(a, b, sum))
+		bad_record(r, "%s to more than vmon can count", what);
+}
+
+static vt_us cpu_of(struct replay *r, const struct track *t)
+{
+	vt_us sum;
+
+	add_up(r, &sum, track_user_us(r->m, t), track_sys_us(r->m, t), "the processes' CPU adds up");
+	return sum;
+}
+
+/* t's figures changed from before (its cpu_of() then): the total the
+ * summary and the chart will make of every process's CPU, kept */
+static void count_cpu(struct replay *r, const struct track *t, vt_us before)
+{
+	if (!t->is_thread)
+		add_up(r, &r->cpu, r->cpu - before, cpu_of(r, t), "the processes' CPU adds up");
+}
+
 /* the track the "id" of a line names */
 static struct track *need_track(struct replay *r, const struct jval *obj, const char *what)
 {
@@ -126,7 +197,8 @@ static void on_header(struct replay *r, const struct jval *h)
 		bad_record(r, "not a vmon record");
 	if (version > RECORD_VERSION)
 		bad_record(r, "a newer version of the record format than this vmon reads");
-	model_init(r->m, need_ll(r, h, "ticks_per_sec"), need_ll(r, h, "page_size"),
+	model_init(r->m, need_int(r, h, "ticks_per_sec", 1, US_PER_S),
+		   need_int(r, h, "page_size", 1, LONG_MAX),
 		   (int)need_int(r, h, "num_cpus", 1, INT_MAX));
 	r->m->self_pid = (int)need_int(r, h, "monitor_pid", 0, INT_MAX);
 	if (json_text(json_get(h, "events")))	/* version 2 */
@@ -165,8 +237,13 @@ static void at_sample(struct replay *r, const struct jval *v)
 
 	if (seq == r->seq)
 		return;
-	if (seq != r->seq + 1 || !json_us(json_get(v, "t"), &t))
+	if (seq != (long long)r->seq + 1)
 		bad_record(r, "samples out of order");
+	/* the chart and model_sample_at() take times as they come */
+	t = need_time(r, v, "t");
+	if (r->m->nsamples && t < model_cur(r->m)->t)
+		bad_record(r, "\"t\" %lld.%06lld is before the sample before it", t / US_PER_S,
+			   t % US_PER_S);
 	close_sample(r);
 	model_sample(r->m, t, 0);
 	r->seq = (int)seq;
@@ -210,15 +287,17 @@ static void on_birth(struct replay *r, const struct jval *b)
 	r->parents[r->nbirths++] = (int)parent;
 }
 
-static void ull(const struct jval *store, const char *key, unsigned long long *out)
+static void ull(struct replay *r, const struct jval *store, const char *key,
+		unsigned long long *out)
 {
-	json_ull(json_get(store, key), out);
+	opt_ull(r, store, key, ULLONG_MAX, out);
 }
 
 /* apply one track's changed fields, then feed the model */
 static void on_proc(struct replay *r, const struct jval *p)
 {
 	struct track *t = need_track(r, p, "figures for");
+	vt_us before = cpu_of(r, t);
 	const struct jval *st = json_get(p, "proc_stat"), *io = json_get(p, "proc_io");
 	struct track_vals *v;
 	unsigned long long x;
@@ -227,9 +306,9 @@ static void on_proc(struct replay *r, const struct jval *p)
 	int n;
 
 	v = &r->vals[t->id];
-	ull(st, "utime", &v->utime);
-	ull(st, "stime", &v->stime);
-	if (json_ull(json_get(st, "rss"), &x) && !t->is_thread)
+	opt_ull(r, st, "utime", MAX_TICKS, &v->utime);
+	opt_ull(r, st, "stime", MAX_TICKS, &v->stime);
+	if (opt_ull(r, st, "rss", ULLONG_MAX, &x) && !t->is_thread)
 		v->rss_kb = x * (unsigned long long)r->m->page_size / 1024;
 	if (opt_int(r, st, "ppid", 0, INT_MAX, &n64))
 		v->ppid = (int)n64;
@@ -246,11 +325,12 @@ static void on_proc(struct replay *r, const struct jval *p)
 	}
 	if (json_get(io, "rchars"))
 		v->io_ok = 1;
-	ull(io, "rchars", &v->rchar);
-	ull(io, "wchars", &v->wchar);
-	ull(io, "read_bytes", &v->read_bytes);
-	ull(io, "write_bytes", &v->write_bytes);
+	ull(r, io, "rchars", &v->rchar);
+	ull(r, io, "wchars", &v->wchar);
+	ull(r, io, "read_bytes", &v->read_bytes);
+	ull(r, io, "write_bytes", &v->write_bytes);
 	model_update(r->m, t, v);
+	count_cpu(r, t, before);
 }
 
 static void on_sample(struct replay *r, const struct jval *s)
@@ -260,26 +340,27 @@ static void on_sample(struct replay *r, const struct jval *s)
 	struct sys_vals *sv;
 
 	at_sample(r, s);
-	json_us(json_get(s, "late"), &model_cur(r->m)->late);
+	if (opt_time(r, s, "late", 0, &model_cur(r->m)->late))
+		add_up(r, &r->late, r->late, model_cur(r->m)->late, "\"late\": the samples' lateness adds up");
 	if (json_get(s, "events")) {	/* version 2 */
 		unsigned long long n = 0, lost = 0;
 
-		ull(json_get(s, "events"), "applied", &n);
-		ull(json_get(s, "events"), "lost", &lost);
+		ull(r, json_get(s, "events"), "applied", &n);
+		ull(r, json_get(s, "events"), "lost", &lost);
 		model_cur(r->m)->events = n;
 		model_cur(r->m)->events_lost = lost;
 	}
 	sv = &model_cur(r->m)->sys;
-	ull(st, "user", &sv->user);
-	ull(st, "nice", &sv->nice);
-	ull(st, "system", &sv->system);
-	ull(st, "idle", &sv->idle);
-	ull(st, "iowait", &sv->iowait);
-	ull(st, "irq", &sv->irq);
-	ull(st, "softirq", &sv->softirq);
-	ull(st, "steal", &sv->steal);
-	ull(vm, "total_kb", &sv->mem_total_kb);
-	ull(vm, "available_kb", &sv->mem_avail_kb);
+	ull(r, st, "user", &sv->user);
+	ull(r, st, "nice", &sv->nice);
+	ull(r, st, "system", &sv->system);
+	ull(r, st, "idle", &sv->idle);
+	ull(r, st, "iowait", &sv->iowait);
+	ull(r, st, "irq", &sv->irq);
+	ull(r, st, "softirq", &sv->softirq);
+	ull(r, st, "steal", &sv->steal);
+	ull(r, vm, "total_kb", &sv->mem_total_kb);
+	ull(r, vm, "available_kb", &sv->mem_avail_kb);
 	for (int i = 0; procs && procs->type == J_ARR && i < procs->n; i++)
 		on_proc(r, &procs->items[i]);
 }
@@ -302,22 +383,22 @@ static void final_of(struct replay *r, const struct jval *j, struct track_final 
 	if (!j)
 		return;
 	if (json_get(j, "user_us")) {
-		f->user_us = need_ll(r, j, "user_us");
-		f->sys_us = need_ll(r, j, "system_us");
+		f->user_us = need_int(r, j, "user_us", 0, VT_US_MAX);
+		f->sys_us = need_int(r, j, "system_us", 0, VT_US_MAX);
 		f->known |= FINAL_CPU;
 	}
-	if (json_ull(json_get(j, "peak_rss_kb"), &f->peak_rss_kb))
+	if (opt_ull(r, j, "peak_rss_kb", ULLONG_MAX, &f->peak_rss_kb))
 		f->known |= FINAL_RSS;
 	if (json_get(j, "rchar")) {
-		ull(j, "rchar", &f->rchar);
-		ull(j, "wchar", &f->wchar);
-		ull(j, "read_bytes", &f->read_bytes);
-		ull(j, "write_bytes", &f->write_bytes);
+		ull(r, j, "rchar", &f->rchar);
+		ull(r, j, "wchar", &f->wchar);
+		ull(r, j, "read_bytes", &f->read_bytes);
+		ull(r, j, "write_bytes", &f->write_bytes);
 		f->known |= FINAL_IO;
 	}
-	if (json_us(json_get(j, "born"), &f->born))
+	if (opt_time(r, j, "born", -(VT_US_MAX / US_PER_S - 1) * US_PER_S, &f->born))
 		f->known |= FINAL_BORN;
-	if (json_us(json_get(j, "ended"), &f->ended))
+	if (opt_time(r, j, "ended", -(VT_US_MAX / US_PER_S - 1) * US_PER_S, &f->ended))
 		f->known |= FINAL_ENDED;
 }
 
@@ -326,11 +407,15 @@ static void on_exit_line(struct replay *r, const struct jval *e)
 	struct track_final f;
 	struct track *t;
 
+	vt_us before;
+
 	at_sample(r, e);
 	t = need_track(r, e, "the exit of");
+	before = cpu_of(r, t);
 	final_of(r, json_get(e, "final"), &f);
 	model_exit(r->m, t, status_of(json_get(e, "status")));
 	model_final(r->m, t, &f);
+	count_cpu(r, t, before);
 }
 
 static void on_end(struct replay *r, const struct jval *e)
@@ -340,16 +425,24 @@ static void on_end(struct replay *r, const struct jval *e)
 
 	close_sample(r);
 	r->seq = -2;	/* nothing may follow */
-	if (json_us(json_get(e, "t"), &t))
+	if (opt_time(r, e, "t", 0, &t)) {
+		if (r->m->nsamples && t < model_cur(r->m)->t)
+			bad_record(r, "\"t\" %lld.%06lld is before the last sample", t / US_PER_S,
+				   t % US_PER_S);
 		r->m->end = t;
+	}
 	r->m->missed = (int)need_int(r, e, "missed", 0, INT_MAX);
 	r->m->exit_status = status_of(json_get(e, "exit_status"));
 	/* version 1 records of run mode have it; older ones do not */
 	rc = json_get(e, "reaped_cpu");
 	if (rc) {
-		if (!json_us(json_get(rc, "user"), &r->m->reaped_user) ||
-		    !json_us(json_get(rc, "system"), &r->m->reaped_sys))
+		vt_us sum;
+
+		if (!opt_time(r, rc, "user", 0, &r->m->reaped_user) ||
+		    !opt_time(r, rc, "system", 0, &r->m->reaped_sys))
 			bad_record(r, "reaped_cpu without user and system");
+		add_up(r, &sum, r->m->reaped_user, r->m->reaped_sys,
+		       "\"reaped_cpu\": user and system add up");
 		r->m->reaped_known = true;
 	}
 	r->ended = true;
