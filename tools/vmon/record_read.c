@@ -32,7 +32,8 @@ struct replay {
 	bool header, ended;
 	int seq;			/* the open sample, -1 before the first */
 	struct track_vals *vals;	/* per id: the figures recorded so far */
-	int vals_alloc;
+	int *born_at;			/* per id: the line of its birth */
+	int vals_alloc, born_alloc;
 	struct track **births;		/* of the open sample, linked at its close */
 	int *parents;
 	int nbirths, births_alloc, parents_alloc;
@@ -215,14 +216,29 @@ static void on_header(struct replay *r, const struct jval *h)
 	r->header = true;
 }
 
+/* a parent a birth names: a process that is not the track itself */
+static struct track *parent_of(struct replay *r, const struct track *t, int id)
+{
+	struct track *p = model_track(r->m, id);
+
+	if (id && !p)
+		bad_record(r, "a birth names an unknown parent (id %d)", id);
+	if (p && p->is_thread)
+		bad_record(r, "a birth's parent is a thread (id %d)", id);
+	if (p == t)
+		bad_record(r, "a process cannot be its own parent (id %d)", id);
+	return p;
+}
+
 static void close_sample(struct replay *r)
 {
 	for (int i = 0; i < r->nbirths; i++) {
 		struct track *t = r->births[i];
+		int line = r->line;
 
-		if (r->parents[i] && !model_track(r->m, r->parents[i]))
-			bad_record(r, "a birth names an unknown parent (id %d)", r->parents[i]);
-		model_link(r->m, t, model_track(r->m, r->parents[i]));
+		r->line = r->born_at[t->id];	/* what is wrong is there */
+		model_link(r->m, t, parent_of(r, t, r->parents[i]));
+		r->line = line;
 	}
 	r->nbirths = 0;
 	if (r->seq >= 0)
@@ -277,8 +293,10 @@ static void on_birth(struct replay *r, const struct jval *b)
 	model_set_argv(t, argv, n);
 	free_strv(argv, n);
 	xgrow((void **)&r->vals, &r->vals_alloc, (int)id + 1, sizeof(*r->vals));
+	xgrow((void **)&r->born_at, &r->born_alloc, (int)id + 1, sizeof(*r->born_at));
+	r->born_at[id] = r->line;
 	if (thread) {	/* observe.c links threads at first sight */
-		model_link(r->m, t, model_track(r->m, (int)parent));
+		model_link(r->m, t, parent_of(r, t, (int)parent));
 		return;
 	}
 	xgrow((void **)&r->births, &r->births_alloc, r->nbirths + 1, sizeof(*r->births));
@@ -470,6 +488,40 @@ static void on_line(struct replay *r, const struct jval *v)
 		on_end(r, v);
 }
 
+/* A process's parent may be born after it in the same sample (observe.c
+ * links a sample's births at its close), so in a crafted record parents
+ * can loop: the tracks of the loop, and those under it, are under no root,
+ * and the chart would leave out what the summary counts.  Looked for once
+ * every birth is in; the loop is named by its first-born process. */
+static void check_loops(struct replay *r)
+{
+	struct track **list, *t, *first;
+	int n = model_tree(r->m, &list, true, NULL, NULL, NULL), id = 1;
+	bool *listed;
+
+	if (n == r->m->ntracks) {
+		free(list);
+		return;
+	}
+	listed = xcalloc(r->m->ntracks + 1, sizeof(*listed));
+	for (int i = 0; i < n; i++)
+		listed[list[i]->id] = true;
+	while (listed[id])
+		id++;
+	free(list);
+	free(listed);
+	/* up from a track under no root: within ntracks steps, in the loop */
+	t = model_track(r->m, id);
+	for (int i = 0; i < r->m->ntracks; i++)
+		t = t->parent;
+	first = t;
+	for (struct track *u = t->parent; u != t; u = u->parent)
+		if (u->id < first->id)
+			first = u;
+	r->line = r->born_at[first->id];
+	bad_record(r, "a loop of parents: process %d is its own ancestor", first->id);
+}
+
 static void read_lines(struct replay *r, FILE *f)
 {
 	ssize_t n;
@@ -489,6 +541,7 @@ static void read_lines(struct replay *r, FILE *f)
 		bad_record(r, "empty: not a vmon record");
 	if (!r->ended)
 		close_sample(r);
+	check_loops(r);
 }
 
 static void reader_free(struct replay *r)
@@ -496,6 +549,7 @@ static void reader_free(struct replay *r)
 	jarena_reset(&r->arena);
 	free(r->text);
 	free(r->vals);
+	free(r->born_at);
 	free(r->births);
 	free(r->parents);
 }
