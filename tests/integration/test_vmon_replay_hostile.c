@@ -357,3 +357,91 @@ TEST(vmon_replay_hostile_own_parent_and_parent_loops)
 
 	replay_each(h, sizeof(h) / sizeof(*h));
 }
+
+static void same_file(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = t_read_file(a, &la), *y = t_read_file(b, &lb);
+
+	ASSERT_MSG(x && y, "cannot read %s or %s", a, b);
+	ASSERT_MSG(la == lb && !memcmp(x, y, la), "%s and %s differ", a, b);
+	free(x);
+	free(y);
+}
+
+static void write_bytes(const char *path, const char *a, size_t na, const char *b, size_t nb)
+{
+	FILE *f = fopen(path, "w");
+
+	ASSERT(f);
+	ASSERT_EQ(fwrite(a, 1, na, f), na);
+	ASSERT_EQ(fwrite(b, 1, nb, f), nb);
+	ASSERT_EQ(fclose(f), 0);
+}
+
+/* record cut at every byte of its last line (a full disk, a copy cut
+ * short): each replays, with a warning naming the line, exactly as the
+ * record without that line does (summary, its JSON and the chart) */
+static void cut_at_every_byte(struct vt_dir *d, const char *record)
+{
+	char base[256], cut[256], args[800], want[128];
+	char json0[256], png0[256], json[256], png[256];
+	static struct replayed r0, r;
+	size_t len, at;
+	char *text = t_read_file(record, &len);
+	int lines = 0;
+
+	ASSERT(text && len > 2 && text[len - 1] == '\n');
+	for (at = len - 1; at > 0 && text[at - 1] != '\n'; at--)
+		;
+	for (size_t i = 0; i < at; i++)
+		lines += text[i] == '\n';
+	vt_file(d, "base.jsonl", base, sizeof(base));
+	vt_file(d, "cut.jsonl", cut, sizeof(cut));
+	vt_file(d, "base.json", json0, sizeof(json0));
+	vt_file(d, "base.png", png0, sizeof(png0));
+	vt_file(d, "cut.json", json, sizeof(json));
+	vt_file(d, "cut.png", png, sizeof(png));
+	write_bytes(base, text, at, "", 0);
+	snprintf(args, sizeof(args), "--summary --summary-json %s --png %s", json0, png0);
+	replay(d, base, args, &r0);
+	replayed_ok(&r0);
+	snprintf(args, sizeof(args), "--summary --summary-json %s --png %s", json, png);
+	snprintf(want, sizeof(want), ":%d: the last line is cut short", lines + 1);
+	for (size_t k = 1; k < len - at; k++) {
+		write_bytes(cut, text, at, text + at, k);
+		replay(d, cut, args, &r);
+		replayed_ok(&r);
+		ASSERT_MSG(strstr(r.err, want) && strstr(r.err, cut), "cut at %zu: %s", k, r.err);
+		ASSERT_MSG(!strcmp(r.out, r0.out), "cut at %zu:\n%s\nnot as without the line:\n%s",
+			   k, r.out, r0.out);
+		same_file(json0, json);
+		same_file(png0, png);
+	}
+	/* with no whole line, there is no record */
+	write_bytes(cut, text, 40, "", 0);
+	replay(d, cut, "--summary", &r);
+	refused(&r, cut, 1, "the record is cut short within its first line");
+	free(text);
+}
+
+/* A record cut within its last line was refused whole, although vmon(1)
+ * says it replays up to its last sample. */
+TEST(vmon_replay_of_a_record_cut_at_every_byte_of_its_last_line)
+{
+	struct vt_dir d;
+	char rec[256], script[512];
+	static char err[16384];
+	char *argv[] = { (char *)vt_vmon(), "--no-live", "-q", "-z", "50", "--record", rec, "--",
+			 "/bin/sh", "-c", script, NULL };
+	int status;
+
+	vt_mkdir(&d);
+	cut_at_every_byte(&d, "tests/workloads/record-v1.jsonl");
+	vt_file(&d, "record.jsonl", rec, sizeof(rec));
+	snprintf(script, sizeof(script), "%s -m 150 & %s -t 2 -m 150; wait", vt_burn(), vt_burn());
+	status = vt_run(argv, NULL, err, sizeof(err));
+	ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x: %s", status, err);
+	cut_at_every_byte(&d, rec);
+	vt_cleanup(&d);
+}

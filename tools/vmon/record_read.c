@@ -7,11 +7,13 @@
  *
  * Lines of an unknown type, and fields this vmon does not use, are
  * skipped: a newer minor format still replays.  A record cut short (no
- * end line) replays up to its last sample.  What is wrong with a record
+ * end line, or a last line without its newline) replays up to its last
+ * whole line.  What is wrong with a record
  * is reported by a jump back to record_read(), which frees what the
  * reader holds: the line handlers hold nothing of their own across a
  * check that may fail.
  */
+#include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -531,12 +533,24 @@ static void read_lines(struct replay *r, FILE *f)
 		struct jval *v;
 
 		r->line++;
+		/* vmon writes whole lines: a last one without its newline was
+		 * cut short (a full disk, a copy interrupted), and even when
+		 * it parses it may have lost fields; the record is replayed up
+		 * to the line before */
+		if (r->text[n - 1] != '\n') {
+			if (r->line == 1)
+				bad_record(r, "the record is cut short within its first line");
+			r->info->cut = r->line;
+			break;
+		}
 		v = json_parse(&r->arena, r->text, n, &err);
 		if (!v)
 			bad_record(r, "%s", err);
 		on_line(r, v);
 		jarena_reset(&r->arena);
 	}
+	if (ferror(f))
+		bad_record(r, "cannot read: %s", strerror(errno));
 	if (!r->header)
 		bad_record(r, "empty: not a vmon record");
 	if (!r->ended)

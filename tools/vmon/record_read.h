@@ -17,6 +17,8 @@
 /* what the reader says of a record besides the model */
 struct record_info {
 	bool ended;		/* it has its end line */
+	int cut;		/* its last line, cut short (no newline) and left out;
+				 * 0 when it has none */
 	char err[256];		/* why it was refused: "PATH:LINE: what" */
 };
 

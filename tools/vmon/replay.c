@@ -2,8 +2,8 @@
 /*
  * replay.c - `vmon replay FILE`: read a recording back into the model
  * (record_read.c) and draw its chart or print its summary, without /proc.
- * A record cut short (no end line) replays up to its last sample, with a
- * warning.
+ * A record cut short (no end line, or its last line cut within) replays
+ * up to its last whole line, with a warning.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +29,9 @@ int replay_main(struct opts *o)
 	fclose(f);
 	if (!ok)
 		die(1, "%s", info.err);
+	if (info.cut)
+		warnx_("%s:%d: the last line is cut short (no newline at its end): replaying the %d "
+		       "whole lines before it", o->argv[0], info.cut, info.cut - 1);
 	if (!info.ended)
 		warnx_("%s: no end line: the run was cut short; replaying what is there",
 		       o->argv[0]);
