@@ -5,6 +5,8 @@
  * with one message naming its line and what is wrong (exit 1), or replayed
  * correctly; never a crash or undefined behaviour (the suite runs under
  * ASan and UBSan too, whose reports would break the one-line message).
+ * And real records cut within their last line (a full disk, a copy cut
+ * short) replay as they do without that line, with a warning.
  */
 #include <stdarg.h>
 #include <stdio.h>
