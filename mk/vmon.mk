@@ -44,3 +44,22 @@ check-vmon: $(B)/vmon
 	  if [ -n "$$out" ]; then echo "check-vmon: groff warnings on vmon.1: $$out"; exit 1; fi
 	./$(B)/vmon --version
 	@echo "check-vmon: vmon(1) renders without warnings"
+
+# ---- the record reader's fuzz target ----
+# fuzz/fuzz_vmon_record.c (found by mk/hardening.mk's wildcard) drives the
+# tool's reader, model, summary and chart, so it links their objects
+# besides the library: explicit rules, which take precedence over
+# hardening.mk's pattern rules.  png.c is left out: the target draws the
+# chart and writes nothing.
+VMON_FUZZ_OBJ := $(patsubst %,$(B)/vmon-obj/%.o,record_read record_values record_tree json util \
+		 model summary record chart chart_layout chart_legend chart_rows canvas font)
+
+$(B)/fuzz/fuzz_vmon_record.o: FUZZ_CFLAGS += -Itools/vmon
+$(B)/fuzz/fuzz_vmon_record.o: $(VMON_HDR)
+
+$(B)/fuzz/replay_vmon_record: $(B)/fuzz/fuzz_vmon_record.o $(B)/fuzz/replay.o $(VMON_FUZZ_OBJ) \
+			      $(B)/libvmon-test.a
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ -lm
+
+$(B)/fuzz/fuzzer_vmon_record: $(B)/fuzz/fuzz_vmon_record.o $(VMON_FUZZ_OBJ) $(B)/libvmon-test.a
+	$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ -lm

@@ -188,10 +188,16 @@ static double tick_step(const struct layout *L)
 		2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400 };
 	double span = L->t_end / 1e6;
 
+	double step = 86400 * 7;
+
 	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++)
 		if (L->plot_w / (span / steps[i]) >= 70)
 			return steps[i];
-	return 86400 * 7;
+	/* then weeks, doubled until the ticks fit: a replayed record may span
+	 * millennia, and a tick a week would be millions */
+	while (step < span && L->plot_w / (span / step) < 70)
+		step *= 2;
+	return step;
 }
 
 static void tick_label(double t, double step, char *buf, size_t size)
@@ -202,8 +208,9 @@ static void tick_label(double t, double step, char *buf, size_t size)
 		snprintf(buf, size, "%.0fs", t);
 	else if (t < 3600)
 		snprintf(buf, size, "%d:%02d", (int)t / 60, (int)t % 60);
-	else
-		snprintf(buf, size, "%d:%02d:%02d", (int)t / 3600, (int)t / 60 % 60, (int)t % 60);
+	else	/* a replayed record's hours need not fit an int */
+		snprintf(buf, size, "%lld:%02lld:%02lld", (long long)t / 3600,
+			 (long long)t / 60 % 60, (long long)t % 60);
 }
 
 static void axis(struct canvas *c, const struct layout *L, bool grid)

@@ -6,6 +6,7 @@
  * for vmon's records, and a guard against hostile input.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,27 +326,51 @@ const struct jval *json_get(const struct jval *obj, const char *key)
 bool json_ll(const struct jval *v, long long *out)
 {
 	char buf[32], *end;
+	long long n;
 
 	if (!v || v->type != J_NUM || v->len >= sizeof(buf))
 		return false;
 	memcpy(buf, v->s, v->len);
 	buf[v->len] = '\0';
 	errno = 0;
-	*out = strtoll(buf, &end, 10);
-	return !*end && !errno;
+	n = strtoll(buf, &end, 10);
+	if (*end || errno)
+		return false;
+	*out = n;
+	return true;
 }
 
 bool json_ull(const struct jval *v, unsigned long long *out)
 {
 	char buf[32], *end;
+	unsigned long long n;
 
 	if (!v || v->type != J_NUM || v->len >= sizeof(buf) || v->s[0] == '-')
 		return false;
 	memcpy(buf, v->s, v->len);
 	buf[v->len] = '\0';
 	errno = 0;
-	*out = strtoull(buf, &end, 10);
-	return !*end && !errno;
+	n = strtoull(buf, &end, 10);
+	if (*end || errno)
+		return false;
+	*out = n;
+	return true;
+}
+
+bool json_num(const struct jval *v, double *out)
+{
+	char buf[64], *end;
+	double d;
+
+	if (!v || v->type != J_NUM || v->len >= sizeof(buf))
+		return false;
+	memcpy(buf, v->s, v->len);
+	buf[v->len] = '\0';
+	d = strtod(buf, &end);
+	if (*end || !isfinite(d))
+		return false;
+	*out = d;
+	return true;
 }
 
 bool json_us(const struct jval *v, vt_us *out)

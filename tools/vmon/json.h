@@ -44,6 +44,7 @@ const struct jval *json_get(const struct jval *obj, const char *key);
 bool json_ll(const struct jval *v, long long *out);
 bool json_ull(const struct jval *v, unsigned long long *out);
 bool json_us(const struct jval *v, vt_us *out);	/* seconds with 6 decimals */
+bool json_num(const struct jval *v, double *out);	/* finite */
 const char *json_text(const struct jval *v);	/* string value or NULL */
 
 #endif

@@ -301,9 +301,13 @@ static vt_us clamp(vt_us v, vt_us lo, vt_us hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* us * tps / US_PER_S exactly, split so that no product overflows for
+ * any us >= 0 (an exit record's) and tps up to US_PER_S */
 static unsigned long long us_ticks(const struct model *m, vt_us us)
 {
-	return (unsigned long long)us * m->tps / US_PER_S;
+	unsigned long long u = (unsigned long long)us, tps = (unsigned long long)m->tps;
+
+	return u / US_PER_S * tps + u % US_PER_S * tps / US_PER_S;
 }
 
 void model_final(struct model *m, struct track *t, const struct track_final *f)
@@ -358,9 +362,13 @@ unsigned long long track_sys(const struct track *t)
 	return diff(t->v.stime, t->base.stime);
 }
 
+/* ticks * US_PER_S / tps exactly, split as us_ticks() is: within a vt_us
+ * for ticks us_ticks() made, or up to 2^43 (record_read.c MAX_TICKS) */
 static vt_us ticks_us(const struct model *m, unsigned long long ticks)
 {
-	return (vt_us)(ticks * US_PER_S / (unsigned long long)m->tps);
+	unsigned long long tps = (unsigned long long)m->tps;
+
+	return (vt_us)(ticks / tps * US_PER_S + ticks % tps * US_PER_S / tps);
 }
 
 vt_us track_user_us(const struct model *m, const struct track *t)
@@ -417,6 +425,18 @@ int model_sample_at(const struct model *m, vt_us t)
 	return lo;
 }
 
+/* One track whose threads or children are being listed (t NULL: the
+ * roots).  The walk keeps its own stack of these rather than recursing: a
+ * record's parent chain can be as deep as it has tracks. */
+struct walk_frame {
+	struct track *t;
+	int at;			/* t's place in the list */
+	bool below;		/* something under t is listed */
+	bool children;		/* listing its children (else its threads) */
+	struct track **v;	/* the siblings being listed, in order */
+	int n, i;
+};
+
 struct tree_walk {
 	struct track **out;
 	int n, alloc;
@@ -424,60 +444,88 @@ struct tree_walk {
 	int (*cmp)(const void *, const void *);
 	track_filter keep;
 	void *arg;
+	struct walk_frame *stack;
+	int depth, stack_alloc;	/* frames in use */
 };
 
-static int list_len(struct track *t)
+/* the list from head, in birth order or sorted, to be walked by f */
+static void open_list(struct tree_walk *w, struct walk_frame *f, struct track *head)
 {
 	int n = 0;
 
-	for (; t; t = t->next)
-		n++;
-	return n;
-}
-
-static bool walk_node(struct tree_walk *w, struct track *t, int depth);
-
-/* list the siblings from head, in birth order or sorted; true if any was */
-static bool walk_list(struct tree_walk *w, struct track *head, int depth)
-{
-	int n = list_len(head), i = 0;
-	struct track **v = xmalloc(n * sizeof(*v));
-	bool any = false;
-
 	for (struct track *t = head; t; t = t->next)
-		v[i++] = t;
+		n++;
+	f->v = xmalloc(n * sizeof(*f->v));
+	f->n = n;
+	f->i = 0;
+	n = 0;
+	for (struct track *t = head; t; t = t->next)
+		f->v[n++] = t;
 	if (w->cmp)
-		qsort(v, n, sizeof(*v), w->cmp);
-	for (i = 0; i < n; i++)
-		any |= walk_node(w, v[i], depth);
-	free(v);
-	return any;
+		qsort(f->v, f->n, sizeof(*f->v), w->cmp);
 }
 
-static bool walk_node(struct tree_walk *w, struct track *t, int depth)
+/* list t at the depth of the frames open, and open its frame */
+static void enter(struct tree_walk *w, struct track *t)
 {
-	int at = w->n;
-	bool below = false;
+	struct walk_frame *f;
 
 	xgrow((void **)&w->out, &w->alloc, w->n + 1, sizeof(*w->out));
+	t->depth = w->depth - 1;
+	xgrow((void **)&w->stack, &w->stack_alloc, w->depth + 1, sizeof(*w->stack));
+	f = &w->stack[w->depth++];
+	f->t = t;
+	f->at = w->n;
+	f->below = false;
+	f->children = !w->threads;
 	w->out[w->n++] = t;
-	t->depth = depth;
-	if (w->threads)
-		below |= walk_list(w, t->threads, depth + 1);
-	below |= walk_list(w, t->children, depth + 1);
-	if (!below && w->keep && !w->keep(t, w->arg)) {
-		w->n = at;	/* nothing under it is listed either */
-		return false;
+	open_list(w, f, f->children ? t->children : t->threads);
+}
+
+/* t's frame is done: it stays listed if something under it is, or keep
+ * takes it (nothing under it is listed either way, then) */
+static void leave(struct tree_walk *w)
+{
+	struct walk_frame *f = &w->stack[--w->depth];
+
+	free(f->v);
+	if (!f->t)
+		return;
+	if (f->below || !w->keep || w->keep(f->t, w->arg))
+		w->stack[w->depth - 1].below = true;
+	else
+		w->n = f->at;
+}
+
+static void walk(struct tree_walk *w, struct track *roots)
+{
+	xgrow((void **)&w->stack, &w->stack_alloc, 1, sizeof(*w->stack));
+	memset(w->stack, 0, sizeof(*w->stack));
+	w->stack[0].children = true;
+	w->depth = 1;
+	open_list(w, &w->stack[0], roots);
+	while (w->depth) {
+		struct walk_frame *f = &w->stack[w->depth - 1];
+
+		if (f->i < f->n) {
+			enter(w, f->v[f->i++]);
+		} else if (!f->children) {	/* its threads done: its children */
+			free(f->v);
+			f->children = true;
+			open_list(w, f, f->t->children);
+		} else {
+			leave(w);
+		}
 	}
-	return true;
+	free(w->stack);
 }
 
 int model_tree(struct model *m, struct track ***out, bool with_threads,
 	       int (*cmp)(const void *, const void *), track_filter keep, void *arg)
 {
-	struct tree_walk w = { NULL, 0, 0, with_threads, cmp, keep, arg };
+	struct tree_walk w = { NULL, 0, 0, with_threads, cmp, keep, arg, NULL, 0, 0 };
 
-	walk_list(&w, m->roots, 0);
+	walk(&w, m->roots);
 	*out = w.out;
 	return w.n;
 }

@@ -1,386 +1,51 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * replay.c - `vmon replay FILE`: read a recording back into the model and
- * draw its chart or print its summary, without /proc.  The model is fed
- * exactly as observe.c fed it live (same calls, same integers, same
- * order: a sample's births, its figures, its exits), so the summary is the
- * live run's, digit for digit.
- *
- * Lines of an unknown type, and fields this vmon does not use, are
- * skipped: a newer minor format still replays.  A record cut short (no
- * end line) replays up to its last sample, with a warning.
+ * replay.c - `vmon replay FILE`: read a recording back into the model
+ * (record_read.c) and draw its chart or print its summary, without /proc.
+ * A record cut short (no end line, or its last line cut within) replays
+ * up to its last whole line, with a warning.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "chart.h"
-#include "json.h"
+#include "record_read.h"
 #include "tool.h"
-
-struct replay {
-	struct model m;
-	const char *path;
-	int line;
-	bool header, ended;
-	int seq;			/* the open sample, -1 before the first */
-	struct track_vals *vals;	/* per id: the figures recorded so far */
-	int vals_alloc;
-	struct track **births;		/* of the open sample, linked at its close */
-	int *parents;
-	int nbirths, births_alloc, parents_alloc;
-};
-
-static void bad_record(struct replay *r, const char *why) __attribute__((noreturn));
-
-static void bad_record(struct replay *r, const char *why)
-{
-	die(1, "%s:%d: %s", r->path, r->line, why);
-}
-
-static long long need_ll(struct replay *r, const struct jval *obj, const char *key)
-{
-	long long v;
-
-	if (!json_ll(json_get(obj, key), &v))
-		bad_record(r, "a number is missing");
-	return v;
-}
-
-static char **strv(const struct jval *a, int *n)
-{
-	char **v;
-
-	*n = a && a->type == J_ARR ? a->n : 0;
-	v = xcalloc(*n + 1, sizeof(*v));
-	for (int i = 0; i < *n; i++)
-		v[i] = xstrdup(json_text(&a->items[i]) ? json_text(&a->items[i]) : "");
-	return v;
-}
-
-static void free_strv(char **v, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void on_header(struct replay *r, const struct jval *h)
-{
-	const char *fmt = json_text(json_get(h, "format")), *mode = json_text(json_get(h, "mode"));
-	long long version = need_ll(r, h, "version");
-	char **cmd;
-	int n;
-
-	if (!fmt || strcmp(fmt, RECORD_FORMAT))
-		bad_record(r, "not a vmon record");
-	if (version > RECORD_VERSION)
-		bad_record(r, "a newer version of the record format than this vmon reads");
-	model_init(&r->m, need_ll(r, h, "ticks_per_sec"), need_ll(r, h, "page_size"),
-		   (int)need_ll(r, h, "num_cpus"));
-	r->m.self_pid = (int)need_ll(r, h, "monitor_pid");
-	if (json_text(json_get(h, "events")))	/* version 2 */
-		snprintf(r->m.events, sizeof(r->m.events), "%s", json_text(json_get(h, "events")));
-	r->m.hz = 0;
-	if (json_get(h, "hz"))
-		r->m.hz = strtod(json_get(h, "hz")->s, NULL);
-	cmd = strv(json_get(h, "command"), &n);
-	model_set_cmd(&r->m, !mode ? "run" : !strcmp(mode, "pid") ? "pid" :
-			     !strcmp(mode, "all") ? "all" : "run", cmd, n);
-	free_strv(cmd, n);
-	r->header = true;
-}
-
-static void close_sample(struct replay *r)
-{
-	for (int i = 0; i < r->nbirths; i++) {
-		struct track *t = r->births[i];
-
-		if (r->parents[i] && !model_track(&r->m, r->parents[i]))
-			bad_record(r, "a birth names an unknown parent");
-		model_link(&r->m, t, model_track(&r->m, r->parents[i]));
-	}
-	r->nbirths = 0;
-	if (r->seq >= 0)
-		model_close_sample(&r->m);
-}
-
-/* the sample a line belongs to, opened by its first line */
-static void at_sample(struct replay *r, const struct jval *v)
-{
-	long long seq = need_ll(r, v, "seq");
-	vt_us t;
-
-	if (seq == r->seq)
-		return;
-	if (seq != r->seq + 1 || !json_us(json_get(v, "t"), &t))
-		bad_record(r, "samples out of order");
-	close_sample(r);
-	model_sample(&r->m, t, 0);
-	r->seq = (int)seq;
-}
-
-static void on_birth(struct replay *r, const struct jval *b)
-{
-	long long id = need_ll(r, b, "id"), parent = 0;
-	bool thread = json_get(b, "tid") != NULL;
-	const struct jval *pre = json_get(b, "preexisting");
-	struct track *t;
-	char **argv;
-	int n;
-
-	at_sample(r, b);
-	if (id != r->m.ntracks + 1)
-		bad_record(r, "track ids out of order");
-	json_ll(json_get(b, "parent"), &parent);
-	t = model_birth(&r->m, (int)id, (int)need_ll(r, b, thread ? "tid" : "pid"),
-			(int)need_ll(r, b, "pid"), thread, pre && pre->b);
-	if (!thread)
-		t->ppid = (int)need_ll(r, b, "ppid");
-	model_set_comm(t, json_text(json_get(b, "comm")) ? json_text(json_get(b, "comm")) : "");
-	argv = strv(json_get(b, "argv"), &n);
-	model_set_argv(t, argv, n);
-	free_strv(argv, n);
-	xgrow((void **)&r->vals, &r->vals_alloc, (int)id + 1, sizeof(*r->vals));
-	if (thread) {	/* observe.c links threads at first sight */
-		model_link(&r->m, t, model_track(&r->m, (int)parent));
-		return;
-	}
-	xgrow((void **)&r->births, &r->births_alloc, r->nbirths + 1, sizeof(*r->births));
-	xgrow((void **)&r->parents, &r->parents_alloc, r->nbirths + 1, sizeof(*r->parents));
-	r->births[r->nbirths] = t;
-	r->parents[r->nbirths++] = (int)parent;
-}
-
-static void ull(const struct jval *store, const char *key, unsigned long long *out)
-{
-	json_ull(json_get(store, key), out);
-}
-
-/* apply one track's changed fields, then feed the model */
-static void on_proc(struct replay *r, const struct jval *p)
-{
-	long long id = need_ll(r, p, "id");
-	struct track *t = model_track(&r->m, (int)id);
-	const struct jval *st = json_get(p, "proc_stat"), *io = json_get(p, "proc_io");
-	struct track_vals *v;
-	unsigned long long x;
-	long long ppid;
-	char **argv;
-	int n;
-
-	if (!t)
-		bad_record(r, "figures for an unknown track");
-	v = &r->vals[id];
-	ull(st, "utime", &v->utime);
-	ull(st, "stime", &v->stime);
-	if (json_ull(json_get(st, "rss"), &x) && !t->is_thread)
-		v->rss_kb = x * (unsigned long long)r->m.page_size / 1024;
-	if (json_ll(json_get(st, "ppid"), &ppid))
-		v->ppid = (int)ppid;
-	if (json_ull(json_get(st, "num_threads"), &x))
-		v->threads = (int)x;
-	if (json_text(json_get(st, "state")))
-		v->state = json_text(json_get(st, "state"))[0];
-	if (json_text(json_get(st, "comm")))
-		model_set_comm(t, json_text(json_get(st, "comm")));
-	if (json_get(st, "argv")) {
-		argv = strv(json_get(st, "argv"), &n);
-		model_set_argv(t, argv, n);
-		free_strv(argv, n);
-	}
-	if (json_get(io, "rchars"))
-		v->io_ok = 1;
-	ull(io, "rchars", &v->rchar);
-	ull(io, "wchars", &v->wchar);
-	ull(io, "read_bytes", &v->read_bytes);
-	ull(io, "write_bytes", &v->write_bytes);
-	model_update(&r->m, t, v);
-}
-
-static void on_sample(struct replay *r, const struct jval *s)
-{
-	const struct jval *procs = json_get(s, "procs"), *sys = json_get(s, "sys");
-	const struct jval *st = json_get(sys, "sys_stat"), *vm = json_get(sys, "sys_vm");
-	struct sys_vals *sv;
-
-	at_sample(r, s);
-	json_us(json_get(s, "late"), &model_cur(&r->m)->late);
-	if (json_get(s, "events")) {	/* version 2 */
-		unsigned long long n = 0, lost = 0;
-
-		ull(json_get(s, "events"), "applied", &n);
-		ull(json_get(s, "events"), "lost", &lost);
-		model_cur(&r->m)->events = n;
-		model_cur(&r->m)->events_lost = lost;
-	}
-	sv = &model_cur(&r->m)->sys;
-	ull(st, "user", &sv->user);
-	ull(st, "nice", &sv->nice);
-	ull(st, "system", &sv->system);
-	ull(st, "idle", &sv->idle);
-	ull(st, "iowait", &sv->iowait);
-	ull(st, "irq", &sv->irq);
-	ull(st, "softirq", &sv->softirq);
-	ull(st, "steal", &sv->steal);
-	ull(vm, "total_kb", &sv->mem_total_kb);
-	ull(vm, "available_kb", &sv->mem_avail_kb);
-	for (int i = 0; procs && procs->type == J_ARR && i < procs->n; i++)
-		on_proc(r, &procs->items[i]);
-}
-
-static int status_of(const struct jval *st)
-{
-	long long code, sig;
-
-	if (json_ll(json_get(st, "code"), &code))
-		return (int)(code & 0xff) << 8;
-	if (json_ll(json_get(st, "signal"), &sig))
-		return (int)(sig & 0x7f) | (json_get(st, "core") ? 0x80 : 0);
-	return -1;
-}
-
-/* version 2's "final" of an exit line, as observe.c took it live */
-static void final_of(struct replay *r, const struct jval *j, struct track_final *f)
-{
-	memset(f, 0, sizeof(*f));
-	if (!j)
-		return;
-	if (json_get(j, "user_us")) {
-		f->user_us = need_ll(r, j, "user_us");
-		f->sys_us = need_ll(r, j, "system_us");
-		f->known |= FINAL_CPU;
-	}
-	if (json_ull(json_get(j, "peak_rss_kb"), &f->peak_rss_kb))
-		f->known |= FINAL_RSS;
-	if (json_get(j, "rchar")) {
-		ull(j, "rchar", &f->rchar);
-		ull(j, "wchar", &f->wchar);
-		ull(j, "read_bytes", &f->read_bytes);
-		ull(j, "write_bytes", &f->write_bytes);
-		f->known |= FINAL_IO;
-	}
-	if (json_us(json_get(j, "born"), &f->born))
-		f->known |= FINAL_BORN;
-	if (json_us(json_get(j, "ended"), &f->ended))
-		f->known |= FINAL_ENDED;
-}
-
-static void on_exit_line(struct replay *r, const struct jval *e)
-{
-	struct track_final f;
-	struct track *t;
-
-	at_sample(r, e);
-	t = model_track(&r->m, (int)need_ll(r, e, "id"));
-	if (!t)
-		bad_record(r, "the exit of an unknown track");
-	final_of(r, json_get(e, "final"), &f);
-	model_exit(&r->m, t, status_of(json_get(e, "status")));
-	model_final(&r->m, t, &f);
-}
-
-static void on_end(struct replay *r, const struct jval *e)
-{
-	const struct jval *rc;
-	vt_us t;
-
-	close_sample(r);
-	r->seq = -2;	/* nothing may follow */
-	if (json_us(json_get(e, "t"), &t))
-		r->m.end = t;
-	r->m.missed = (int)need_ll(r, e, "missed");
-	r->m.exit_status = status_of(json_get(e, "exit_status"));
-	/* version 1 records of run mode have it; older ones do not */
-	rc = json_get(e, "reaped_cpu");
-	if (rc) {
-		if (!json_us(json_get(rc, "user"), &r->m.reaped_user) ||
-		    !json_us(json_get(rc, "system"), &r->m.reaped_sys))
-			bad_record(r, "reaped_cpu without user and system");
-		r->m.reaped_known = true;
-	}
-	r->ended = true;
-}
-
-static void on_line(struct replay *r, const struct jval *v)
-{
-	const char *type = json_text(json_get(v, "type"));
-
-	if (!type)
-		bad_record(r, "a line without a type");
-	if (!r->header && strcmp(type, "header"))
-		bad_record(r, "not a vmon record (no header)");
-	if (r->ended)
-		bad_record(r, "lines after the end");
-	if (!strcmp(type, "header") && !r->header)
-		on_header(r, v);
-	else if (!strcmp(type, "birth"))
-		on_birth(r, v);
-	else if (!strcmp(type, "sample"))
-		on_sample(r, v);
-	else if (!strcmp(type, "exit"))
-		on_exit_line(r, v);
-	else if (!strcmp(type, "end"))
-		on_end(r, v);
-}
-
-static void read_record(struct replay *r, FILE *f)
-{
-	struct jarena a = { 0 };
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	while ((n = getline(&line, &cap, f)) > 0) {
-		const char *err = "bad JSON";
-		struct jval *v;
-
-		r->line++;
-		v = json_parse(&a, line, n, &err);
-		if (!v)
-			bad_record(r, err);
-		on_line(r, v);
-		jarena_reset(&a);
-	}
-	free(line);
-	if (!r->header)
-		bad_record(r, "empty: not a vmon record");
-	if (!r->ended) {
-		warnx_("%s: no end line: the run was cut short; replaying what is there", r->path);
-		close_sample(r);
-	}
-}
 
 int replay_main(struct opts *o)
 {
-	struct replay r;
+	struct record_info info;
+	struct model m;
 	struct chart_opts co = { o->width, o->height, o->threads };
 	FILE *f = fopen(o->argv[0], "re");
 	int code = 0;
+	bool ok;
 
 	if (!f)
 		die(1, "cannot read %s: %s", o->argv[0], strerror(errno));
-	memset(&r, 0, sizeof(r));
-	r.path = o->argv[0];
-	r.seq = -1;
-	read_record(&r, f);
+	ok = record_read(f, o->argv[0], &m, &info);
 	fclose(f);
-	model_end(&r.m, r.m.end);
-	if (o->png && !chart_write(&r.m, o->png, &co)) {
+	if (!ok)
+		die(1, "%s", info.err);
+	if (info.cut)
+		warnx_("%s:%d: the last line is cut short (no newline at its end): replaying the %d "
+		       "whole lines before it", o->argv[0], info.cut, info.cut - 1);
+	if (!info.ended)
+		warnx_("%s: no end line: the run was cut short; replaying what is there",
+		       o->argv[0]);
+	model_end(&m, m.end);
+	if (o->png && !chart_write(&m, o->png, &co)) {
 		warnx_("could not write the chart %s", o->png);
 		code = 1;
 	}
 	if (o->summary)
-		summary_print(&r.m, stdout);
-	if (o->summary_json && !summary_json(&r.m, o->summary_json)) {
+		summary_print(&m, stdout);
+	if (o->summary_json && !summary_json(&m, o->summary_json)) {
 		warnx_("could not write %s: %s", o->summary_json, strerror(errno));
 		code = 1;
 	}
-	model_free(&r.m);
-	free(r.vals);
-	free(r.births);
-	free(r.parents);
+	model_free(&m);
 	return code;
 }

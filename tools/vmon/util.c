@@ -184,8 +184,9 @@ const char *fmt_dur(double secs, char *buf, size_t size)
 		snprintf(buf, size, "%.2f s", secs);
 	else if (secs < 3600)
 		snprintf(buf, size, "%dm%02ds", (int)secs / 60, (int)secs % 60);
-	else
-		snprintf(buf, size, "%dh%02dm", (int)secs / 3600, (int)secs / 60 % 60);
+	else	/* a replayed record's hours need not fit an int */
+		snprintf(buf, size, "%lldh%02lldm", (long long)secs / 3600,
+			 (long long)secs / 60 % 60);
 	return buf;
 }
 
@@ -262,12 +263,17 @@ int parse_us(const char *s, size_t len, vt_us *out)
 		neg = 1, i++;
 	if (i >= len || s[i] < '0' || s[i] > '9')
 		return 0;
+	/* the text may come from a record anyone wrote: more seconds than
+	 * a vt_us holds is an error, not an overflow */
 	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-		whole = whole * 10 + (s[i] - '0');
+		if ((whole = whole * 10 + (s[i] - '0')) > VT_US_MAX / US_PER_S - 1)
+			return 0;
 	if (i < len && s[i] == '.')
-		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++)
-			if (digits < 6)
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			if (digits < 6) {	/* the rest is below a microsecond */
 				frac = frac * 10 + (s[i] - '0');
+				digits++;
+			}
 	if (i != len)
 		return 0;
 	for (; digits < 6; digits++)

@@ -17,6 +17,7 @@
 typedef long long vt_us;
 
 #define US_PER_S 1000000LL
+#define VT_US_MAX 9223372036854775807LL
 
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
@@ -64,7 +65,8 @@ const char *elide_middle(const char *s, int max, char *buf, size_t size);
  * rest (and the backslash) as \xHH; returns a malloc'd string */
 char *escape_bytes(const char *s, size_t len);
 
-/* parse a decimal "S[.ffffff]" exactly into microseconds; 0 on error */
+/* parse a decimal "S[.ffffff]" exactly into microseconds; 0 on error,
+ * and beyond VT_US_MAX / US_PER_S - 1 seconds either way */
 int parse_us(const char *s, size_t len, vt_us *out);
 
 #endif
