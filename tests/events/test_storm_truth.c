@@ -21,8 +21,10 @@
  * its parent's; and a child its parent reaps before the catcher reads
  * its CPU clock has the figure of its taskstats record, taken before the
  * kernel tears its memory down: the sum comes out 0.8-1.1% short on a
- * quiet machine, 1.3-2.2% beside a parallel compile.  So netlink may miss
- * the arguments of 1% of the execs and be 3% short; ptrace reads both
+ * quiet machine, 1.3-2.2% beside a parallel compile, 3.4% once with a
+ * fuzzer and two test suites beside it (the README's build example saw
+ * 3.45%).  So netlink may miss the arguments of 1% of the execs and be 5%
+ * short; ptrace reads both
  * at its stops and must be exact.  And once, under ASan, 2 of netlink's
  * 5,000 exits came without their taskstats figures (status and name
  * right; the cause is not found yet): netlink may leave 0.1% of the exits
@@ -63,7 +65,7 @@ static int finals_missing_allowed(const char *source)
 /* how far the children's CPU may be from the kernel's */
 static long long cpu_slack_us(const char *source, long long rusage_us)
 {
-	return is_netlink(source) ? rusage_us * 3 / 100 : rusage_us / 50;
+	return is_netlink(source) ? rusage_us * 5 / 100 : rusage_us / 50;
 }
 
 struct truth {
