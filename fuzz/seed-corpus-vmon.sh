@@ -60,6 +60,7 @@ case_ pid-2p32 eval 'b 1 4294967306 null; e 0 0.1 ""'
 { printf '%s\n' "${H/\"hz\":10/\"hz\":null}"; b 1 10 null; e 0 0.1 ""; } > "$C/case-hz-null"
 { printf '%s\n' "${H/\"hz\":10/\"hz\":1e999}"; b 1 10 null; e 0 0.1 ""; } > "$C/case-hz-inf"
 case_ deep-chain eval 'b 1 100 null; for i in $(seq 2 300); do b $i $((100 + i)) $((i - 1)); done; s 0 0.1 0.0 "$P"; e 0 0.1 ""'
+case_ wide-tree eval 'b 1 100 null; for i in $(seq 2 300); do b $i $((100 + i)) 1; done; s 0 0.1 0.0 "$P"; e 0 0.1 ""'
 case_ t-huge eval 'b 1 10 null; s 0 0.1 0.0 ""; s 1 99999999999999999999.0 0.0 ""; e 1 0.1 ""'
 case_ t-back eval 'b 1 10 null; s 0 0.1 0.0 ""; s 1 0.05 0.0 ""; e 1 0.1 ""'
 case_ t-max eval 'b 1 10 null; s 0 $M $M "{\"id\":1,\"proc_stat\":{\"utime\":8796093022208,\"stime\":8796093022208}}"; e 0 $M ",\"reaped_cpu\":{\"user\":$M,\"system\":0}"'

@@ -186,9 +186,7 @@ static double tick_step(const struct layout *L)
 {
 	static const double steps[] = { 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1,
 		2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400 };
-	double span = L->t_end / 1e6;
-
-	double step = 86400 * 7;
+	double span = L->t_end / 1e6, step = 86400 * 7;
 
 	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++)
 		if (L->plot_w / (span / steps[i]) >= 70)

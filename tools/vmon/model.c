@@ -163,24 +163,26 @@ struct track *model_birth(struct model *m, int id, int pid, int tgid, bool is_th
 	return t;
 }
 
-static void append(struct track **head, struct track *t)
+/* at the end of a list, kept by its last member: one step however many
+ * siblings there are (a record may give a process 100,000 children) */
+static void append(struct track **head, struct track **last, struct track *t)
 {
-	while (*head)
-		head = &(*head)->next;
-	*head = t;
+	if (*last)
+		(*last)->next = t;
+	else
+		*head = t;
+	*last = t;
 }
 
 void model_link(struct model *m, struct track *t, struct track *parent)
 {
 	t->parent = parent;
 	if (!parent) {
-		if (m->last_root)
-			m->last_root->next = t;
-		else
-			m->roots = t;
-		m->last_root = t;
+		append(&m->roots, &m->last_root, t);
+	} else if (t->is_thread) {
+		append(&parent->threads, &parent->last_thread, t);
 	} else {
-		append(t->is_thread ? &parent->threads : &parent->children, t);
+		append(&parent->children, &parent->last_child, t);
 	}
 }
 

@@ -79,6 +79,7 @@ struct track {
 	int depth;		/* set by model_tree() */
 	struct track *parent;	/* its process (threads), parent at birth, or NULL */
 	struct track *threads, *children, *next;	/* birth order */
+	struct track *last_thread, *last_child;	/* the ends of those lists */
 	struct track *hnext;	/* pid hash chain of live tracks */
 };
 
