@@ -507,3 +507,33 @@ TEST(vmon_netlink_records_processes_too_short_to_sample)
 	ASSERT_MSG(strstr(r.err, "  check       the kernel counted"), "no check line:\n%s", r.err);
 	vt_cleanup(&r.dir);
 }
+
+/* A shell that burns CPU in a child, then execs vmon: the kernel's count
+ * of reaped CPU vmon inherits is the shell's child's, not the command's,
+ * and the summary leaves it out (it reported the burner's 0.4 s for
+ * `true`). */
+TEST(vmon_reaped_cpu_leaves_out_what_came_before_it)
+{
+	char *cmd[] = { "/bin/sh", "-c", "\"$BURN\" -m 400 && exec \"$VMON\" --no-live -z 100 "
+			"--summary-json \"$SUM\" -- true", NULL };
+	char env_vmon[300], env_sum[300];
+	char *env[4];
+	struct vt_proc p;
+	double reaped;
+	struct run r;
+
+	run_init(&r);
+	snprintf(env_vmon, sizeof(env_vmon), "VMON=%s", vt_vmon());
+	snprintf(env_sum, sizeof(env_sum), "SUM=%s", r.sum);
+	env[0] = r.env_burn;
+	env[1] = env_vmon;
+	env[2] = env_sum;
+	env[3] = NULL;
+	vt_start(&p, cmd, env, -1, -1);
+	r.status = vt_finish(&p, r.err, sizeof(r.err));
+	expect_exit(&r, 0);
+	reaped = reaped_secs(&r, "user_s") + reaped_secs(&r, "system_s");
+	ASSERT_MSG(reaped < 0.1, "reaped %.3f s for `true` after a 0.4 s burner\n%s", reaped,
+		   r.err);
+	vt_cleanup(&r.dir);
+}

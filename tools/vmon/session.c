@@ -206,10 +206,16 @@ static int init_vmon(struct session *s)
 	return 1;
 }
 
+static vt_us tv_us(struct timeval tv)
+{
+	return (vt_us)tv.tv_sec * US_PER_S + tv.tv_usec;
+}
+
 /* The kernel's count of the CPU of every descendant reaped: the command,
  * the orphans vmon reaped as their subreaper, and whatever each of them
- * reaped in turn. */
-static void reaped_cpu(struct session *s)
+ * reaped in turn; less what was counted before vmon started (base), which
+ * a process that exec'd vmon leaves in it: the children it reaped. */
+static void reaped_cpu(struct session *s, const struct rusage *base)
 {
 	struct rusage ru;
 
@@ -217,8 +223,8 @@ static void reaped_cpu(struct session *s)
 	if (getrusage(RUSAGE_CHILDREN, &ru))
 		return;
 	s->m.reaped_known = true;
-	s->m.reaped_user = (vt_us)ru.ru_utime.tv_sec * US_PER_S + ru.ru_utime.tv_usec;
-	s->m.reaped_sys = (vt_us)ru.ru_stime.tv_sec * US_PER_S + ru.ru_stime.tv_usec;
+	s->m.reaped_user = tv_us(ru.ru_utime) - tv_us(base->ru_utime);
+	s->m.reaped_sys = tv_us(ru.ru_stime) - tv_us(base->ru_stime);
 }
 
 static void cleanup(struct session *s)
@@ -236,9 +242,12 @@ static void cleanup(struct session *s)
 
 int session_main(struct opts *o)
 {
+	struct rusage base = { 0 };
 	struct session s;
 	int code;
 
+	/* before anything is started: the count vmon inherited */
+	(void)getrusage(RUSAGE_CHILDREN, &base);
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.out_fd = -1;
@@ -265,7 +274,7 @@ int session_main(struct opts *o)
 		rec_header(s.rec, &s.m, s.watched.command ? s.watched.command : o->pid);
 	run_loop(&s);
 	if (o->mode == MODE_RUN)
-		reaped_cpu(&s);
+		reaped_cpu(&s, &base);
 	model_end(&s.m, s.m.end);
 	stop_view(&s);
 	outputs(&s);
