@@ -25,17 +25,6 @@ static void write_file(const char *path, const char *text, size_t len)
 	ASSERT_EQ(fclose(f), 0);
 }
 
-static void same_files(const char *a, const char *b)
-{
-	size_t la, lb;
-	char *x = t_read_file(a, &la), *y = t_read_file(b, &lb);
-
-	ASSERT_MSG(x && y, "cannot read %s or %s", a, b);
-	ASSERT_MSG(la == lb && !memcmp(x, y, la), "%s and %s differ", a, b);
-	free(x);
-	free(y);
-}
-
 /* vmon replay args...; its stdout into out */
 static int replay(const char *args, char *out, size_t size)
 {
@@ -76,8 +65,8 @@ TEST(vmon_replay_gives_the_live_summary_and_chart)
 	ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x: %s", status, err);
 	snprintf(args, sizeof(args), "%s --summary --summary-json %s --png %s", rec, sum2, png2);
 	ASSERT_EQ(replay(args, out, sizeof(out)), 0);
-	same_files(sum, sum2);
-	same_files(png, png2);
+	vt_same_files(sum, sum2);
+	vt_same_files(png, png2);
 	/* the text summary too: the live one is the end of vmon's stderr */
 	live = strstr(err, "vmon: /bin/sh tests/workloads/parallel.sh\n");
 	ASSERT_MSG(live, "no summary in: %s", err);

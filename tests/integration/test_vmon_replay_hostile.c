@@ -393,17 +393,6 @@ TEST(vmon_replay_hostile_own_parent_and_parent_loops)
 	replay_each(h, sizeof(h) / sizeof(*h));
 }
 
-static void same_file(const char *a, const char *b)
-{
-	size_t la, lb;
-	char *x = t_read_file(a, &la), *y = t_read_file(b, &lb);
-
-	ASSERT_MSG(x && y, "cannot read %s or %s", a, b);
-	ASSERT_MSG(la == lb && !memcmp(x, y, la), "%s and %s differ", a, b);
-	free(x);
-	free(y);
-}
-
 static void write_bytes(const char *path, const char *a, size_t na, const char *b, size_t nb)
 {
 	FILE *f = fopen(path, "w");
@@ -450,8 +439,8 @@ static void cut_at_every_byte(struct vt_dir *d, const char *record)
 		ASSERT_MSG(strstr(r.err, want) && strstr(r.err, cut), "cut at %zu: %s", k, r.err);
 		ASSERT_MSG(!strcmp(r.out, r0.out), "cut at %zu:\n%s\nnot as without the line:\n%s",
 			   k, r.out, r0.out);
-		same_file(json0, json);
-		same_file(png0, png);
+		vt_same_files(json0, json);
+		vt_same_files(png0, png);
 	}
 	/* with no whole line, there is no record */
 	write_bytes(cut, text, 40, "", 0);

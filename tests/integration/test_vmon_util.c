@@ -46,6 +46,17 @@ void vt_cleanup(struct vt_dir *d)
 	rmdir(d->path);
 }
 
+void vt_same_files(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = t_read_file(a, &la), *y = t_read_file(b, &lb);
+
+	ASSERT_MSG(x && y, "cannot read %s or %s", a, b);
+	ASSERT_MSG(la == lb && !memcmp(x, y, la), "%s and %s differ", a, b);
+	free(x);
+	free(y);
+}
+
 bool vt_mount_tmpfs(const char *dir, const char *opts, unsigned long flags)
 {
 	static bool unshared;

@@ -20,6 +20,8 @@ struct vt_dir {
 void vt_mkdir(struct vt_dir *d);
 const char *vt_file(struct vt_dir *d, const char *name, char *buf, size_t size);
 void vt_cleanup(struct vt_dir *d);
+/* Assert that files a and b hold the same bytes. */
+void vt_same_files(const char *a, const char *b);
 
 /* Mount a tmpfs with options opts (and mount flags) on dir, in a mount
  * namespace of the test's own, unshared on first use and private: the
