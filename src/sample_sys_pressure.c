@@ -119,10 +119,9 @@ static enum vmon__outcome sample(vmon_t *vmon, void *state, const char *name,
 				 const vmon_store_info_t *info)
 {
 	struct sys_pressure_state *s = state;
-	enum vmon__outcome o = vmon__sample_file(vmon, vmon->internal->proc_fd, name, &s->fs,
-						 info, &s->pub, parse);
 
-	return o;
+	return vmon__sample_file(vmon, vmon->internal->proc_fd, name, &s->fs, info, &s->pub,
+				 parse);
 }
 
 static enum vmon__outcome sys_pressure_cpu_sample(vmon_t *vmon, void *state)

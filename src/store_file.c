@@ -42,7 +42,7 @@ enum vmon__outcome vmon__sample_file(vmon_t *vmon, int dirfd, const char *name,
 		vmon__bits_fill(changed, info->fields_nr);
 		fs->sampled = true;
 	}
-	return vmon__bits_any(changed, info->fields_nr) ? VMON__CHANGED : VMON__UNCHANGED;
+	return vmon__store_changed(info, store);
 }
 
 enum vmon__outcome vmon__sample_records(vmon_t *vmon, int dirfd, const char *name,
@@ -66,7 +66,7 @@ enum vmon__outcome vmon__sample_records(vmon_t *vmon, int dirfd, const char *nam
 		vmon__bits_fill(changed, info->fields_nr);
 		fs->sampled = true;
 	}
-	return vmon__bits_any(changed, info->fields_nr) ? VMON__CHANGED : VMON__UNCHANGED;
+	return vmon__store_changed(info, store);
 }
 
 bool vmon__store_unavailable(const vmon_store_info_t *info, const void *store)
