@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # bench/run.sh - the benchmark of docs/design/performance.md: N idle
-# processes, every harness run interleaved (A B C ... A B C ...) for ROUNDS
+# processes, every harness run interleaved (A B C, then B C A, ...) for ROUNDS
 # rounds, the median per harness, and one markdown table with each harness's
 # CPU time per process per sample as a ratio to the floor's from the same
 # run.  Ratios taken in one run hold across machines and runs; absolute
@@ -187,8 +187,14 @@ harness_cmd() {
 
 RESULTS=$OUT/results.txt
 : > "$RESULTS"
+# Each round starts one harness further along the list: a harness that
+# ends holding thousands of descriptors leaves the kernel freeing them
+# (RCU callbacks, slab) while the next one runs, so a fixed order would
+# always charge that to the same neighbour.
+read -r -a ORDER <<< "$HARNESSES"
 for round in $(seq 1 "$ROUNDS"); do
-	for h in $HARNESSES; do
+	for i in "${!ORDER[@]}"; do
+		h=${ORDER[$(( (i + round - 1) % ${#ORDER[@]} ))]}
 		harness_cmd "$h" "$WARMUP" "$SAMPLES"
 		log=$OUT/$h.$round
 		if "${CMD[@]}" > "$log.out" 2> "$log.err" && grep -q '^BENCH ' "$log.out"; then
