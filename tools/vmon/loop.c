@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "capture.h"
@@ -154,6 +155,33 @@ static void quit(struct session *s)
 	}
 }
 
+/* k and n of the view: only to a process of the view, still alive (its
+ * pid not yet reused: its track is the live one of that pid) */
+static void signal_or_renice(struct session *s, const struct live_action *a)
+{
+	char msg[160];
+	bool ok;
+
+	if (!model_find(&s->m, a->pid, false)) {
+		snprintf(msg, sizeof(msg), "%d is no longer running: nothing done", a->pid);
+		live_message(s->live, msg);
+		return;
+	}
+	if (a->act == LIVE_SIGNAL)
+		ok = kill(a->pid, a->sig) == 0;
+	else
+		ok = setpriority(PRIO_PROCESS, (id_t)a->pid, a->nice) == 0;
+	if (!ok)
+		snprintf(msg, sizeof(msg), "could not %s %d: %s", a->act == LIVE_SIGNAL ?
+			 "signal" : "renice", a->pid, strerror(errno));
+	else if (a->act == LIVE_SIGNAL)
+		snprintf(msg, sizeof(msg), "sent signal %d (%s) to %d", a->sig, strsignal(a->sig),
+			 a->pid);
+	else
+		snprintf(msg, sizeof(msg), "nice value of %d set to %d", a->pid, a->nice);
+	live_message(s->live, msg);
+}
+
 /* Do what a key of the live view asks, and say so on the view. */
 static void act(struct session *s, struct live_action a)
 {
@@ -172,6 +200,10 @@ static void act(struct session *s, struct live_action a)
 		break;
 	case LIVE_SNAPSHOT:
 		snapshot(s, true);
+		break;
+	case LIVE_SIGNAL:
+	case LIVE_RENICE:
+		signal_or_renice(s, &a);
 		break;
 	case LIVE_NONE:
 		break;

@@ -131,7 +131,8 @@ struct model {
 	unsigned long long events_seen, events_lost;
 	vt_us end;		/* the last moment monitored */
 	bool ended;
-	double *cpu_busy;	/* live only: per-CPU busy share, 0..1 */
+	double *cpu_busy;	/* live only: per-CPU busy share, 0..1 (-1: offline) */
+	double *cpu_user, *cpu_sys;	/* the user (and nice) and system parts of it */
 	int cpu_busy_nr;
 };
 
