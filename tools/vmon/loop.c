@@ -195,6 +195,7 @@ static void act(struct session *s, struct live_action a)
 		break;
 	case LIVE_SET_RATE:
 		schedule_set_rate(&s->sched, a.hz);
+		s->m.hz_end = s->sched.hz;	/* for the summary and the record */
 		snprintf(msg, sizeof(msg), "sampling at %g Hz", s->sched.hz);
 		live_message(s->live, msg);
 		break;

@@ -105,6 +105,7 @@ struct model {
 	long page_size;
 	int ncpu;
 	double hz;
+	double hz_end;		/* the rate at the end, when changed in the live view (else 0) */
 	int self_pid;		/* the monitor itself (run mode), else 0 */
 	const char *mode;	/* "run", "pid" or "all" */
 	char **cmd;		/* what was monitored, escaped */
