@@ -199,7 +199,10 @@ static void select_key(struct live *l, int key)
 	}
 	if (l->cursor < 0)
 		l->cursor = 0;
-	l->sel_id = 0;		/* the process now at the cursor */
+	/* the process now at the cursor, for a key that follows at once
+	 * (Down Down c): the list is only known by drawing it */
+	l->sel_id = 0;
+	live_paint(l);
 }
 
 /* the selected process, alive: its pid and a name for the prompt */

@@ -110,6 +110,31 @@ static void mem_text(const struct sys_vals *sv)
 				sizeof(a)), fmt_bytes(sv ? sv->mem_total_kb * 1024.0 : 0, b, sizeof(b)));
 }
 
+static void per_s(double bytes)
+{
+	char b[32];
+
+	out("%s/s", bytes < 1 ? "0 B" : fmt_bytes(bytes, b, sizeof(b)));
+}
+
+/* the machine's disk and network rates (sys_rates.c) */
+static void io_text(const struct model *m)
+{
+	if (m->disk_known) {
+		out("disk read ");
+		per_s(m->disk_r);
+		out(" write ");
+		per_s(m->disk_w);
+		out("   ");
+	}
+	if (m->net_known) {
+		out("net rx ");
+		per_s(m->net_rx);
+		out(" tx ");
+		per_s(m->net_tx);
+	}
+}
+
 /* the meters on the lines from y; returns the next free line */
 static int meters(struct live *l, const struct frame *f, bool compact)
 {
@@ -128,6 +153,8 @@ static int meters(struct live *l, const struct frame *f, bool compact)
 		out(" %3.0f%%  mem ", (u + s) * 100);
 		bar(l, w, mem_used(sv), 0, 2);
 		mem_text(sv);
+		out("   ");
+		io_text(m);
 		tree_totals(m, f);
 		return y + 1;
 	}
@@ -148,6 +175,10 @@ static int meters(struct live *l, const struct frame *f, bool compact)
 	bar(l, cell - 12, mem_used(sv), 0, 2);
 	mem_text(sv);
 	tree_totals(m, f);
+	if (m->disk_known || m->net_known) {
+		move(++y, 0);
+		io_text(m);
+	}
 	return y + 1;
 }
 

@@ -26,6 +26,7 @@
 #include "fd_limit.h"
 #include "live.h"
 #include "loop.h"
+#include "sys_rates.h"
 #include "tool.h"
 
 static const int handled[] = { SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR1, SIGWINCH };
@@ -114,6 +115,8 @@ static void take_sample(struct session *s, vt_us late)
 		s->stopping = true;
 	}
 	observe(s, t, late);
+	if (s->live)
+		sys_rates_observe(&s->m, &s->vmon, t);
 	reap_children(&s->vmon, &s->m, &s->reaped);
 	raise_fd_limit(nodes(s));
 	if (schedule_snapshot_due(&s->sched, t))

@@ -134,6 +134,10 @@ struct model {
 	bool ended;
 	double *cpu_busy;	/* live only: per-CPU busy share, 0..1 (-1: offline) */
 	double *cpu_user, *cpu_sys;	/* the user (and nice) and system parts of it */
+	/* live only: bytes per second the disks read and wrote, the network
+	 * received and sent (sys_rates.c), when known */
+	double disk_r, disk_w, net_rx, net_tx;
+	bool disk_known, net_known;
 	int cpu_busy_nr;
 };
 
