@@ -6,6 +6,7 @@
  * sets the nice value, c folds and unfolds a subtree.  What happened to
  * the process is read from /proc, not from vmon.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +16,18 @@
 #include "test.h"
 #include "test_vmon_tmux.h"
 
-/* the workload: two sleepers and a subshell with two more (their times
- * in variables, so that the title bar, which shows the command, does not
- * show them) */
+/* the workload: two sleepers, a subshell with two more (their times in
+ * variables, so that the title bar, which shows the command, does not
+ * show them), and a burner whose two threads wait */
 static void start(struct term *t)
 {
 	char cmd[1024];
 
-	snprintf(cmd, sizeof(cmd), "A=601 B=602 C=603 D=604 %s -- sh -c 'sleep $A & sleep $B & "
-		 "sh -c \"sleep \\$C & sleep \\$D & wait\" & wait'", vt_vmon());
+	snprintf(cmd, sizeof(cmd), "A=601 B=602 C=603 D=604 BURN=%s %s -- sh -c 'sleep $A & "
+		 "sleep $B & sh -c \"sleep \\$C & sleep \\$D & wait\" & "
+		 "sleep 605 | $BURN -t 2 -m 1 -W & wait'", vt_burn(), vt_vmon());
 	tmux_start(t, 80, 24, cmd);
+	tmux_wait(t, "burn -t 2", 1);
 	tmux_wait(t, "sleep 604", 1);
 	tmux_wait(t, "sleep 601", 1);
 	tmux_wait(t, "sleep 602", 1);
@@ -50,6 +53,28 @@ static long long stat_field(int pid, int n)
 	if (!t_stat_field(pid, 0, n, buf, sizeof(buf)))
 		return -1;
 	return atoll(buf);
+}
+
+/* how many of pid's threads have that nice value (/proc/pid/task) */
+static int threads_with_nice(int pid, int nice)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	ASSERT(d);
+	while ((e = readdir(d))) {
+		char buf[32];
+		int tid = atoi(e->d_name);
+
+		if (tid > 0 && t_stat_field(pid, tid, 19, buf, sizeof(buf)) && atoi(buf) == nice)
+			n++;
+	}
+	closedir(d);
+	return n;
 }
 
 /* /proc/pid/stat is gone or says zombie, within 20 s */
@@ -98,9 +123,12 @@ static void select_only(struct term *t, const char *text)
 	tmux_keys(t, "/");
 	tmux_wait(t, "show only commands with", 1);
 	tmux_keys(t, text);
-	tmux_keys(t, "Enter");
-	snprintf(filter, sizeof(filter), "only \"%s\"", text);
+	snprintf(filter, sizeof(filter), "show only commands with: %s_", text);
 	tmux_wait(t, filter, 1);
+	tmux_keys(t, "Enter");
+	/* drawn again with the filter (the status line may show a message
+	 * rather than the filter) */
+	tmux_wait_gone(t, "show only commands with");
 }
 
 TEST(vmon_live_k_sends_the_signal_chosen_once_confirmed)
@@ -157,7 +185,7 @@ TEST(vmon_live_n_sets_the_nice_value)
 	tmux_wait(t, "nice value for", 1);
 	tmux_keys(t, "7");
 	tmux_keys(t, "Enter");
-	tmux_wait(t, "nice value of", 1);
+	tmux_wait(t, "set to 7", 1);
 	ASSERT_EQ(stat_field(pid, 19), 7);
 	/* out of range: said, and nothing done */
 	tmux_keys(t, "n");
@@ -166,6 +194,17 @@ TEST(vmon_live_n_sets_the_nice_value)
 	tmux_keys(t, "Enter");
 	tmux_wait(t, "is not a nice value", 1);
 	ASSERT_EQ(stat_field(pid, 19), 7);
+	/* every thread of a process */
+	tmux_keys(t, "Escape");
+	tmux_wait(t, "sleep 602", 1);
+	select_only(t, "burn -t");
+	pid = pid_on(t, "burn -t 2");
+	tmux_keys(t, "n");
+	tmux_wait(t, "nice value for", 1);
+	tmux_keys(t, "5");
+	tmux_keys(t, "Enter");
+	tmux_wait(t, "set to 5", 1);
+	ASSERT_EQ(threads_with_nice(pid, 5), 3);
 	tmux_keys(t, "q");
 	ASSERT_EQ(tmux_exit_status(t), 143);
 	tmux_end(t);

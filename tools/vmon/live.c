@@ -215,6 +215,9 @@ static bool target(struct live *l)
 		live_message(l, "no running process is selected (arrows select one)");
 		return false;
 	}
+	/* a thread's row: its process (a signal goes to the process anyway) */
+	if (t->is_thread && t->parent)
+		t = t->parent;
 	l->target_pid = t->pid;
 	join_args(t->argv, t->argc, args, sizeof(args));
 	snprintf(l->target_name, sizeof(l->target_name), "(%.60s)", args[0] ? args : t->comm);

@@ -13,10 +13,12 @@
  * The live view's keys come back from it as actions (live.h) that the loop
  * carries out: quit, a new rate, a chart now.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -158,6 +160,27 @@ static void quit(struct session *s)
 	}
 }
 
+/* setpriority() sets one thread's nice value: each of pid's threads */
+static bool renice(int pid, int nice)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	bool ok = setpriority(PRIO_PROCESS, (id_t)pid, nice) == 0;
+	int err = errno;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	if (!ok || !(d = opendir(path))) {
+		errno = err;
+		return ok;
+	}
+	while ((e = readdir(d)))
+		if (atoi(e->d_name) > 0 && atoi(e->d_name) != pid)
+			(void)setpriority(PRIO_PROCESS, (id_t)atoi(e->d_name), nice);
+	closedir(d);
+	return true;
+}
+
 /* k and n of the view: only to a process of the view, still alive (its
  * pid not yet reused: its track is the live one of that pid) */
 static void signal_or_renice(struct session *s, const struct live_action *a)
@@ -173,7 +196,7 @@ static void signal_or_renice(struct session *s, const struct live_action *a)
 	if (a->act == LIVE_SIGNAL)
 		ok = kill(a->pid, a->sig) == 0;
 	else
-		ok = setpriority(PRIO_PROCESS, (id_t)a->pid, a->nice) == 0;
+		ok = renice(a->pid, a->nice);
 	if (!ok)
 		snprintf(msg, sizeof(msg), "could not %s %d: %s", a->act == LIVE_SIGNAL ?
 			 "signal" : "renice", a->pid, strerror(errno));
