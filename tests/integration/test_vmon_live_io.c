@@ -77,8 +77,11 @@ TEST(vmon_live_disk_read_rate)
 	snprintf(file, sizeof(file), "%s/data", dir);
 	f = fopen(file, "w");
 	ASSERT(f);
-	for (int i = 0; i < 64 * 1024; i++)
-		ASSERT(fwrite(file, 1, 1024, f) == 1024);
+	for (int i = 0; i < 64; i++) {
+		static const char mib[1024 * 1024];
+
+		ASSERT(fwrite(mib, 1, sizeof(mib), f) == sizeof(mib));
+	}
 	ASSERT(fclose(f) == 0);
 	snprintf(cmd, sizeof(cmd), "%s -- sh -c 'while :; do dd if=%s of=/dev/null bs=1M "
 		 "iflag=direct 2>/dev/null || exit 1; done'", vt_vmon(), file);
