@@ -378,31 +378,25 @@ static void rate(double bytes)
 	out(" %8s", bytes < 1 ? "0" : fmt_bytes(bytes, b, sizeof(b)));
 }
 
-/* the command, or with the base name of its program when the whole
- * does not fit in room characters */
+/* the command, or with its program's base name instead of its path when
+ * the whole does not fit in room characters ("cc1 -quiet ...", not
+ * "/usr/lib/gcc/x86_64-linux-gnu/12/cc1 -quiet ...") */
 static void command(const struct track *t, const char *prefix, bool folded, int room)
 {
 	char args[1024];
-	const char *text = args, *slash;
+	const char *text = args;
 	int used = (int)mbstowcs(NULL, prefix, 0) + (folded ? 2 : 0) + (t->is_thread ? 2 : 0);
 
-	if (t->is_thread || !t->argc)
+	if (t->is_thread || !t->argc) {
 		text = t->comm;
-	else
-		join_args(t->argv, t->argc, args, sizeof(args));
-	if (used + (int)strlen(text) > room && text == args && (slash = strchr(args, ' ')) &&
-	    slash > args) {
-		/* "/usr/lib/gcc/x86_64-linux-gnu/12/cc1 -quiet" -> "cc1 -quiet" */
-		char *end = args + (slash - args), save = *end, *base;
+	} else {
+		const char *slash = strrchr(t->argv[0], '/');
+		size_t skip = slash ? (size_t)(slash + 1 - t->argv[0]) : 0;
 
-		*end = '\0';
-		base = strrchr(args, '/');
-		*end = save;
-		if (base)
-			text = base + 1;
-	} else if (used + (int)strlen(text) > room && text == args && !strchr(args, ' ') &&
-		   (slash = strrchr(args, '/')) && slash[1]) {
-		text = slash + 1;
+		/* args starts with argv[0] as is */
+		join_args(t->argv, t->argc, args, sizeof(args));
+		if (used + (int)strlen(args) > room && skip < strlen(args) && args[skip])
+			text = args + skip;
 	}
 	out(" %s%s%s%s%s", prefix, folded ? "+ " : "", t->is_thread ? "{" : "", text,
 	    t->is_thread ? "}" : "");
