@@ -5,11 +5,13 @@
  * the title and the key line stay whole; w says where the chart went;
  * vmon's own "falling behind" is on the status line, above the command's
  * output, not in it; and a rate changed with + is the rate the summary,
- * the summary JSON and the record's replay give.
+ * the summary JSON and the record's replay give (a record whose hz_end is
+ * not a rate is refused).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -178,4 +180,20 @@ TEST(vmon_live_rate_changed_is_the_rate_in_the_summary)
 	tmux_end(t);
 	vt_cleanup(&d);
 	free(t);
+}
+
+TEST(vmon_replay_hz_end_read_back_or_refused)
+{
+	char *good[] = { (char *)vt_vmon(), "replay", "fuzz/corpus/vmon_record/case-hz-end",
+			 "--summary", NULL };
+	char *huge[] = { (char *)vt_vmon(), "replay", "fuzz/corpus/vmon_record/case-hz-end-huge",
+			 "--summary", NULL };
+	char err[4096];
+	int status;
+
+	status = vt_run(good, NULL, err, sizeof(err));
+	ASSERT_MSG(status == 0, "%#x %s", status, err);
+	status = vt_run(huge, NULL, err, sizeof(err));
+	ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 1 &&
+		   strstr(err, "\"hz_end\" is not a rate from 1 to 1000"), "%#x %s", status, err);
 }
