@@ -184,16 +184,21 @@ TEST(vmon_live_rate_changed_is_the_rate_in_the_summary)
 
 TEST(vmon_replay_hz_end_read_back_or_refused)
 {
+	struct vt_dir d;
+	char json[300], err[4096];
 	char *good[] = { (char *)vt_vmon(), "replay", "fuzz/corpus/vmon_record/case-hz-end",
-			 "--summary", NULL };
+			 "--summary-json", json, NULL };
 	char *huge[] = { (char *)vt_vmon(), "replay", "fuzz/corpus/vmon_record/case-hz-end-huge",
 			 "--summary", NULL };
-	char err[4096];
 	int status;
 
+	vt_mkdir(&d);
+	vt_file(&d, "summary.json", json, sizeof(json));
 	status = vt_run(good, NULL, err, sizeof(err));
 	ASSERT_MSG(status == 0, "%#x %s", status, err);
+	ASSERT_EQ(hz_end_of(json), 1000);
 	status = vt_run(huge, NULL, err, sizeof(err));
 	ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 1 &&
 		   strstr(err, "\"hz_end\" is not a rate from 1 to 1000"), "%#x %s", status, err);
+	vt_cleanup(&d);
 }
