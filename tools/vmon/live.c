@@ -16,7 +16,6 @@
  */
 #include <curses.h>
 #include <errno.h>
-#include <limits.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
