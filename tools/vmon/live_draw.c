@@ -1,328 +1,272 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * live_draw.c - painting the live view (live.h).  A title bar with the
- * keys; a cell per CPU and a memory line; the column heads; one row per
- * process (and thread when unfolded) in tree order with tree lines: PID,
- * CPU% user and system over the last second, RSS, read and write rates,
- * state (or how it ended), threads, age, a sparkline of the last minute of
- * CPU and the command line.  Rows first seen in the last 2 s are green;
- * rows of exited processes stay 5 s, dimmed, with their exit status.
+ * live_draw.c - painting the live view's frame (live.h): the title bar;
+ * the meters (a cell per CPU with its user and system shares apart, or one
+ * line for all when the terminal is short; memory and the tree's totals;
+ * disk and network rates); the process list (live_rows.c); the status
+ * line (vmon's own messages, a prompt, how many ended, the filter); the
+ * command's last lines of output; and the keys on the last line.
+ *
+ * The lines are shared out by height: the list gets what the rest leaves,
+ * and the rest shrinks first (one meter line, then no output pane) so
+ * that a 40x10 terminal still lists processes.
  */
-#define NCURSES_WIDECHAR 1	/* addnwstr() */
 #include <curses.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "capture.h"
-#include "live.h"
+#include "live_frame.h"
 
-#define NEW_FOR (2 * US_PER_S)
-#define GONE_FOR (5 * US_PER_S)
-#define SPARK 20		/* cells of the sparkline */
-#define SPARK_SPAN (60 * US_PER_S)
-#define OUTPUT_LINES 3
-
-/* what a row shows, computed once per frame */
-struct figures {
-	double user, sys;	/* shares of one core over the last second */
-	double spark[SPARK];	/* shares of one core per 3 s of the last minute */
-};
-
-struct frame {
-	struct live *l;
-	vt_us now;
-	int win0;		/* first sample of the last second */
-	int spark_at[SPARK + 1];	/* first sample of each sparkline cell */
-	struct figures *fig;	/* by track id */
-};
-
-static struct frame *sort_frame;	/* for the qsort comparators */
-
-/* out() that never writes past the last column: a line too long for
- * the terminal is cut, not wrapped onto the next row (nor scrolled).  The
- * text is counted in characters: tree lines may be UTF-8. */
-static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void out(const char *fmt, ...)
-{
-	char buf[4096];
-	wchar_t wide[4096];
-	int room = COLS - 1 - getcurx(stdscr);
-	size_t n;
-	va_list ap;
-
-	if (room <= 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	n = mbstowcs(wide, buf, sizeof(wide) / sizeof(*wide) - 1);
-	if (n == (size_t)-1) {
-		addnstr(buf, room);
-		return;
-	}
-	wide[n] = L'\0';
-	addnwstr(wide, room);
-}
-
-static double share(const struct model *m, unsigned long long ticks, vt_us span)
-{
-	return span > 0 ? ticks / (span / 1e6 * m->tps) : 0;
-}
-
-static void figures(struct frame *f, const struct track *t)
-{
-	const struct model *m = f->l->m;
-	struct figures *g = &f->fig[t->id];
-	unsigned long long u, s;
-	vt_us span = f->win0 > 0 ? m->samples[m->nsamples - 1].t - m->samples[f->win0 - 1].t : 0;
-
-	track_cpu_range(t, f->win0, m->nsamples, &u, &s);
-	g->user = share(m, u, span);
-	g->sys = share(m, s, span);
-	for (int k = 0; k < SPARK; k++) {
-		track_cpu_range(t, f->spark_at[k], f->spark_at[k + 1], &u, &s);
-		g->spark[k] = share(m, u + s, SPARK_SPAN / SPARK);
-	}
-}
-
-static bool shown(const struct track *t, void *arg)
-{
-	const struct frame *f = arg;
-
-	return !t->exited || f->now - t->death < GONE_FOR;
-}
-
-static void frame_init(struct frame *f, struct live *l)
-{
-	const struct model *m = l->m;
-	vt_us last = m->nsamples ? m->samples[m->nsamples - 1].t : 0;
-
-	f->l = l;
-	f->now = last;
-	f->win0 = model_sample_at(m, last - US_PER_S);
-	if (f->win0 >= m->nsamples - 1)
-		f->win0 = m->nsamples - 1;
-	for (int k = 0; k <= SPARK; k++)
-		f->spark_at[k] = model_sample_at(m, last - SPARK_SPAN + k * (SPARK_SPAN / SPARK) + 1);
-	f->fig = xcalloc(m->ntracks + 1, sizeof(*f->fig));
-	for (int i = 0; i < m->ntracks; i++)
-		if (shown(m->tracks[i], f))
-			figures(f, m->tracks[i]);
-}
-
-static double key_of(const struct track *t, enum live_sort sort)
-{
-	const struct figures *g = &sort_frame->fig[t->id];
-
-	switch (sort) {
-	case SORT_CPU: return g->user + g->sys;
-	case SORT_RSS: return (double)t->v.rss_kb;
-	case SORT_IO: return t->rate_r + t->rate_w;
-	default: return -t->id;
-	}
-}
-
-static int by_key(const void *a, const void *b)
-{
-	const struct track *x = *(struct track *const *)a, *y = *(struct track *const *)b;
-	enum live_sort sort = sort_frame->l->sort;
-	double kx = key_of(x, sort), ky = key_of(y, sort);
-
-	return kx < ky ? 1 : kx > ky ? -1 : x->id - y->id;
-}
+static const char *sort_names[] = { "birth order", "CPU", "RSS", "I/O" };
 
 static void title_bar(struct live *l)
 {
 	const struct model *m = l->m;
-	char cmd[256], line[512], d[32];
-	static const char *sorts[] = { "tree", "cpu", "rss", "io" };
+	char cmd[256], d[32], view[64];
 
 	join_args(m->cmd, m->cmdc, cmd, sizeof(cmd));
-	snprintf(line, sizeof(line), " vmon %s  %-.60s  %s  %g Hz  sort:%s%s   q quit  p pause  "
-		 "t threads  s sort  +/- rate  w png", VMON_TOOL_VERSION,
-		 strcmp(m->mode, "all") ? cmd : "every process",
-		 fmt_dur(m->nsamples ? m->samples[m->nsamples - 1].t / 1e6 : 0, d, sizeof(d)),
-		 l->sched->hz, sorts[l->sort], l->paused ? "  PAUSED" : "");
+	snprintf(view, sizeof(view), "%s%s%s", l->flat ? "flat" : "tree",
+		 l->sort != SORT_TREE || l->flat ? " by " : "",
+		 l->sort != SORT_TREE || l->flat ? sort_names[l->sort] : "");
 	attron(l->colors ? COLOR_PAIR(6) : A_REVERSE);
-	mvprintw(0, 0, "%-*.*s", COLS, COLS, line);
+	move(0, 0);
+	out(" vmon%s  %s  %g Hz  %s  %s", l->paused ? "  PAUSED" : "",
+	    fmt_dur(m->nsamples ? m->samples[m->nsamples - 1].t / 1e6 : 0, d, sizeof(d)),
+	    l->sched->hz, view, strcmp(m->mode, "all") ? cmd : "every process");
+	while (getcurx(stdscr) < COLS - 1 && addch(' ') != ERR)
+		;
 	attroff(l->colors ? COLOR_PAIR(6) : A_REVERSE);
 }
 
-static void bar(struct live *l, int width, double share, int pair)
+/* [|||###   ]: user share in |, system in # after it */
+static void bar(struct live *l, int width, double user, double sys, int pair)
 {
-	int fill = (int)(share * width + 0.5);
+	int u = (int)(user * width + 0.5), s = (int)((user + sys) * width + 0.5) - u;
 
-	fill = fill < 0 ? 0 : fill > width ? width : fill;
+	u = u < 0 ? 0 : u > width ? width : u;
+	s = s < 0 ? 0 : s > width - u ? width - u : s;
 	out("[");
 	if (l->colors)
 		attron(COLOR_PAIR(pair));
-	for (int i = 0; i < width; i++)
-		out("%c", i < fill ? '|' : ' ');
+	for (int i = 0; i < u; i++)
+		out("|");
 	if (l->colors)
 		attroff(COLOR_PAIR(pair));
+	if (l->colors)
+		attron(COLOR_PAIR(4));
+	for (int i = 0; i < s; i++)
+		out("#");
+	if (l->colors)
+		attroff(COLOR_PAIR(4));
+	for (int i = u + s; i < width; i++)
+		out(" ");
 	out("]");
 }
 
-/* the CPU cells and the memory line; returns the next free line */
-static int header(struct live *l, const struct frame *f)
+/* the whole system's user and system shares over the frame's second */
+static void cpu_total(const struct model *m, const struct frame *f, double *user, double *sys)
+{
+	const struct sys_vals *a, *b;
+	unsigned long long u, s, all;
+
+	*user = *sys = 0;
+	if (m->nsamples < 2)
+		return;
+	a = &m->samples[f->win0 > 0 ? f->win0 - 1 : 0].sys;
+	b = &m->samples[m->nsamples - 1].sys;
+	u = (b->user + b->nice) - (a->user + a->nice);
+	s = (b->system + b->irq + b->softirq) - (a->system + a->irq + a->softirq);
+	all = u + s + (b->idle + b->iowait + b->steal) - (a->idle + a->iowait + a->steal);
+	if (all > 0 && b->user >= a->user && b->system >= a->system && b->idle >= a->idle) {
+		*user = (double)u / all;
+		*sys = (double)s / all;
+	}
+}
+
+static double mem_used(const struct sys_vals *sv)
+{
+	return sv && sv->mem_total_kb ? 1 - (double)sv->mem_avail_kb / sv->mem_total_kb : 0;
+}
+
+static void tree_totals(const struct model *m, const struct frame *f)
+{
+	char r[32];
+	double cores = 0;
+
+	for (int i = 0; i < m->ntracks; i++)
+		if (!m->tracks[i]->is_thread && !m->tracks[i]->exited)
+			cores += f->fig[m->tracks[i]->id].user + f->fig[m->tracks[i]->id].sys;
+	out("   tree: %d processes, %d threads, %.2f cores, RSS %s", m->live_procs,
+	    m->live_threads, cores, fmt_bytes(m->nsamples ? m->samples[m->nsamples - 1].rss_kb *
+					       1024.0 : 0, r, sizeof(r)));
+}
+
+static void mem_text(const struct sys_vals *sv)
+{
+	char a[32], b[32];
+
+	out(" %s/%s", fmt_bytes(sv ? (sv->mem_total_kb - sv->mem_avail_kb) * 1024.0 : 0, a,
+				sizeof(a)), fmt_bytes(sv ? sv->mem_total_kb * 1024.0 : 0, b, sizeof(b)));
+}
+
+static void per_s(double bytes)
+{
+	char b[32];
+
+	out("%s/s", bytes < 1 ? "0 B" : fmt_bytes(bytes, b, sizeof(b)));
+}
+
+/* the machine's disk and network rates (sys_rates.c) */
+static void io_text(const struct model *m)
+{
+	if (m->disk_known) {
+		out("disk read ");
+		per_s(m->disk_r);
+		out(" write ");
+		per_s(m->disk_w);
+		out("   ");
+	}
+	if (m->net_known) {
+		out("net rx ");
+		per_s(m->net_rx);
+		out(" tx ");
+		per_s(m->net_tx);
+	}
+}
+
+/* the meters on the lines from y; returns the next free line */
+static int meters(struct live *l, const struct frame *f, bool compact)
 {
 	const struct model *m = l->m;
-	int n = m->cpu_busy_nr, cell = 26, per = COLS / cell > 0 ? COLS / cell : 1, y = 1;
 	const struct sys_vals *sv = m->nsamples ? &m->samples[m->nsamples - 1].sys : NULL;
-	char a[32], b[32], r[32];
-	double u = 0, sy = 0;
+	int n = m->cpu_busy_nr, cell = 26, per = COLS / cell > 0 ? COLS / cell : 1, y = 1;
+	double u, s;
 
+	if (compact) {
+		int w = COLS / 5 > 4 ? COLS / 5 : 4;
+
+		cpu_total(m, f, &u, &s);
+		move(y, 0);
+		out("cpu ");
+		bar(l, w, u, s, 3);
+		out(" %3.0f%%  mem ", (u + s) * 100);
+		bar(l, w, mem_used(sv), 0, 2);
+		mem_text(sv);
+		out("   ");
+		io_text(m);
+		tree_totals(m, f);
+		return y + 1;
+	}
 	for (int c = 0; c < n; c++) {
+		bool off = m->cpu_busy[c] < 0;
+
 		move(y + c / per, (c % per) * cell);
 		out("%3d ", c);
-		bar(l, cell - 12, m->cpu_busy[c] < 0 ? 0 : m->cpu_busy[c], 3);
-		if (m->cpu_busy[c] < 0)
+		bar(l, cell - 12, off ? 0 : m->cpu_user[c], off ? 0 : m->cpu_sys[c], 3);
+		if (off)
 			out("  off");
 		else
 			out("%4.0f%%", m->cpu_busy[c] * 100);
 	}
 	y += (n + per - 1) / per;
-	for (int i = 0; i < m->ntracks; i++)
-		if (!m->tracks[i]->is_thread && !m->tracks[i]->exited) {
-			u += f->fig[m->tracks[i]->id].user;
-			sy += f->fig[m->tracks[i]->id].sys;
-		}
 	move(y, 0);
 	out("mem ");
-	bar(l, cell - 12, sv && sv->mem_total_kb ?
-	    1 - (double)sv->mem_avail_kb / sv->mem_total_kb : 0, 2);
-	out(" %s/%s", fmt_bytes(sv ? (sv->mem_total_kb - sv->mem_avail_kb) * 1024.0 : 0, a,
-				   sizeof(a)), fmt_bytes(sv ? sv->mem_total_kb * 1024.0 : 0, b, sizeof(b)));
-	out("   tree: %d processes, %d threads, %.2f cores, RSS %s", m->live_procs,
-	       m->live_threads, u + sy, fmt_bytes(model_cur((struct model *)m) ?
-						   model_cur((struct model *)m)->rss_kb * 1024.0 : 0,
-						   r, sizeof(r)));
-	return y + 2;
+	bar(l, cell - 12, mem_used(sv), 0, 2);
+	mem_text(sv);
+	tree_totals(m, f);
+	if (m->disk_known || m->net_known) {
+		move(++y, 0);
+		io_text(m);
+	}
+	return y + 1;
 }
 
-static const char *state_text(const struct track *t, char *buf, size_t size)
+/* the status line: a prompt being answered, else vmon's message, else
+ * what the list leaves out */
+static void status_line(struct live *l, int y, int ended)
 {
-	static const struct { char c; const char *name; } names[] = {
-		{ 'R', "run" }, { 'S', "sleep" }, { 'D', "disk" }, { 'Z', "zombie" },
-		{ 'T', "stopped" }, { 't', "traced" }, { 'I', "idle" }, { 'X', "dead" },
+	static const char *asks[] = {
+		[PROMPT_FILTER] = "show only commands with: %s_  (Enter: apply, Esc: show all)",
+		[PROMPT_SIGNAL] = "signal to send to %d %s: %s_  (Enter: 15 SIGTERM; 9 SIGKILL, 2 SIGINT, "
+				  "1 SIGHUP; Esc: cancel)",
+		[PROMPT_CONFIRM] = "send signal %d to %d %s? (y: send, any other key: cancel)",
+		[PROMPT_NICE] = "nice value for %d %s (-20 to 19): %s_  (Enter: set, Esc: cancel)",
 	};
 
-	if (t->exited)
-		return t->status >= 0 ? fmt_status(t->status, buf, size) : "ended";
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (names[i].c == t->v.state)
-			return names[i].name;
-	snprintf(buf, size, "%c", t->v.state ? t->v.state : '?');
-	return buf;
-}
-
-static void spark(struct live *l, const struct figures *g)
-{
-	static const char *blocks[] = { " ", "\u2581", "\u2582", "\u2583", "\u2584", "\u2585",
-					"\u2586", "\u2587", "\u2588" };
-	static const char ascii[] = " _.-:=+*#";
-
+	move(y, 0);
+	attron(A_BOLD);
 	if (l->colors)
-		attron(COLOR_PAIR(3));
-	for (int k = 0; k < SPARK && getcurx(stdscr) < COLS - 1; k++) {
-		int lv = (int)(g->spark[k] * 8 + 0.99);
-
-		lv = lv < 0 ? 0 : lv > 8 ? 8 : lv;
-		if (l->utf8)
-			addstr(blocks[lv]);
-		else
-			addch(ascii[lv]);
+		attron(COLOR_PAIR(5));
+	switch (l->prompt) {
+	case PROMPT_FILTER: out(asks[PROMPT_FILTER], l->input); break;
+	case PROMPT_SIGNAL: out(asks[PROMPT_SIGNAL], l->target_pid, l->target_name, l->input); break;
+	case PROMPT_CONFIRM:
+		out(asks[PROMPT_CONFIRM], l->target_sig, l->target_pid, l->target_name);
+		break;
+	case PROMPT_NICE: out(asks[PROMPT_NICE], l->target_pid, l->target_name, l->input); break;
+	case PROMPT_NONE:
+		if (l->msg[0] && mono_us() < l->msg_until) {
+			out("%s", l->msg);
+			break;
+		}
+		attroff(A_BOLD);
+		if (l->colors)
+			attroff(COLOR_PAIR(5));
+		if (ended)
+			out("%d ended in the last %d s (e: %s)  ", ended, (int)(GONE_FOR / US_PER_S),
+			    l->show_ended ? "hide them" : "list them");
+		if (l->filter[0])
+			out("only \"%s\" (/ to change)", l->filter);
+		break;
 	}
+	attroff(A_BOLD);
 	if (l->colors)
-		attroff(COLOR_PAIR(3));
+		attroff(COLOR_PAIR(5));
 }
 
-static void rate(double bytes)
+/* the keys, as many as fit, most needed first */
+static void key_line(struct live *l, int y)
 {
-	char b[32];
+	const char *keys[] = {
+		"q quit", l->paused ? "p resume" : "p pause", l->flat ? "f tree" : "f flat",
+		"s sort", "e ended", "/ find", "k kill", "n nice", "c fold", "t threads",
+		"+- rate", "w png",
+	};
+	const char *last = "? keys";
+	int x = 0;
 
-	if (bytes < 1)
-		out(" %8s", "0");
-	else
-		out(" %8s", fmt_bytes(bytes, b, sizeof(b)));
-}
+	move(y, 0);
+	attron(l->colors ? COLOR_PAIR(6) : A_REVERSE);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+		int w = (int)strlen(keys[i]) + 2;
 
-static void row(struct live *l, const struct frame *f, const struct track *t,
-		const char *prefix)
-{
-	const struct figures *g = &f->fig[t->id];
-	char st[32], age[32], rss[32], args[1024];
-	attr_t attr = t->exited ? A_DIM : f->now - t->birth < NEW_FOR ? A_BOLD : A_NORMAL;
-	int pair = t->exited && t->status > 0 ? 4 : !t->exited && f->now - t->birth < NEW_FOR ? 2 : 0;
-
-	attron(attr);
-	if (l->colors && pair)
-		attron(COLOR_PAIR(pair));
-	out("%7d", t->pid);
-	if (t->exited)
-		out(" %6s %6s", "", "");
-	else
-		out(" %6.1f %6.1f", g->user * 100, g->sys * 100);
-	out(" %7s", t->is_thread ? "" : fmt_bytes(t->v.rss_kb * 1024.0, rss, sizeof(rss)));
-	rate(t->rate_r);
-	rate(t->rate_w);
-	out(" %-8.8s %4d %7s ", state_text(t, st, sizeof(st)), t->is_thread ? 1 : t->v.threads,
-	       fmt_dur(((t->exited ? t->death : f->now) - t->birth) / 1e6, age, sizeof(age)));
-	spark(l, g);
-	join_args(t->argv, t->argc, args, sizeof(args));
-	out(" %s%s%s%s", prefix, t->is_thread ? "{" : "", t->is_thread || !args[0] ? t->comm : args,
-	       t->is_thread ? "}" : "");
-	if (l->colors && pair)
-		attroff(COLOR_PAIR(pair));
-	attroff(attr);
-}
-
-/* Tree lines for each row: walking the rows backwards, open[d] says a
- * later row at depth d has not yet been closed by a shallower one, which
- * is exactly "this row, or its ancestor at depth d, has a sibling below". */
-static char **prefixes(struct track **rows, int n, bool utf8)
-{
-	const char *bar = utf8 ? "\u2502 " : "| ", *tee = utf8 ? "\u251c\u2500" : "|-";
-	const char *elbow = utf8 ? "\u2514\u2500" : "`-";
-	char **out = xcalloc(n + 1, sizeof(*out));
-	bool open[64] = { false };
-
-	for (int i = n - 1; i >= 0; i--) {
-		int d = rows[i]->depth < 63 ? rows[i]->depth : 63;
-		struct sbuf b = { 0 };
-
-		for (int k = 1; k < d; k++)
-			sb_puts(&b, open[k] ? bar : "  ");
-		if (d > 0)
-			sb_puts(&b, open[d] ? tee : elbow);
-		sb_puts(&b, "");
-		out[i] = b.s;
-		open[d] = true;
-		for (int k = d + 1; k < 64; k++)
-			open[k] = false;
+		if (x + w + (int)strlen(last) + 1 > COLS - 1)
+			break;
+		out(" %s ", keys[i]);
+		x += w;
 	}
-	return out;
+	out(" %s", last);
+	while (getcurx(stdscr) < COLS - 1 && addch(' ') != ERR)
+		;
+	attroff(l->colors ? COLOR_PAIR(6) : A_REVERSE);
 }
 
-static int output_pane(struct capture *cap, int bottom)
+static int output_pane(struct capture *cap, int bottom, int lines)
 {
 	size_t len;
 	const char *line;
 
-	if (!cap)
+	if (!cap || lines <= 0)
 		return bottom;
-	for (int k = 0; k < OUTPUT_LINES; k++) {
+	for (int k = 0; k < lines; k++) {
 		line = capture_line(cap, k, &len);
 		move(bottom - k, 0);
 		clrtoeol();
 		if (line)
 			out("%.*s", (int)(len < (size_t)COLS ? len : (size_t)COLS), line);
 	}
-	bottom -= OUTPUT_LINES;
+	bottom -= lines;
 	move(bottom, 0);
 	clrtoeol();
 	attron(A_DIM);
@@ -331,65 +275,62 @@ static int output_pane(struct capture *cap, int bottom)
 	return bottom - 1;
 }
 
-static void rows(struct live *l, struct frame *f, int top, int bottom)
+/* every key of the view, over the list (?) */
+static void help(int top, int bottom)
 {
-	struct track **list;
-	int n, y = top + 1;
-	char **pre;
+	static const char *lines[] = {
+		"q         quit (run: SIGTERM to the run's processes; q again: SIGKILL)",
+		"p, space  pause the display (keys still redraw it)",
+		"f, F5     flat list sorted busiest first / tree",
+		"s         sort by CPU, RSS, I/O, or birth order (tree: siblings only)",
+		"e         list the processes ended in the last 5 s below the running ones",
+		"/         show only the processes whose command has a text (Esc: all)",
+		"k         send a signal to the selected process (asks which, then y)",
+		"n         set the selected process's nice value",
+		"c, Enter  fold or unfold the selected process's subtree",
+		"t         show threads",
+		"+ -       sample faster or slower",
+		"w         write the chart now (--png, else vmon.png)",
+		"arrows, PgUp, PgDn, Home, End   select a process",
+		"?         this list (any key closes it)",
+	};
+	int y = top;
 
-	sort_frame = f;
-	n = model_tree(l->m, &list, l->threads, l->sort == SORT_TREE ? NULL : by_key, shown, f);
-	pre = prefixes(list, n, l->utf8);
-	if (l->scroll > n - 1)
-		l->scroll = n > 0 ? n - 1 : 0;
-	move(top, 0);
-	attron(A_BOLD);
-	if (l->colors)
-		attron(COLOR_PAIR(1));
-	out("%7s %6s %6s %7s %8s %8s %-8s %4s %7s %-*s %s", "PID", "USER%", "SYS%", "RSS",
-	       "READ/s", "WRITE/s", "STATE", "THR", "AGE", SPARK, "CPU, last minute", "COMMAND");
-	if (l->colors)
-		attroff(COLOR_PAIR(1));
-	attroff(A_BOLD);
-	for (int i = l->scroll; i < n && y <= bottom; i++, y++) {
+	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines) && y <= bottom; i++, y++) {
 		move(y, 0);
-		row(l, f, list[i], pre[i]);
-	}
-	if (n - l->scroll > bottom - top) {
-		move(bottom, 0);
 		clrtoeol();
-		out("  ... %d more rows (arrows, PgUp/PgDn)", n - l->scroll - (bottom - top - 1));
+		out("  %s", lines[i]);
 	}
-	for (int i = 0; i < n; i++)
-		free(pre[i]);
-	free(pre);
-	free(list);
+	for (; y <= bottom; y++) {
+		move(y, 0);
+		clrtoeol();
+	}
 }
 
 void live_paint(struct live *l)
 {
 	struct frame f;
-	int top, bottom = LINES - 1;
+	int top, bottom = LINES - 1, out_lines, ended = 0, cpu_lines;
+	int per = COLS / 26 > 0 ? COLS / 26 : 1;
+	bool compact;
 
-	if (l->paused) {
-		title_bar(l);
-		refresh();
-		return;
-	}
 	erase();
 	frame_init(&f, l);
+	cpu_lines = (l->m->cpu_busy_nr + per - 1) / per;
+	compact = LINES < 16 || cpu_lines > (LINES - 8) / 3 || !l->m->cpu_user;
 	title_bar(l);
-	top = header(l, &f);
-	if (l->msg[0] && mono_us() < l->msg_until) {
-		move(bottom--, 0);
-		if (l->colors)
-			attron(COLOR_PAIR(5));
-		out("%.*s", COLS, l->msg);
-		if (l->colors)
-			attroff(COLOR_PAIR(5));
+	top = meters(l, &f, compact);
+	if (LINES >= 30)
+		top++;		/* room to breathe */
+	key_line(l, bottom--);
+	out_lines = LINES >= 24 ? 3 : LINES >= 16 ? 1 : 0;
+	bottom = output_pane(l->cap, bottom, out_lines);
+	if (l->help) {
+		help(top, bottom - 1);
+	} else if (bottom - 1 > top) {
+		live_rows(l, &f, top, bottom - 1, &ended);
 	}
-	bottom = output_pane(l->cap, bottom);
-	rows(l, &f, top, bottom);
+	status_line(l, bottom, ended);
 	refresh();
-	free(f.fig);
+	frame_free(&f);
 }

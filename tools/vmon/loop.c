@@ -13,11 +13,14 @@
  * The live view's keys come back from it as actions (live.h) that the loop
  * carries out: quit, a new rate, a chart now.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "capture.h"
@@ -25,6 +28,7 @@
 #include "fd_limit.h"
 #include "live.h"
 #include "loop.h"
+#include "sys_rates.h"
 #include "tool.h"
 
 static const int handled[] = { SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR1, SIGWINCH };
@@ -113,6 +117,8 @@ static void take_sample(struct session *s, vt_us late)
 		s->stopping = true;
 	}
 	observe(s, t, late);
+	if (s->live)
+		sys_rates_observe(&s->m, &s->vmon, t);
 	reap_children(&s->vmon, &s->m, &s->reaped);
 	raise_fd_limit(nodes(s));
 	if (schedule_snapshot_due(&s->sched, t))
@@ -154,6 +160,54 @@ static void quit(struct session *s)
 	}
 }
 
+/* setpriority() sets one thread's nice value: each of pid's threads */
+static bool renice(int pid, int nice)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	bool ok = setpriority(PRIO_PROCESS, (id_t)pid, nice) == 0;
+	int err = errno;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	if (!ok || !(d = opendir(path))) {
+		errno = err;
+		return ok;
+	}
+	while ((e = readdir(d)))
+		if (atoi(e->d_name) > 0 && atoi(e->d_name) != pid)
+			(void)setpriority(PRIO_PROCESS, (id_t)atoi(e->d_name), nice);
+	closedir(d);
+	return true;
+}
+
+/* k and n of the view: only to a process of the view, still alive (its
+ * pid not yet reused: its track is the live one of that pid) */
+static void signal_or_renice(struct session *s, const struct live_action *a)
+{
+	char msg[160];
+	bool ok;
+
+	if (!model_find(&s->m, a->pid, false)) {
+		snprintf(msg, sizeof(msg), "%d is no longer running: nothing done", a->pid);
+		live_message(s->live, msg);
+		return;
+	}
+	if (a->act == LIVE_SIGNAL)
+		ok = kill(a->pid, a->sig) == 0;
+	else
+		ok = renice(a->pid, a->nice);
+	if (!ok)
+		snprintf(msg, sizeof(msg), "could not %s %d: %s", a->act == LIVE_SIGNAL ?
+			 "signal" : "renice", a->pid, strerror(errno));
+	else if (a->act == LIVE_SIGNAL)
+		snprintf(msg, sizeof(msg), "sent signal %d (%s) to %d", a->sig, strsignal(a->sig),
+			 a->pid);
+	else
+		snprintf(msg, sizeof(msg), "nice value of %d set to %d", a->pid, a->nice);
+	live_message(s->live, msg);
+}
+
 /* Do what a key of the live view asks, and say so on the view. */
 static void act(struct session *s, struct live_action a)
 {
@@ -167,11 +221,16 @@ static void act(struct session *s, struct live_action a)
 		break;
 	case LIVE_SET_RATE:
 		schedule_set_rate(&s->sched, a.hz);
+		s->m.hz_end = s->sched.hz;	/* for the summary and the record */
 		snprintf(msg, sizeof(msg), "sampling at %g Hz", s->sched.hz);
 		live_message(s->live, msg);
 		break;
 	case LIVE_SNAPSHOT:
 		snapshot(s, true);
+		break;
+	case LIVE_SIGNAL:
+	case LIVE_RENICE:
+		signal_or_renice(s, &a);
 		break;
 	case LIVE_NONE:
 		break;

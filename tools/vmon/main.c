@@ -87,7 +87,8 @@ static void usage(FILE *f)
 	      "  -h, --help               this help\n"
 	      "  -V, --version            the version\n"
 	      "\n"
-	      "Live view keys: q quit, p pause, t threads, s sort, + - rate, w chart now.\n"
+	      "Live view keys: q quit, p pause, f flat/tree, s sort, e ended, / filter,\n"
+	      "k signal, n nice, c fold, t threads, + - rate, w chart now, ? all keys.\n"
 	      "vmon exits with COMMAND's status (128+N if killed by signal N), 127 if it\n"
 	      "cannot be found, 126 if it cannot be executed, 2 for bad options.\n"
 	      "See vmon(1).\n", f);

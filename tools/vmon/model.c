@@ -46,6 +46,8 @@ void model_free(struct model *m)
 	free(m->samples);
 	free_strv(m->cmd, m->cmdc);
 	free(m->cpu_busy);
+	free(m->cpu_user);
+	free(m->cpu_sys);
 	memset(m, 0, sizeof(*m));
 }
 

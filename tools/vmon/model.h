@@ -105,6 +105,7 @@ struct model {
 	long page_size;
 	int ncpu;
 	double hz;
+	double hz_end;		/* the rate at the end, when changed in the live view (else 0) */
 	int self_pid;		/* the monitor itself (run mode), else 0 */
 	const char *mode;	/* "run", "pid" or "all" */
 	char **cmd;		/* what was monitored, escaped */
@@ -131,7 +132,12 @@ struct model {
 	unsigned long long events_seen, events_lost;
 	vt_us end;		/* the last moment monitored */
 	bool ended;
-	double *cpu_busy;	/* live only: per-CPU busy share, 0..1 */
+	double *cpu_busy;	/* live only: per-CPU busy share, 0..1 (-1: offline) */
+	double *cpu_user, *cpu_sys;	/* the user (and nice) and system parts of it */
+	/* live only: bytes per second the disks read and wrote, the network
+	 * received and sent (sys_rates.c), when known */
+	double disk_r, disk_w, net_rx, net_tx;
+	bool disk_known, net_known;
 	int cpu_busy_nr;
 };
 

@@ -261,38 +261,46 @@ static void observe_list(struct session *s, list_head_t *head)
 	}
 }
 
-/* per-CPU busy shares for the live view's header */
+/* per-CPU busy shares for the live view's header, user and system apart */
 static void observe_cpus(struct session *s)
 {
-	static unsigned long long *prev_idle, *prev_all;
+	static struct { unsigned long long idle, all, user, sys; } *prev;
 	static int prev_nr;
 	const vmon_sys_stat_t *st = s->vmon.stores[VMON_STORE_SYS_STAT];
 
 	if (!st)
 		return;
 	if (st->cpus_nr > prev_nr) {
-		int a = prev_nr, b = prev_nr;
+		int a = prev_nr;
 
-		xgrow((void **)&prev_idle, &a, st->cpus_nr, sizeof(*prev_idle));
-		xgrow((void **)&prev_all, &b, st->cpus_nr, sizeof(*prev_all));
+		xgrow((void **)&prev, &a, st->cpus_nr, sizeof(*prev));
 		s->m.cpu_busy = xrealloc(s->m.cpu_busy, st->cpus_nr * sizeof(double));
+		s->m.cpu_user = xrealloc(s->m.cpu_user, st->cpus_nr * sizeof(double));
+		s->m.cpu_sys = xrealloc(s->m.cpu_sys, st->cpus_nr * sizeof(double));
 		for (int c = prev_nr; c < st->cpus_nr; c++)
-			s->m.cpu_busy[c] = 0;
+			s->m.cpu_busy[c] = s->m.cpu_user[c] = s->m.cpu_sys[c] = 0;
 		prev_nr = st->cpus_nr;
 	}
 	s->m.cpu_busy_nr = st->cpus_nr;
 	for (int c = 0; c < st->cpus_nr; c++) {
 		const vmon_sys_cpu_t *cpu = &st->cpus[c];
-		unsigned long long idle = cpu->idle + cpu->iowait;
-		unsigned long long all = idle + cpu->user + cpu->nice + cpu->system + cpu->irq +
-					 cpu->softirq + cpu->steal;
+		unsigned long long idle = cpu->idle + cpu->iowait, user = cpu->user + cpu->nice;
+		unsigned long long sys = cpu->system + cpu->irq + cpu->softirq;
+		unsigned long long all = idle + user + sys + cpu->steal;
 
-		if (all > prev_all[c] && idle >= prev_idle[c])
-			s->m.cpu_busy[c] = 1.0 - (double)(idle - prev_idle[c]) / (all - prev_all[c]);
+		if (all > prev[c].all && idle >= prev[c].idle) {
+			double span = (double)(all - prev[c].all);
+
+			s->m.cpu_busy[c] = 1.0 - (idle - prev[c].idle) / span;
+			s->m.cpu_user[c] = user >= prev[c].user ? (user - prev[c].user) / span : 0;
+			s->m.cpu_sys[c] = sys >= prev[c].sys ? (sys - prev[c].sys) / span : 0;
+		}
 		if (!cpu->online)
 			s->m.cpu_busy[c] = -1;
-		prev_idle[c] = idle;
-		prev_all[c] = all;
+		prev[c].idle = idle;
+		prev[c].all = all;
+		prev[c].user = user;
+		prev[c].sys = sys;
 	}
 }
 

@@ -414,7 +414,10 @@ void rec_close(struct recorder *r, const struct model *m)
 
 	sb_printf(b, "{\"type\":\"end\",\"seq\":%d", m->nsamples - 1);
 	put_time(b, "t", m->end);
-	sb_printf(b, ",\"samples\":%d,\"missed\":%d,\"exit_status\":", m->nsamples, m->missed);
+	sb_printf(b, ",\"samples\":%d,\"missed\":%d,", m->nsamples, m->missed);
+	if (m->hz_end > 0)
+		sb_printf(b, "\"hz_end\":%g,", m->hz_end);
+	sb_puts(b, "\"exit_status\":");
 	json_status(b, m->exit_status);
 	if (m->reaped_known) {
 		sb_puts(b, ",\"reaped_cpu\":{\"user\":");

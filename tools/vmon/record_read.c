@@ -329,6 +329,10 @@ static void on_end(struct replay *r, const struct jval *e)
 	}
 	r->m->missed = (int)rv_need_int(&r->at, e, "missed", 0, INT_MAX);
 	r->m->exit_status = status_of(json_get(e, "exit_status"));
+	/* the rate set last in the live view, when it was changed there */
+	if (json_get(e, "hz_end") && (!json_num(json_get(e, "hz_end"), &r->m->hz_end) ||
+				      !(r->m->hz_end >= 1 && r->m->hz_end <= 1000)))
+		bad_record(r, "\"hz_end\" is not a rate from 1 to 1000");
 	/* version 1 records of run mode have it; older ones do not */
 	rc = json_get(e, "reaped_cpu");
 	if (rc) {

@@ -182,7 +182,11 @@ static int init_vmon(struct session *s)
 	int flags = (all ? VMON_FLAG_PROC_ALL : VMON_FLAG_NONE) |
 		    (s->o->events != VMON_EVENTS_NONE ? VMON_FLAG_EVENTS : 0);
 
-	if (!vmon_init(&s->vmon, flags, VMON_WANT_SYS_STAT | VMON_WANT_SYS_VM,
+	/* the disk and network rates are for the live view's meters only */
+	vmon_sys_wants_t sys = VMON_WANT_SYS_STAT | VMON_WANT_SYS_VM |
+			       (s->o->live ? VMON_WANT_SYS_DISKSTATS | VMON_WANT_SYS_NET_DEV : 0);
+
+	if (!vmon_init(&s->vmon, flags, sys,
 		       PROC_WANTS | (all ? 0 : VMON_WANT_PROC_FOLLOW_CHILDREN))) {
 		warnx_("cannot read /proc: %s", strerror(errno));
 		return 0;

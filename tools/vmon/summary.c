@@ -183,6 +183,18 @@ static void print_memory(const struct model *m, FILE *f)
 	fputc('\n', f);
 }
 
+/* the rate was changed in the live view: the rate at the end, and the
+ * samples' own rate over the run */
+static void print_rate_change(const struct model *m, FILE *f)
+{
+	vt_us span = m->nsamples > 1 ? m->samples[m->nsamples - 1].t - m->samples[0].t : 0;
+
+	fprintf(f, " then %g Hz (set in the live view", m->hz_end);
+	if (span > 0)
+		fprintf(f, "; %.1f a second over the run", (m->nsamples - 1) / (span / 1e6));
+	fputc(')', f);
+}
+
 void summary_print(const struct model *m, FILE *f)
 {
 	struct totals s;
@@ -206,8 +218,10 @@ void summary_print(const struct model *m, FILE *f)
 	fprintf(f, "  I/O         read %s, written %s (storage: %s read, %s written)\n",
 		fmt_bytes(s.rchar, a, sizeof(a)), fmt_bytes(s.wchar, b, sizeof(b)),
 		fmt_bytes(s.rbytes, c, sizeof(c)), fmt_bytes(s.wbytes, d, sizeof(d)));
-	fprintf(f, "  sampling    %d samples at %g Hz, woke %.2f ms late on average, %.2f ms at "
-		"worst, %d missed\n", m->nsamples, m->hz,
+	fprintf(f, "  sampling    %d samples at %g Hz", m->nsamples, m->hz);
+	if (m->hz_end > 0 && m->hz_end != m->hz)
+		print_rate_change(m, f);
+	fprintf(f, ", woke %.2f ms late on average, %.2f ms at worst, %d missed\n",
 		m->nsamples ? s.late_sum / 1e3 / m->nsamples : 0, s.late_max / 1e3, m->missed);
 	if (strcmp(m->events, "none"))
 		fprintf(f, "  events      from %s: %llu applied, %llu lost%s\n", m->events,
@@ -267,9 +281,11 @@ static void json_body(struct sbuf *b, const struct model *m, const struct totals
 	put_secs(b, "peak_rss_at_s", m->peak_rss_t);
 	sb_printf(b, "},\"io\":{\"rchar\":%llu,\"wchar\":%llu,\"read_bytes\":%llu,"
 		  "\"write_bytes\":%llu},", s->rchar, s->wchar, s->rbytes, s->wbytes);
-	sb_printf(b, "\"sampling\":{\"hz\":%g,\"samples\":%d,\"missed\":%d,\"late_mean_us\":%lld,"
-		  "\"late_max_us\":%lld},", m->hz, m->nsamples, m->missed,
-		  m->nsamples ? s->late_sum / m->nsamples : 0, s->late_max);
+	sb_printf(b, "\"sampling\":{\"hz\":%g,", m->hz);
+	if (m->hz_end > 0)	/* changed in the live view */
+		sb_printf(b, "\"hz_end\":%g,", m->hz_end);
+	sb_printf(b, "\"samples\":%d,\"missed\":%d,\"late_mean_us\":%lld,\"late_max_us\":%lld},",
+		  m->nsamples, m->missed, m->nsamples ? s->late_sum / m->nsamples : 0, s->late_max);
 	sb_puts(b, "\"events\":{\"source\":");
 	json_string(b, m->events);
 	sb_printf(b, ",\"applied\":%llu,\"lost\":%llu},", m->events_seen, m->events_lost);
