@@ -216,9 +216,11 @@ TEST(want_rates_thread_nodes)
 		ASSERT_MSG(r[i].cpu_total.value > want - 5 && r[i].cpu_total.value < want + 5,
 			   "node %d (tid %d): %.1f%%, schedstat says %.1f%%", i, nodes[i]->pid,
 			   r[i].cpu_total.value, want);
-		if (geteuid() == 0)
-			ASSERT_NEAR(r[i].cpu_total.value,
-				    nodes[i]->is_thread && nodes[i]->pid == pid ? 0 : 100, 5);
+		/* the sleeping main thread is idle however busy the machine
+		 * is; the burner's share is schedstat's, checked above (a
+		 * fixed 100% failed with 20 runnable tasks on 2 CPUs: 94) */
+		if (nodes[i]->is_thread && nodes[i]->pid == pid)
+			ASSERT_NEAR(r[i].cpu_total.value, 0, 5);
 	}
 	vmon_destroy(&v);
 	t_kill(pid);
