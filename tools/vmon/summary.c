@@ -4,7 +4,9 @@
  * system CPU of every process monitored, the kernel's count for every
  * descendant reaped (and how much of it no sample saw), how many processes and threads
  * there were and at most at once, peak RSS (per process and of the whole
- * tree), bytes read and written, how well the sampler kept its schedule,
+ * tree), bytes read and written (each process's own, so that a byte is
+ * counted once: docs/vmon-io.md; "unavailable" where no process's I/O
+ * could be read), how well the sampler kept its schedule,
  * and the ten processes that used the most CPU.  Printed for people and
  * written as JSON (--summary-json), from the model alone, so that a replay
  * of the recording gives the very same summary.
@@ -30,6 +32,7 @@ struct totals {
 	unsigned long long user_ticks, sys_ticks;
 	vt_us user, sys;	/* exact where an exit record said */
 	unsigned long long rchar, wchar, rbytes, wbytes;
+	int io_read, io_unread;	/* processes whose I/O could or could not be read */
 	int exited, running;
 	vt_us exited_cpu;	/* of the processes seen to exit */
 	vt_us late_sum, late_max;
@@ -48,12 +51,17 @@ static int by_cpu(const void *a, const void *b)
 
 static void add_io(struct totals *s, const struct track *t)
 {
-	if (!t->v.io_ok)
+	struct io_vals own;
+
+	if (!track_io(t, &own)) {
+		s->io_unread++;
 		return;
-	s->rchar += t->v.rchar - t->base.rchar;
-	s->wchar += t->v.wchar - t->base.wchar;
-	s->rbytes += t->v.read_bytes - t->base.read_bytes;
-	s->wbytes += t->v.write_bytes - t->base.write_bytes;
+	}
+	s->io_read++;
+	s->rchar += own.rchar;
+	s->wchar += own.wchar;
+	s->rbytes += own.read_bytes;
+	s->wbytes += own.write_bytes;
 }
 
 static void totals(const struct model *m, struct totals *s)
@@ -183,10 +191,29 @@ static void print_memory(const struct model *m, FILE *f)
 	fputc('\n', f);
 }
 
+/* what could not be read is said, never shown as 0 */
+static void print_io(const struct totals *s, FILE *f)
+{
+	char a[32], b[32], c[32], d[32];
+
+	if (!s->io_read && s->io_unread) {
+		fprintf(f, "  I/O         unavailable (/proc/PID/io could not be read: another "
+			"user's processes)\n");
+		return;
+	}
+	fprintf(f, "  I/O         read %s, written %s (storage: %s read, %s written)",
+		fmt_bytes(s->rchar, a, sizeof(a)), fmt_bytes(s->wchar, b, sizeof(b)),
+		fmt_bytes(s->rbytes, c, sizeof(c)), fmt_bytes(s->wbytes, d, sizeof(d)));
+	if (s->io_unread)
+		fprintf(f, "; unavailable for %d of %d processes", s->io_unread,
+			s->io_read + s->io_unread);
+	fputc('\n', f);
+}
+
 void summary_print(const struct model *m, FILE *f)
 {
 	struct totals s;
-	char cmd[512], st[32], w[32], a[32], b[32], c[32], d[32];
+	char cmd[512], st[32], w[32];
 	double wall = m->end / 1e6;
 
 	totals(m, &s);
@@ -203,9 +230,7 @@ void summary_print(const struct model *m, FILE *f)
 		"processes and %d threads at once\n", m->nprocs, s.running, m->nthreads,
 		m->peak_procs, m->peak_threads);
 	print_memory(m, f);
-	fprintf(f, "  I/O         read %s, written %s (storage: %s read, %s written)\n",
-		fmt_bytes(s.rchar, a, sizeof(a)), fmt_bytes(s.wchar, b, sizeof(b)),
-		fmt_bytes(s.rbytes, c, sizeof(c)), fmt_bytes(s.wbytes, d, sizeof(d)));
+	print_io(&s, f);
 	fprintf(f, "  sampling    %d samples at %g Hz, woke %.2f ms late on average, %.2f ms at "
 		"worst, %d missed\n", m->nsamples, m->hz,
 		m->nsamples ? s.late_sum / 1e3 / m->nsamples : 0, s.late_max / 1e3, m->missed);
@@ -226,6 +251,8 @@ static void put_secs(struct sbuf *b, const char *key, vt_us t)
 
 static void json_proc(struct sbuf *b, const struct model *m, const struct track *t)
 {
+	struct io_vals own;
+
 	sb_printf(b, "{\"id\":%d,\"pid\":%d,\"ppid\":%d,\"comm\":", t->id, t->pid, t->ppid);
 	json_string(b, t->comm);
 	sb_puts(b, ",\"argv\":");
@@ -239,7 +266,12 @@ static void json_proc(struct sbuf *b, const struct model *m, const struct track 
 	put_secs(b, "end_s", t->death);
 	sb_printf(b, ",\"exited\":%s,\"status\":", t->exited ? "true" : "false");
 	json_status(b, t->exited ? t->status : -1);
-	sb_putc(b, '}');
+	if (track_io(t, &own))
+		sb_printf(b, ",\"io\":{\"rchar\":%llu,\"wchar\":%llu,\"read_bytes\":%llu,"
+			  "\"write_bytes\":%llu}}", own.rchar, own.wchar, own.read_bytes,
+			  own.write_bytes);
+	else
+		sb_puts(b, ",\"io\":null}");
 }
 
 static void json_body(struct sbuf *b, const struct model *m, const struct totals *s)
@@ -265,8 +297,12 @@ static void json_body(struct sbuf *b, const struct model *m, const struct totals
 		  m->nprocs, s->exited, s->running, m->peak_procs, m->nthreads, m->peak_threads);
 	sb_printf(b, "\"memory\":{\"peak_rss_bytes\":%llu,", m->peak_rss_kb * 1024);
 	put_secs(b, "peak_rss_at_s", m->peak_rss_t);
-	sb_printf(b, "},\"io\":{\"rchar\":%llu,\"wchar\":%llu,\"read_bytes\":%llu,"
-		  "\"write_bytes\":%llu},", s->rchar, s->wchar, s->rbytes, s->wbytes);
+	if (!s->io_read && s->io_unread)
+		sb_puts(b, "},\"io\":null,");
+	else
+		sb_printf(b, "},\"io\":{\"rchar\":%llu,\"wchar\":%llu,\"read_bytes\":%llu,"
+			  "\"write_bytes\":%llu,\"unavailable_processes\":%d},", s->rchar,
+			  s->wchar, s->rbytes, s->wbytes, s->io_unread);
 	sb_printf(b, "\"sampling\":{\"hz\":%g,\"samples\":%d,\"missed\":%d,\"late_mean_us\":%lld,"
 		  "\"late_max_us\":%lld},", m->hz, m->nsamples, m->missed,
 		  m->nsamples ? s->late_sum / m->nsamples : 0, s->late_max);
