@@ -260,10 +260,12 @@ TEST(vmon_io_of_a_child_reaped_late_counted_once)
 TEST(vmon_io_unreadable_is_unavailable_not_zero)
 {
 	struct vt_dir d;
-	char sum[256], pid[16], err[8192];
+	char sum[256], png[256], pid[16], err[8192], cmd[600], line[1024], tool[256];
 	char *argv[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
 			 (char *)vt_vmon(), "--no-live", "-z", "50", "-d", "0.3", "-p", pid,
-			 "--summary-json", sum, NULL };
+			 "--summary-json", sum, "--png", png, NULL };
+	bool said = false;
+	FILE *f;
 	char *text;
 	pid_t target;
 	int status;
@@ -273,6 +275,7 @@ TEST(vmon_io_unreadable_is_unavailable_not_zero)
 	vt_mkdir(&d);
 	ASSERT(chmod(d.path, 0777) == 0);
 	vt_file(&d, "summary.json", sum, sizeof(sum));
+	vt_file(&d, "chart.png", png, sizeof(png));
 	snprintf(pid, sizeof(pid), "%d", target);
 	status = vt_run(argv, NULL, err, sizeof(err));
 	t_kill(target);
@@ -285,5 +288,15 @@ TEST(vmon_io_unreadable_is_unavailable_not_zero)
 	ASSERT_MSG(strstr(text, "\"exited\":false,\"status\":null,\"io\":null}"),
 		   "the process's io is not null: %s", text);
 	free(text);
+	/* the chart's totals (its Description chunk: the lines under its
+	 * title) say it too */
+	snprintf(cmd, sizeof(cmd), "%s %s", t_build_path("workloads/pngdump", tool, sizeof(tool)),
+		 png);
+	f = popen(cmd, "r");
+	ASSERT(f);
+	while (fgets(line, sizeof(line), f))
+		said |= line[0] == '|' && strstr(line, "   I/O unavailable") != NULL;
+	ASSERT_EQ(pclose(f), 0);
+	ASSERT_MSG(said, "the chart does not say the I/O is unavailable");
 	vt_cleanup(&d);
 }

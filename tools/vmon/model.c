@@ -533,6 +533,38 @@ vt_us track_sys_us(const struct model *m, const struct track *t)
 	return ticks_us(m, track_sys(t));
 }
 
+vt_us model_cpu(const struct model *m, vt_us *user, vt_us *sys)
+{
+	*user = *sys = 0;
+	for (int i = 0; i < m->ntracks; i++)
+		if (!m->tracks[i]->is_thread) {
+			*user += track_user_us(m, m->tracks[i]);
+			*sys += track_sys_us(m, m->tracks[i]);
+		}
+	return *user + *sys;
+}
+
+bool model_every_exit_told(const struct model *m)
+{
+	return !strcmp(m->events, "netlink") || !strcmp(m->events, "ptrace");
+}
+
+/* That of processes born and gone between two samples, and what the
+ * others used after their last sample (only vmon's own children are read
+ * as zombies): what exited processes were seen to use is taken away,
+ * never below 0 (a zombie left unreaped at the end was seen, not reaped). */
+vt_us model_unseen_cpu(const struct model *m)
+{
+	vt_us reaped = m->reaped_user + m->reaped_sys, exited = 0;
+
+	if (!m->reaped_known)
+		return 0;
+	for (int i = 0; i < m->ntracks; i++)
+		if (!m->tracks[i]->is_thread && m->tracks[i]->exited)
+			exited += track_user_us(m, m->tracks[i]) + track_sys_us(m, m->tracks[i]);
+	return reaped > exited ? reaped - exited : 0;
+}
+
 bool track_brief(const struct model *m, const struct track *t)
 {
 	return t->exited && !t->preexisting && model_sample_at(m, t->death) == t->first;

@@ -203,6 +203,14 @@ unsigned long long track_sys(const struct track *t);
  * said so (FINAL_CPU, a track born under monitoring), else from ticks */
 vt_us track_user_us(const struct model *m, const struct track *t);
 vt_us track_sys_us(const struct model *m, const struct track *t);
+/* The CPU of every process monitored (user and system, microseconds). */
+vt_us model_cpu(const struct model *m, vt_us *user, vt_us *sys);
+/* An event source told every exit with its exact CPU (netlink, ptrace):
+ * the kernel's count of reaped CPU is then a check of the tree's. */
+bool model_every_exit_told(const struct model *m);
+/* Of the kernel's count of the CPU of the descendants reaped, the part no
+ * sample saw (0 when not known). */
+vt_us model_unseen_cpu(const struct model *m);
 /* t's own I/O while monitored: false when it could never be read */
 bool track_io(const struct track *t, struct io_vals *own);
 /* t was born and gone between two samples (seen first as it ended) */

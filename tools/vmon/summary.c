@@ -101,34 +101,19 @@ static double secs(vt_us us)
 	return (double)us / US_PER_S;
 }
 
-/* Of the CPU the kernel counted for the descendants reaped, the part no
- * sample saw: that of processes born and gone between two samples, and
- * what the others used after their last sample (only vmon's own children
- * are read as zombies).  What exited processes were seen to use is taken
- * away, never below 0: a zombie left unreaped at the end was seen, not
- * reaped. */
-static double unseen_secs(const struct model *m, const struct totals *s)
+static double unseen_secs(const struct model *m)
 {
-	vt_us reaped = m->reaped_user + m->reaped_sys;
-
-	return reaped > s->exited_cpu ? secs(reaped - s->exited_cpu) : 0;
-}
-
-/* A source that tells every exit with its exact CPU (netlink, ptrace)
- * makes the kernel's count a check of the tree's figures. */
-static bool every_exit_told(const struct model *m)
-{
-	return !strcmp(m->events, "netlink") || !strcmp(m->events, "ptrace");
+	return secs(model_unseen_cpu(m));
 }
 
 static void print_reaped(const struct model *m, const struct totals *s, FILE *f)
 {
 	vt_us reaped = m->reaped_user + m->reaped_sys;
 
-	if (!every_exit_told(m)) {
+	if (!model_every_exit_told(m)) {
 		fprintf(f, "  reaped      %.2f s user + %.2f s system, the kernel's count for every "
 			"descendant reaped; %.2f s of it no sample saw\n",
-			secs(m->reaped_user), secs(m->reaped_sys), unseen_secs(m, s));
+			secs(m->reaped_user), secs(m->reaped_sys), unseen_secs(m));
 		return;
 	}
 	fprintf(f, "  check       the kernel counted %.2f s for every descendant reaped; the "
@@ -289,7 +274,7 @@ static void json_body(struct sbuf *b, const struct model *m, const struct totals
 	if (m->reaped_known)
 		sb_printf(b, "\"reaped_cpu\":{\"user_s\":%.6f,\"system_s\":%.6f,\"unseen_s\":%.6f,"
 			  "\"exited_s\":%.6f},", secs(m->reaped_user), secs(m->reaped_sys),
-			  unseen_secs(m, s), secs(s->exited_cpu));
+			  unseen_secs(m), secs(s->exited_cpu));
 	else
 		sb_puts(b, "\"reaped_cpu\":null,");
 	sb_printf(b, "\"processes\":{\"seen\":%d,\"exited\":%d,\"running\":%d,"
