@@ -60,8 +60,8 @@ static void headline(const struct model *m, char *l1, char *l2, size_t size)
 {
 	char a[32], b[32], st[32], io[96];
 	vt_us u, s, seen = model_cpu(m, &u, &s);
-	vt_us unseen = model_every_exit_told(m) ? 0 : model_unseen_cpu(m), all = seen + unseen;
-	double wall = m->end / 1e6;
+	vt_us unseen = model_every_exit_told(m) ? 0 : model_unseen_cpu(m);
+	double wall = m->end / 1e6, all = (double)seen + (double)unseen;	/* each may be huge */
 
 	if (unseen)
 		snprintf(l1, size, "%s wall   CPU %.2f s in all (%.2f cores on average): %.2f s "

@@ -436,6 +436,8 @@ static int deepest_first(const void *a, const void *b)
  * depend on the order they were told in: live and replay agree. */
 static void settle_io(struct model *m)
 {
+	if (!m->nends)
+		return;
 	qsort(m->ends, m->nends, sizeof(*m->ends), deepest_first);
 	for (int k = 0; k < m->nends; k++) {
 		struct track *t = m->ends[k];
