@@ -65,8 +65,8 @@ static void headline(const struct model *m, char *l1, char *l2, size_t size)
 
 	if (unseen)
 		snprintf(l1, size, "%s wall   CPU %.2f s in all (%.2f cores on average): %.2f s "
-			 "sampled (%.2f s user + %.2f s system) + %.2f s no sample saw (processes "
-			 "too short to sample, from the kernel's count of the CPU reaped)",
+			 "sampled (%.2f s user + %.2f s system) + %.2f s no sample saw (too short "
+			 "to sample; the kernel's count of reaped CPU)",
 			 fmt_dur(wall, a, sizeof(a)), all / 1e6, wall > 0 ? all / 1e6 / wall : 0,
 			 seen / 1e6, u / 1e6, s / 1e6, unseen / 1e6);
 	else
