@@ -52,7 +52,7 @@ check-vmon: $(B)/vmon
 # hardening.mk's pattern rules.  png.c is left out: the target draws the
 # chart and writes nothing.
 VMON_FUZZ_OBJ := $(patsubst %,$(B)/vmon-obj/%.o,record_read record_values record_tree json util \
-		 model summary record outfile chart chart_layout chart_legend chart_rows canvas font)
+		 model model_io summary record outfile chart chart_layout chart_legend chart_rows canvas font)
 
 $(B)/fuzz/fuzz_vmon_record.o: FUZZ_CFLAGS += -Itools/vmon
 $(B)/fuzz/fuzz_vmon_record.o: $(VMON_HDR)

@@ -472,8 +472,11 @@ int vmon_events_read(vmon_t *);
 const char *vmon_event_source_name(vmon_event_source_t source);
 
 /* How a process ended, and its final figures, which the source says
- * (known: VMON_EXIT_* bits).  CPU and I/O are the process's own, all its
- * threads included, not its reaped children's. */
+ * (known: VMON_EXIT_* bits).  CPU is the process's own, all its threads
+ * included, not its reaped children's.  So is NETLINK's I/O (taskstats,
+ * each task's rounded down to a KiB); PTRACE's and WAIT's (source) is
+ * /proc/PID/io at the end, which also counts the I/O of the children the
+ * process reaped (the kernel adds it to the parent's at the wait). */
 typedef struct vmon_exit {
 	unsigned known;			/* VMON_EXIT_* bits of what is set */
 	vmon_event_source_t source;	/* who told */

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * chart.c - the chart: its frame (the title and totals, the system rows:
- * CPU of all cores stacked as user, system, iowait and irq; memory used,
- * with the tree's own RSS inside it; the time axis with its ticks and
- * grid), drawn by the layout (chart_layout.c) with the process rows
- * (chart_rows.c) and the legend (chart_legend.c), and written as a PNG.
+ * chart.c - the chart: its frame (the title and the totals, the same as
+ * the summary's: all the CPU, with what no sample saw, and the I/O; the
+ * system rows: CPU of all cores stacked as user, system, iowait and irq;
+ * the tree's own CPU in cores, under a line of the whole system's busy
+ * cores; memory used, with the tree's own RSS; the time axis with its
+ * ticks and grid), drawn by the layout (chart_layout.c) with the process
+ * rows (chart_rows.c) and the legend (chart_legend.c), and written as a
+ * PNG.
  *
  * The PNG also carries its layout in tEXt chunks ("vmon:layout" and one
  * "vmon:rows" line per row: id pid tid y height) so that tools and tests
- * can find a process's row without reading text off pixels.
+ * can find a process's row without reading text off pixels, and the
+ * totals' lines ("Description").
  */
 #include <math.h>
 #include <stdio.h>
@@ -20,22 +24,66 @@
 #include "chart_palette.h"
 #include "chart_rows.h"
 
-static vt_us total_cpu(const struct model *m, vt_us *user, vt_us *sys)
+/* the tree's I/O as the summary counts it: each process's own */
+static void io_text(const struct model *m, char *buf, size_t size)
 {
-	*user = *sys = 0;
-	for (int i = 0; i < m->ntracks; i++)
-		if (!m->tracks[i]->is_thread) {
-			*user += track_user_us(m, m->tracks[i]);
-			*sys += track_sys_us(m, m->tracks[i]);
+	unsigned long long r = 0, w = 0;
+	int read = 0, unread = 0;
+	char a[32], b[32];
+
+	for (int i = 0; i < m->ntracks; i++) {
+		struct io_vals own;
+
+		if (m->tracks[i]->is_thread)
+			continue;
+		if (!track_io(m->tracks[i], &own)) {
+			unread++;
+			continue;
 		}
-	return *user + *sys;
+		read++;
+		r += own.rchar;
+		w += own.wchar;
+	}
+	if (!read && unread)
+		snprintf(buf, size, "I/O unavailable");
+	else
+		snprintf(buf, size, "I/O read %s, written %s%s", fmt_bytes(r, a, sizeof(a)),
+			 fmt_bytes(w, b, sizeof(b)), unread ? " (some unavailable)" : "");
 }
 
-static void title(struct canvas *c, const struct layout *L, const struct model *m)
+/* The totals under the title, as the summary gives them: all the CPU,
+ * with the part no sample saw (the kernel's count of what it reaped, less
+ * what the samples saw of the processes that exited: processes too short
+ * to be sampled, and ends after a last sample), then the counts, memory,
+ * I/O and the status. */
+static void headline(const struct model *m, char *l1, char *l2, size_t size)
 {
-	char cmd[1024], line[512], a[32], b[32], st[32];
-	vt_us u, s, all = total_cpu(m, &u, &s);
-	double wall = m->end / 1e6;
+	char a[32], b[32], st[32], io[96];
+	vt_us u, s, seen = model_cpu(m, &u, &s);
+	vt_us unseen = model_every_exit_told(m) ? 0 : model_unseen_cpu(m);
+	double wall = m->end / 1e6, all = (double)seen + (double)unseen;	/* each may be huge */
+
+	if (unseen)
+		snprintf(l1, size, "%s wall   CPU %.2f s in all (%.2f cores on average): %.2f s "
+			 "sampled (%.2f s user + %.2f s system) + %.2f s no sample saw (too short "
+			 "to sample; the kernel's count of reaped CPU)",
+			 fmt_dur(wall, a, sizeof(a)), all / 1e6, wall > 0 ? all / 1e6 / wall : 0,
+			 seen / 1e6, u / 1e6, s / 1e6, unseen / 1e6);
+	else
+		snprintf(l1, size, "%s wall   CPU %.2f s (%.2f cores on average): %.2f s user + "
+			 "%.2f s system", fmt_dur(wall, a, sizeof(a)), all / 1e6,
+			 wall > 0 ? all / 1e6 / wall : 0, u / 1e6, s / 1e6);
+	io_text(m, io, sizeof(io));
+	snprintf(l2, size, "%d processes, %d threads   peak RSS %s   %s%s%s", m->nprocs,
+		 m->nthreads, fmt_bytes(m->peak_rss_kb * 1024.0, b, sizeof(b)), io,
+		 strcmp(m->mode, "run") ? "" : "   ",
+		 strcmp(m->mode, "run") ? "" : fmt_status(m->exit_status, st, sizeof(st)));
+}
+
+static void title(struct canvas *c, const struct layout *L, const struct model *m,
+		  const char *l1, const char *l2)
+{
+	char cmd[1024];
 	int x;
 
 	if (!strcmp(m->mode, "all"))
@@ -44,13 +92,8 @@ static void title(struct canvas *c, const struct layout *L, const struct model *
 		join_args(m->cmd, m->cmdc, cmd, sizeof(cmd));
 	x = cv_text(c, MARGIN, MARGIN, "vmon", C_USER, 2, 0, true);
 	cv_text(c, MARGIN + x + 12, MARGIN, cmd, C_TEXT, 2, L->w - 2 * MARGIN - x - 12, true);
-	snprintf(line, sizeof(line), "%s wall   CPU %.2f s user + %.2f s system (%.2f cores on "
-		 "average)   %d processes, %d threads   peak RSS %s%s%s", fmt_dur(wall, a, sizeof(a)),
-		 u / 1e6, s / 1e6, wall > 0 ? all / 1e6 / wall : 0,
-		 m->nprocs, m->nthreads, fmt_bytes(m->peak_rss_kb * 1024.0, b, sizeof(b)),
-		 strcmp(m->mode, "run") ? "" : "   ",
-		 strcmp(m->mode, "run") ? "" : fmt_status(m->exit_status, st, sizeof(st)));
-	cv_text(c, MARGIN, MARGIN + 24, line, C_DIM, 1, L->w - 2 * MARGIN, false);
+	cv_text(c, MARGIN, MARGIN + 24, l1, C_DIM, 1, L->w - 2 * MARGIN, false);
+	cv_text(c, MARGIN, MARGIN + 36, l2, C_DIM, 1, L->w - 2 * MARGIN, false);
 }
 
 /* a system row's label: a bold name and a grey detail line */
@@ -81,7 +124,9 @@ static void stack(struct canvas *c, const struct layout *L, int y, int h, double
 	}
 }
 
-static void cpu_row(struct canvas *c, const struct layout *L, const struct model *m)
+/* col_busy: per column, the share of all cores busy (user, system, irq) */
+static void cpu_row(struct canvas *c, const struct layout *L, const struct model *m,
+		    double *col_busy)
 {
 	double *v[5], *col[4];
 	static const rgb_t colors[4] = { C_USER, C_SYS, C_IOWAIT, C_IRQ };
@@ -114,6 +159,7 @@ static void cpu_row(struct canvas *c, const struct layout *L, const struct model
 
 		for (int k = 0; k < 4; k++)
 			col[k][x] = v[4][b] > 0 ? v[k][b] / v[4][b] : 0;
+		col_busy[x] = col[0][x] + col[1][x] + col[3][x];
 	}
 	cv_hline(c, L->plot_x, L->sys_y + L->cpu_h / 2, L->plot_w, C_GRID);
 	stack(c, L, L->sys_y, L->cpu_h, col, colors, 4);
@@ -125,6 +171,61 @@ static void cpu_row(struct canvas *c, const struct layout *L, const struct model
 		free(v[k]);
 	for (int k = 0; k < 4; k++)
 		free(col[k]);
+}
+
+/* The tree's CPU in cores, user and system stacked, on the scale of all
+ * the cores; over it, a line of how many cores the whole system kept
+ * busy: the tree's parallelism, and what else ran. */
+static void tree_row(struct canvas *c, const struct layout *L, const struct model *m,
+		     const double *busy)
+{
+	double *u = xcalloc(L->nbins, sizeof(double)), *s = xcalloc(L->nbins, sizeof(double));
+	double peak = 0;
+	char detail[96], top[16];
+	int h = L->cpu_h, y = L->tree_y, prev = -1;
+
+	for (int i = 0; i < m->ntracks; i++) {
+		const struct track *t = m->tracks[i];
+
+		if (t->is_thread)	/* a process's CPU has its threads' */
+			continue;
+		for (int k = 0; k < t->npoints; k++) {
+			const struct cpu_point *p = &t->points[k];
+			double b0 = chart_bin(L, chart_interval_start(m, p->sample));
+			double b1 = chart_bin(L, m->samples[p->sample].t);
+
+			chart_spread(u, L->nbins, b0, b1, p->du);
+			chart_spread(s, L->nbins, b0, b1, p->ds);
+		}
+	}
+	for (int k = 1; k < m->ncpu && m->ncpu <= 32; k++)
+		cv_hline(c, L->plot_x, y + h - h * k / m->ncpu, L->plot_w, C_GRID);
+	for (int x = 0; x < L->plot_w; x++) {
+		int b = chart_bin_at(L, x);
+		double ticks = chart_bin_ticks(L, m, b), cu = u[b] / ticks, cs = s[b] / ticks;
+		int hu = (int)lround(fmin(cu / m->ncpu, 1) * h);
+		int hs = (int)lround(fmin((cu + cs) / m->ncpu, 1) * h);
+		int line = y + h - 1 - (int)lround(fmin(busy[x], 1) * (h - 1));
+
+		peak = cu + cs > peak ? cu + cs : peak;
+		if (hu)
+			cv_vline(c, L->plot_x + x, y + h - hu, hu, C_USER);
+		if (hs > hu)
+			cv_vline(c, L->plot_x + x, y + h - hs, hs - hu, C_SYS);
+		/* the system's line, joined from column to column */
+		if (prev < 0)
+			prev = line;
+		cv_vline(c, L->plot_x + x, prev < line ? prev : line, abs(line - prev) + 1,
+			 C_SYS_LINE);
+		prev = line;
+	}
+	snprintf(detail, sizeof(detail), "peak %.1f of %d cores; line: whole system", peak,
+		 m->ncpu);
+	sys_label(c, L, y, "CPU of the tree, in cores", detail);
+	snprintf(top, sizeof(top), "%d", m->ncpu);
+	cv_text(c, L->plot_x - 8 - (int)strlen(top) * FONT_ADV, y, top, C_FAINT, 1, 0, false);
+	free(u);
+	free(s);
 }
 
 /* the sample shown at column x: memory is a level, not a rate */
@@ -221,6 +322,7 @@ static void axis(struct canvas *c, const struct layout *L, bool grid)
 
 		if (grid) {
 			cv_vline(c, x, L->sys_y, L->cpu_h, C_GRID);
+			cv_vline(c, x, L->tree_y, L->cpu_h, C_GRID);
 			cv_vline(c, x, L->mem_y, L->mem_h, C_GRID);
 			cv_vline(c, x, L->rss_y, L->mem_h, C_GRID);
 			cv_vline(c, x, L->rows_y, L->shown * L->row_h, C_GRID);
@@ -259,9 +361,9 @@ static void rows_head(struct canvas *c, const struct layout *L)
 static void layout_text(const struct layout *L, struct sbuf *lay, struct sbuf *rows)
 {
 	sb_printf(lay, "version=1 width=%d height=%d plot_x=%d plot_w=%d rows_y=%d row_h=%d "
-		  "rows=%d shown=%d t_end_us=%lld cpu_y=%d cpu_h=%d mem_y=%d rss_y=%d mem_h=%d",
-		  L->w, L->h, L->plot_x, L->plot_w, L->rows_y, L->row_h, L->nrows, L->shown,
-		  L->t_end, L->sys_y, L->cpu_h, L->mem_y, L->rss_y, L->mem_h);
+		  "rows=%d shown=%d t_end_us=%lld cpu_y=%d cpu_h=%d mem_y=%d rss_y=%d mem_h=%d "
+		  "tree_y=%d", L->w, L->h, L->plot_x, L->plot_w, L->rows_y, L->row_h, L->nrows,
+		  L->shown, L->t_end, L->sys_y, L->cpu_h, L->mem_y, L->rss_y, L->mem_h, L->tree_y);
 	for (int i = 0; i < L->shown; i++) {
 		const struct track *t = L->rows[i];
 
@@ -275,20 +377,25 @@ bool chart_write(const struct model *m, const char *path, const struct chart_opt
 	struct layout L;
 	struct canvas c;
 	struct sbuf lay = { 0 }, rows = { 0 };
-	char title_text[600], cmd[512];
-	const char *keys[] = { "Title", "Software", "vmon:layout", "vmon:rows" };
-	const char *vals[4];
+	char title_text[600], cmd[512], l1[512], l2[512], desc[1100];
+	const char *keys[] = { "Title", "Software", "vmon:layout", "vmon:rows", "Description" };
+	const char *vals[5];
+	double *busy;
 	bool ok;
 
 	chart_layout(&L, m, o);
+	busy = xcalloc(L.plot_w, sizeof(*busy));
 	cv_init(&c, L.w, L.h, C_BG);
-	title(&c, &L, m);
+	headline(m, l1, l2, sizeof(l1));
+	title(&c, &L, m, l1, l2);
 	cv_fill(&c, L.plot_x, L.sys_y, L.plot_w, L.cpu_h, C_PANEL);
+	cv_fill(&c, L.plot_x, L.tree_y, L.plot_w, L.cpu_h, C_PANEL);
 	cv_fill(&c, L.plot_x, L.mem_y, L.plot_w, L.mem_h, C_PANEL);
 	cv_fill(&c, L.plot_x, L.rss_y, L.plot_w, L.mem_h, C_PANEL);
 	chart_rows(&c, &L, m, false);
 	axis(&c, &L, true);
-	cpu_row(&c, &L, m);
+	cpu_row(&c, &L, m, busy);
+	tree_row(&c, &L, m, busy);
 	mem_rows(&c, &L, m);
 	rows_head(&c, &L);
 	chart_rows(&c, &L, m, true);
@@ -301,7 +408,10 @@ bool chart_write(const struct model *m, const char *path, const struct chart_opt
 	vals[1] = "vmon " VMON_TOOL_VERSION;
 	vals[2] = lay.s;
 	vals[3] = rows.s ? rows.s : "";
-	ok = png_write(&c, path, keys, vals, 4);
+	snprintf(desc, sizeof(desc), "%s\n%s", l1, l2);
+	vals[4] = desc;
+	ok = png_write(&c, path, keys, vals, 5);
+	free(busy);
 	cv_free(&c);
 	sb_free(&lay);
 	sb_free(&rows);

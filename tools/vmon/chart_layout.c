@@ -14,15 +14,15 @@
 
 #define ROW_H 12
 #define ROW_H_MAX 36
-#define TITLE_H 40
+#define TITLE_H 52
 #define CPU_H 56
 #define MEM_H 30
 #define ROWS_HEAD_H 16
 #define AXIS_H 24
 #define LEGEND_H 18
 #define AUTO_MAX_H 8000
-#define FIXED_H (MARGIN + TITLE_H + CPU_H + 8 + 2 * (MEM_H + 8) + 2 + ROWS_HEAD_H + AXIS_H + \
-		 LEGEND_H + MARGIN)
+#define FIXED_H (MARGIN + TITLE_H + 2 * (CPU_H + 8) + 2 * (MEM_H + 8) + 2 + ROWS_HEAD_H + \
+		 AXIS_H + LEGEND_H + MARGIN)
 
 double chart_col(const struct layout *L, vt_us t)
 {
@@ -110,7 +110,8 @@ void chart_layout(struct layout *L, const struct model *m, const struct chart_op
 	L->h = o->height ? o->height : fixed_h + L->shown * L->row_h;
 	L->sys_y = MARGIN + TITLE_H;
 	L->cpu_h = CPU_H;
-	L->mem_y = L->sys_y + CPU_H + 8;
+	L->tree_y = L->sys_y + CPU_H + 8;
+	L->mem_y = L->tree_y + CPU_H + 8;
 	L->mem_h = MEM_H;
 	L->rss_y = L->mem_y + MEM_H + 8;
 	L->rows_head_y = L->rss_y + MEM_H + 10;

@@ -25,7 +25,7 @@ struct layout {
 	int nbins;
 	int label_x, label_w;
 	int plot_x, plot_w;
-	int sys_y, cpu_h, mem_h, mem_y, rss_y;
+	int sys_y, cpu_h, tree_y, mem_h, mem_y, rss_y;
 	int rows_head_y, rows_y, row_h, nrows, shown;
 	int axis_y, legend_y, legend_lines;
 	vt_us t_end;

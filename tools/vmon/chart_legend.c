@@ -8,28 +8,41 @@
 
 #include "chart_legend.h"
 #include "chart_palette.h"
+#include "chart_rows.h"
 
-/* the legend, in order: a swatch and its text, or an exit mark (a bar) */
+/* how an item is shown: a swatch, an exit mark (a bar), the kill mark, or
+ * a line */
+enum legend_kind { SWATCH, MARK, KILL, LINE };
+
+/* the legend, in order: its mark and its text */
 static const struct legend_item {
 	rgb_t color;
 	const char *text;
-	bool mark;
+	enum legend_kind kind;
 } legend_items[] = {
-	{ C_USER, "user CPU", false },
-	{ C_SYS, "system CPU", false },
-	{ C_IOWAIT, "iowait", false },
-	{ C_IRQ, "irq", false },
-	{ C_MEM, "memory used", false },
-	{ C_RSS_FILL, "tree RSS", false },
-	{ C_ALIVE, "alive", false },
-	{ C_BRIEF, "shorter than a sample", false },
-	{ C_EXIT_OK, "exit", true },
-	{ C_EXIT_BAD, "failed or killed", true },
+	{ C_USER, "user CPU", SWATCH },
+	{ C_SYS, "system CPU", SWATCH },
+	{ C_IOWAIT, "iowait", SWATCH },
+	{ C_IRQ, "irq", SWATCH },
+	{ C_SYS_LINE, "whole system, in the tree's cores", LINE },
+	{ C_MEM, "memory used", SWATCH },
+	{ C_RSS_FILL, "tree RSS", SWATCH },
+	{ C_ALIVE, "alive", SWATCH },
+	{ C_BRIEF, "shorter than a sample", SWATCH },
+	{ C_EXIT_OK, "exit", MARK },
+	{ C_EXIT_BAD, "exit code not 0", MARK },
+	{ C_KILL, "killed by a signal", KILL },
 };
+
+/* the mark's width before the text */
+static int mark_width(const struct legend_item *it)
+{
+	return it->kind == MARK ? 6 : 14;
+}
 
 static int legend_item_width(const struct legend_item *it)
 {
-	return (it->mark ? 6 : 14) + text_width(it->text, 1) + (it->mark ? 10 : 16);
+	return mark_width(it) + text_width(it->text, 1) + (it->kind == SWATCH ? 16 : 10);
 }
 
 int chart_legend_lines(int w)
@@ -60,13 +73,15 @@ void chart_legend(struct canvas *c, int x0, int y, int w)
 			x = x0;
 			y += LEGEND_LINE_H;
 		}
-		if (it->mark) {
+		if (it->kind == MARK)
 			cv_fill(c, x, y, 2, 9, it->color);
-			cv_text(c, x + 6, y, it->text, C_DIM, 1, 0, false);
-		} else {
+		else if (it->kind == KILL)
+			chart_kill_mark(c, x + 4, y, 9);
+		else if (it->kind == LINE)
+			cv_fill(c, x, y + 4, 10, 1, it->color);
+		else
 			cv_fill(c, x, y + 1, 10, 8, it->color);
-			cv_text(c, x + 14, y, it->text, C_DIM, 1, 0, false);
-		}
+		cv_text(c, x + mark_width(it), y, it->text, C_DIM, 1, 0, false);
 		x += iw;
 	}
 }

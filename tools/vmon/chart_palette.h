@@ -29,5 +29,7 @@
 #define C_EXIT_OK 0x4b4f56
 #define C_EXIT_BAD 0xc0392b
 #define C_BRIEF 0x17a398
+#define C_KILL 0xa0169c		/* a process ended by a signal */
+#define C_SYS_LINE 0x3a3f47	/* the whole system's busy cores, over the tree's */
 
 #endif

@@ -5,8 +5,10 @@
  * tree lines to its parent), on the right its life (a tint from first
  * sight to exit), its CPU in each column as a bar of user time with system
  * time stacked on it (the row's height is one core; a darker cap marks a
- * process using more), and a mark where it ended, red with its status when
- * it failed or was killed.  A process born and gone between two samples
+ * process using more), and a mark where it ended: grey when it exited 0,
+ * red with its exit code when it failed, and a cross with the signal's
+ * name when a signal killed it (chart_kill_mark(), which the legend draws
+ * too).  A process born and gone between two samples
  * (known from libvmon's events) is drawn as a mark where it lived: it
  * used too little CPU for any bar to show it.
  */
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "chart_palette.h"
 #include "chart_rows.h"
@@ -92,11 +95,27 @@ static bool failed(int status)
 	return status > 0;	/* a non-zero exit code, or a signal */
 }
 
+static bool killed(int status)
+{
+	return status > 0 && WIFSIGNALED(status);
+}
+
+void chart_kill_mark(struct canvas *c, int x, int y, int h)
+{
+	int arm = (h < 9 ? h : 9) / 2, mid = y + h / 2;
+
+	cv_fill(c, x, y, 2, h, C_KILL);
+	for (int k = -arm; k <= arm; k++) {	/* a cross over the bar, 2 pixels thick */
+		cv_fill(c, x + k, mid + k, 2, 1, C_KILL);
+		cv_fill(c, x + k, mid - k, 2, 1, C_KILL);
+	}
+}
+
 static void exit_mark(struct canvas *c, const struct layout *L, int i)
 {
 	const struct track *t = L->rows[i];
 	int x = L->plot_x + (int)lround(chart_col(L, t->death)), y = row_y(L, i);
-	rgb_t color = failed(t->status) ? C_EXIT_BAD : C_EXIT_OK;
+	rgb_t color = killed(t->status) ? C_KILL : failed(t->status) ? C_EXIT_BAD : C_EXIT_OK;
 	char st[32];
 	int w;
 
@@ -104,13 +123,16 @@ static void exit_mark(struct canvas *c, const struct layout *L, int i)
 		return;
 	if (x > L->plot_x + L->plot_w - 2)
 		x = L->plot_x + L->plot_w - 2;
-	cv_fill(c, x, y, 2, L->row_h, color);
+	if (killed(t->status))
+		chart_kill_mark(c, x, y, L->row_h);
+	else
+		cv_fill(c, x, y, 2, L->row_h, color);
 	if (!failed(t->status) || L->row_h < FONT_H)
 		return;
 	fmt_status(t->status, st, sizeof(st));
 	w = text_width(st, 1);
-	x = x + 4 + w <= L->plot_x + L->plot_w ? x + 4 : x - 3 - w;
-	cv_text(c, x, y + (L->row_h - FONT_H) / 2 + 1, st, C_EXIT_BAD, 1, 0, false);
+	x = x + 7 + w <= L->plot_x + L->plot_w ? x + 7 : x - 6 - w;
+	cv_text(c, x, y + (L->row_h - FONT_H) / 2 + 1, st, color, 1, 0, false);
 }
 
 /* at least 3 pixels wide, centred on its life */

@@ -14,4 +14,7 @@
  * CPU bars, exit marks, labels and tree lines. */
 void chart_rows(struct canvas *c, const struct layout *L, const struct model *m, bool fg);
 
+/* the mark of a process a signal killed: a bar h high at x, crossed */
+void chart_kill_mark(struct canvas *c, int x, int y, int h);
+
 #endif

@@ -7,12 +7,15 @@
  * A track's CPU history is the ticks it used in each sample's interval
  * (the difference of its cumulative utime and stime), kept for the samples
  * where it is not 0.
+ *
+ * A track's I/O is its own (model_io.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
+#include "model_io.h"
 
 void model_init(struct model *m, long tps, long page_size, int ncpu)
 {
@@ -48,6 +51,7 @@ void model_free(struct model *m)
 	free(m->cpu_busy);
 	free(m->cpu_user);
 	free(m->cpu_sys);
+	free(m->ends);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -95,9 +99,15 @@ void model_close_sample(struct model *m)
 
 	if (!s)
 		return;
-	for (int h = 0; h < MODEL_HASH; h++)
-		for (struct track *t = m->hash[0][h]; t; t = t->hnext)
+	model_io_settle(m);
+	for (int h = 0; h < MODEL_HASH; h++) {
+		for (struct track *t = m->hash[0][h]; t; t = t->hnext) {
 			rss += t->v.rss_kb;
+			model_io_rates(m, t);
+		}
+		for (struct track *t = m->hash[1][h]; t; t = t->hnext)
+			model_io_rates(m, t);
+	}
 	m->events_seen += s->events;
 	m->events_lost += s->events_lost;
 	s->procs = m->live_procs;
@@ -152,6 +162,7 @@ struct track *model_birth(struct model *m, int id, int pid, int tgid, bool is_th
 	t->argv = xcalloc(1, sizeof(*t->argv));
 	t->birth = s ? s->t : 0;
 	t->first = m->nsamples ? m->nsamples - 1 : 0;
+	t->updated_at = t->ended_at = t->seen_at = -1;
 	b = bucket(m, pid, is_thread);
 	t->hnext = *b;
 	*b = t;
@@ -179,6 +190,7 @@ static void append(struct track **head, struct track **last, struct track *t)
 void model_link(struct model *m, struct track *t, struct track *parent)
 {
 	t->parent = parent;
+	t->level = parent ? parent->level + 1 : 0;
 	if (!parent) {
 		append(&m->roots, &m->last_root, t);
 	} else if (t->is_thread) {
@@ -227,22 +239,6 @@ static unsigned long long diff(unsigned long long now, unsigned long long before
 	return now > before ? now - before : 0;
 }
 
-/* bytes per second, smoothed over about a second */
-static void update_rates(struct model *m, struct track *t, const struct track_vals *v)
-{
-	struct sample *s = model_cur(m);
-	double dt, a;
-
-	if (m->nsamples < 2 || t->first == m->nsamples - 1 || !v->io_ok || !t->v.io_ok)
-		return;
-	dt = (s->t - m->samples[m->nsamples - 2].t) / 1e6;
-	if (dt <= 0)
-		return;
-	a = dt >= 1 ? 1 : dt;
-	t->rate_r += a * (diff(v->rchar, t->v.rchar) / dt - t->rate_r);
-	t->rate_w += a * (diff(v->wchar, t->v.wchar) / dt - t->rate_w);
-}
-
 void model_update(struct model *m, struct track *t, const struct track_vals *v)
 {
 	int i = m->nsamples - 1;
@@ -267,8 +263,8 @@ void model_update(struct model *m, struct track *t, const struct track_vals *v)
 		t->base.io_ok = 1;
 	}
 	add_cpu(t, i, diff(v->utime, t->v.utime), diff(v->stime, t->v.stime));
-	update_rates(m, t, v);
 	t->v = *v;
+	t->updated_at = i;
 	if (v->rss_kb > t->rss_peak_kb)
 		t->rss_peak_kb = v->rss_kb;
 }
@@ -293,11 +289,13 @@ void model_exit(struct model *m, struct track *t, int status)
 	t->exited = true;
 	t->status = status;
 	t->death = s ? s->t : 0;
+	t->ended_at = m->nsamples - 1;
 	t->rate_r = t->rate_w = 0;
 	if (t->is_thread)
 		m->live_threads--;
 	else
 		m->live_procs--;
+	model_io_ended(m, t);
 }
 
 static vt_us clamp(vt_us v, vt_us lo, vt_us hi)
@@ -328,13 +326,7 @@ void model_final(struct model *m, struct track *t, const struct track_final *f)
 		v.utime = u > v.utime ? u : v.utime;
 		v.stime = s > v.stime ? s : v.stime;
 	}
-	if ((f->known & FINAL_IO) && (v.io_ok || !t->preexisting)) {
-		v.rchar = f->rchar > v.rchar ? f->rchar : v.rchar;
-		v.wchar = f->wchar > v.wchar ? f->wchar : v.wchar;
-		v.read_bytes = f->read_bytes > v.read_bytes ? f->read_bytes : v.read_bytes;
-		v.write_bytes = f->write_bytes > v.write_bytes ? f->write_bytes : v.write_bytes;
-		v.io_ok = 1;
-	}
+	/* its I/O when the sample closes (final_io()) */
 	t->v = v;
 	if ((f->known & FINAL_RSS) && f->peak_rss_kb > t->rss_peak_kb)
 		t->rss_peak_kb = f->peak_rss_kb;
@@ -387,6 +379,38 @@ vt_us track_sys_us(const struct model *m, const struct track *t)
 	if ((t->fin.known & FINAL_CPU) && !t->preexisting)
 		return t->fin.sys_us;
 	return ticks_us(m, track_sys(t));
+}
+
+vt_us model_cpu(const struct model *m, vt_us *user, vt_us *sys)
+{
+	*user = *sys = 0;
+	for (int i = 0; i < m->ntracks; i++)
+		if (!m->tracks[i]->is_thread) {
+			*user += track_user_us(m, m->tracks[i]);
+			*sys += track_sys_us(m, m->tracks[i]);
+		}
+	return *user + *sys;
+}
+
+bool model_every_exit_told(const struct model *m)
+{
+	return !strcmp(m->events, "netlink") || !strcmp(m->events, "ptrace");
+}
+
+/* That of processes born and gone between two samples, and what the
+ * others used after their last sample (only vmon's own children are read
+ * as zombies): what exited processes were seen to use is taken away,
+ * never below 0 (a zombie left unreaped at the end was seen, not reaped). */
+vt_us model_unseen_cpu(const struct model *m)
+{
+	vt_us reaped = m->reaped_user + m->reaped_sys, exited = 0;
+
+	if (!m->reaped_known)
+		return 0;
+	for (int i = 0; i < m->ntracks; i++)
+		if (!m->tracks[i]->is_thread && m->tracks[i]->exited)
+			exited += track_user_us(m, m->tracks[i]) + track_sys_us(m, m->tracks[i]);
+	return reaped > exited ? reaped - exited : 0;
 }
 
 bool track_brief(const struct model *m, const struct track *t)

@@ -32,6 +32,11 @@ struct track_vals {
 	char state;		/* R, S, D, Z, T ... or 0 when unknown */
 };
 
+/* bytes through read() and write(), and to and from storage */
+struct io_vals {
+	unsigned long long rchar, wchar, read_bytes, write_bytes;
+};
+
 /* What an exit record said of a track's end (an event source's final
  * figures: known holds the FINAL_* bits of what is set).  Times are
  * relative to the start, like the samples'. */
@@ -40,6 +45,8 @@ struct track_vals {
 #define FINAL_IO	(1u << 2)
 #define FINAL_BORN	(1u << 3)	/* born: when it was forked */
 #define FINAL_ENDED	(1u << 4)	/* ended: when it exited */
+#define FINAL_IO_OWN	(1u << 5)	/* the I/O is the process's own (taskstats),
+					 * not /proc's, which adds its reaped children's */
 struct track_final {
 	unsigned known;
 	vt_us user_us, sys_us;
@@ -75,7 +82,20 @@ struct track {
 	/* the CPU it used, in the samples it used some, in sample order */
 	struct cpu_point *points;
 	int npoints, points_alloc;
-	double rate_r, rate_w;	/* smoothed read/write bytes per second */
+	/* I/O: /proc/PID/io counts, besides the process's own, the final
+	 * I/O of every child it reaped (the kernel adds it at the wait, and
+	 * that child's counted its own reaped children, and so on down).
+	 * kids is what the children vmon saw reaped by it added, so that its
+	 * own I/O is v - base - kids (docs/vmon-io.md) */
+	struct io_vals kids;
+	bool reaped;		/* gone from /proc: its parent has reaped it */
+	int level;		/* depth in the tree when linked */
+	int updated_at;		/* the sample of its last figures */
+	int ended_at;		/* the sample of its exit */
+	struct io_vals own_seen;	/* the most of its own I/O seen (rates), */
+	int seen_at;			/* in this sample */
+	bool io_settled, credited;	/* its exit's I/O taken, its reaper's kids */
+	double rate_r, rate_w;	/* smoothed read/write bytes per second, its own */
 	int depth;		/* set by model_tree() */
 	struct track *parent;	/* its process (threads), parent at birth, or NULL */
 	struct track *threads, *children, *next;	/* birth order */
@@ -138,6 +158,13 @@ struct model {
 	 * received and sent (sys_rates.c), when known */
 	double disk_r, disk_w, net_rx, net_tx;
 	bool disk_known, net_known;
+	/* reaps are told in the sample that found the process gone (live,
+	 * and records from version 3); else at its exit */
+	bool reaps_seen;
+	/* the tracks that exited or were reaped in the open sample, whose
+	 * I/O model_close_sample() settles */
+	struct track **ends;
+	int nends, ends_alloc;
 	int cpu_busy_nr;
 };
 
@@ -165,6 +192,9 @@ void model_set_argv(struct track *t, char *const *argv, int argc);
 /* New cumulative figures of t in the open sample. */
 void model_update(struct model *m, struct track *t, const struct track_vals *v);
 void model_exit(struct model *m, struct track *t, int status);
+/* t is gone from /proc in the open sample: its parent reaped it, and the
+ * parent's I/O now counts t's (model_close_sample() takes it out). */
+void model_reaped(struct model *m, struct track *t);
 /* After model_exit(): the exit record's final figures, which complete the
  * track's CPU (exact for a track born under monitoring), peak RSS and I/O,
  * and, for a track born and gone within the sample, when it lived. */
@@ -179,6 +209,16 @@ unsigned long long track_sys(const struct track *t);
  * said so (FINAL_CPU, a track born under monitoring), else from ticks */
 vt_us track_user_us(const struct model *m, const struct track *t);
 vt_us track_sys_us(const struct model *m, const struct track *t);
+/* The CPU of every process monitored (user and system, microseconds). */
+vt_us model_cpu(const struct model *m, vt_us *user, vt_us *sys);
+/* An event source told every exit with its exact CPU (netlink, ptrace):
+ * the kernel's count of reaped CPU is then a check of the tree's. */
+bool model_every_exit_told(const struct model *m);
+/* Of the kernel's count of the CPU of the descendants reaped, the part no
+ * sample saw (0 when not known). */
+vt_us model_unseen_cpu(const struct model *m);
+/* t's own I/O while monitored: false when it could never be read */
+bool track_io(const struct track *t, struct io_vals *own);
 /* t was born and gone between two samples (seen first as it ended) */
 bool track_brief(const struct model *m, const struct track *t);
 /* ticks t used in the intervals of samples [from, to) */

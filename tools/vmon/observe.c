@@ -21,6 +21,12 @@
  * and its exact CPU, peak RSS and I/O, and a zombie whose record has not
  * come yet is kept until it has (or until it is reaped).
  *
+ * Reaps: a process gone from /proc has been reaped, and its parent's io
+ * now counts its I/O; the model takes it out of the parent's
+ * (model_reaped(), docs/vmon-io.md).  A zombie is seen reaped at a later
+ * sample, as its node goes stale: vmon holds it no longer, but its
+ * parent's node follows it until then.
+ *
  * Events also make nodes of processes born and gone between two samples:
  * such a node is first seen stale, with its exit record, and becomes a
  * track that is born and ends in the same sample, at the times the record
@@ -199,7 +205,9 @@ static void final_of(const struct session *s, const vmon_proc_t *p, struct track
 		f->wchar = x->wchar;
 		f->read_bytes = x->read_bytes;
 		f->write_bytes = x->write_bytes;
-		f->known |= FINAL_IO;
+		/* taskstats tells each task's own; ptrace and vmon_reap()
+		 * read /proc/PID/io, which counts the reaped children too */
+		f->known |= FINAL_IO | (x->source == VMON_EVENTS_NETLINK ? FINAL_IO_OWN : 0);
 	}
 	if (x->known & VMON_EXIT_START) {
 		f->born = (vt_us)(x->start * US_PER_S / s->vmon.ticks_per_sec) - s->sched.boot0;
@@ -227,6 +235,8 @@ static void observe_node(struct session *s, vmon_proc_t *p)
 	if (!ni->track && (!p->is_stale || p->exit || p->is_new))
 		ni->track = first_sight(s, p);
 	t = ni->track;
+	if (t && t->exited && p->is_stale && !t->reaped)
+		push(&c->reaps, &c->nreaps, &c->reaps_alloc, t);
 	if (!t || t->exited)
 		return;
 	if (!p->is_new)
@@ -243,6 +253,8 @@ static void observe_node(struct session *s, vmon_proc_t *p)
 		t->status = take_status(&s->vmon, &s->reaped, t->pid, v.ppid == s->watched.self);
 	final_of(s, p, &t->fin);
 	push(&c->exits, &c->nexits, &c->exits_alloc, t);
+	if (p->is_stale && !t->is_thread)
+		push(&c->reaps, &c->nreaps, &c->reaps_alloc, t);
 	if (ni->holds)
 		push(&c->unhold, &c->nunhold, &c->unhold_alloc, p);
 }
@@ -351,6 +363,8 @@ static void record_sample(struct session *s)
 	rec_sample(s->rec, &s->m, &s->vmon);
 	for (int i = 0; i < c->nexits; i++)
 		rec_exit(s->rec, &s->m, c->exits[i]);
+	for (int i = 0; i < c->nreaps; i++)
+		rec_reap(s->rec, &s->m, c->reaps[i]);
 	rec_flush(s->rec);
 }
 
@@ -375,6 +389,8 @@ static void apply_exits(struct session *s)
 		if (w->root && !t->is_thread && t->pid == w->root->pid && s->o->mode == MODE_PID)
 			w->root = NULL;
 	}
+	for (int i = 0; i < s->changes.nreaps; i++)
+		model_reaped(&s->m, s->changes.reaps[i]);
 }
 
 /* Drop vmon's references on the nodes of exited processes (libvmon frees
@@ -402,7 +418,7 @@ void observe(struct session *s, vt_us t, vt_us late)
 		model_cur(&s->m)->events_lost = cost.events_lost;
 	}
 	observe_sys(s);
-	s->changes.nbirths = s->changes.nexits = s->changes.nunhold = 0;
+	s->changes.nbirths = s->changes.nexits = s->changes.nunhold = s->changes.nreaps = 0;
 	observe_list(s, &s->vmon.processes);
 	link_births(&s->m, &s->changes);
 	apply_exits(s);
@@ -416,5 +432,6 @@ void sample_changes_free(struct sample_changes *c)
 {
 	free(c->births);
 	free(c->exits);
+	free(c->reaps);
 	free(c->unhold);
 }

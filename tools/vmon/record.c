@@ -325,8 +325,8 @@ static void put_final(struct sbuf *b, const struct track_final *f)
 	}
 	if (f->known & FINAL_IO) {
 		sb_printf(b, "%s\"rchar\":%llu,\"wchar\":%llu,\"read_bytes\":%llu,"
-			  "\"write_bytes\":%llu", sep, f->rchar, f->wchar, f->read_bytes,
-			  f->write_bytes);
+			  "\"write_bytes\":%llu%s", sep, f->rchar, f->wchar, f->read_bytes,
+			  f->write_bytes, f->known & FINAL_IO_OWN ? ",\"io_own\":true" : "");
 		sep = ",";
 	}
 	if (f->known & FINAL_BORN) {
@@ -362,6 +362,15 @@ void rec_exit(struct recorder *r, const struct model *m, const struct track *t)
 	json_status(b, t->status);
 	put_final(b, &t->fin);
 	sb_puts(b, "}\n");
+}
+
+void rec_reap(struct recorder *r, const struct model *m, const struct track *t)
+{
+	struct sbuf *b = &r->out;
+
+	sb_puts(b, "{\"type\":\"reap\"");
+	put_seq_time(b, m);
+	sb_printf(b, ",\"id\":%d,\"pid\":%d}\n", t->id, t->pid);
 }
 
 /* A write failed (a full disk, a reader gone): recording stops, and a

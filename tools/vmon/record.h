@@ -19,8 +19,10 @@
 
 #define RECORD_FORMAT "vmon-record"
 /* 2: exit lines carry the event source's final figures ("final"), the
- * header names the source, sample lines count its events */
-#define RECORD_VERSION 2
+ * header names the source, sample lines count its events; 3: "reap" lines
+ * tell when a process was gone from /proc (its parent reaped it), and
+ * "final" says "io_own" when its I/O leaves out the reaped children's */
+#define RECORD_VERSION 3
 
 struct recorder {
 	int fd;
@@ -42,6 +44,7 @@ void rec_birth(struct recorder *r, const struct model *m, const struct track *t)
 /* The sample line: open sample of m, system stores of v, rec_proc()s. */
 void rec_sample(struct recorder *r, const struct model *m, const vmon_t *v);
 void rec_exit(struct recorder *r, const struct model *m, const struct track *t);
+void rec_reap(struct recorder *r, const struct model *m, const struct track *t);
 /* Write the lines of this sample, all or none (record.c says how). */
 void rec_flush(struct recorder *r);
 /* Close without an end line (nothing was monitored). */

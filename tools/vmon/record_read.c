@@ -30,6 +30,7 @@ struct replay {
 	struct rline at;		/* the line being read */
 	struct record_info *info;
 	bool header, ended;
+	long long version;		/* the header's */
 	int seq;			/* the open sample, -1 before the first */
 	struct track_vals *vals;	/* per id: the figures recorded so far */
 	int *born_at;			/* per id: the line of its birth */
@@ -97,10 +98,12 @@ static void on_header(struct replay *r, const struct jval *h)
 		bad_record(r, "not a vmon record");
 	if (version > RECORD_VERSION)
 		bad_record(r, "a newer version of the record format than this vmon reads");
+	r->version = version;
 	model_init(r->m, rv_need_int(&r->at, h, "ticks_per_sec", 1, US_PER_S),
 		   rv_need_int(&r->at, h, "page_size", 1, LONG_MAX),
 		   (int)rv_need_int(&r->at, h, "num_cpus", 1, INT_MAX));
 	r->m->self_pid = (int)rv_need_int(&r->at, h, "monitor_pid", 0, INT_MAX);
+	r->m->reaps_seen = version >= 3;
 	if (json_text(json_get(h, "events")))	/* version 2 */
 		snprintf(r->m->events, sizeof(r->m->events), "%s", json_text(json_get(h, "events")));
 	r->m->hz = 0;	/* absent from the oldest records */
@@ -292,6 +295,9 @@ static void final_of(struct replay *r, const struct jval *j, struct track_final 
 		ull(r, j, "read_bytes", &f->read_bytes);
 		ull(r, j, "write_bytes", &f->write_bytes);
 		f->known |= FINAL_IO;
+		if (json_get(j, "io_own") && json_get(j, "io_own")->type == J_BOOL &&
+		    json_get(j, "io_own")->b)
+			f->known |= FINAL_IO_OWN;
 	}
 	if (rv_time(&r->at, j, "born", RV_EARLIEST, &f->born))
 		f->known |= FINAL_BORN;
@@ -312,6 +318,22 @@ static void on_exit_line(struct replay *r, const struct jval *e)
 	model_exit(r->m, t, status_of(json_get(e, "status")));
 	model_final(r->m, t, &f);
 	count_cpu(r, t, before);
+	/* before version 3 no line said when a process was reaped: at its
+	 * exit, most often */
+	if (r->version < 3)
+		model_reaped(r->m, t);
+}
+
+/* version 3: the process is gone from /proc, reaped by its parent */
+static void on_reap(struct replay *r, const struct jval *e)
+{
+	struct track *t;
+
+	at_sample(r, e);
+	t = need_track(r, e, "the reap of");
+	if (!t->exited)
+		bad_record(r, "a reap before the exit of track %d", t->id);
+	model_reaped(r->m, t);
 }
 
 static void on_end(struct replay *r, const struct jval *e)
@@ -366,6 +388,8 @@ static void on_line(struct replay *r, const struct jval *v)
 		on_sample(r, v);
 	else if (!strcmp(type, "exit"))
 		on_exit_line(r, v);
+	else if (!strcmp(type, "reap"))
+		on_reap(r, v);
 	else if (!strcmp(type, "end"))
 		on_end(r, v);
 }

@@ -203,6 +203,7 @@ static int init_vmon(struct session *s)
 	observe_init(s);
 	model_init(&s->m, s->vmon.ticks_per_sec, sysconf(_SC_PAGESIZE), (int)s->vmon.num_cpus);
 	s->m.hz = s->sched.hz;
+	s->m.reaps_seen = true;
 	s->m.self_pid = s->o->mode == MODE_RUN ? s->watched.self : 0;
 	snprintf(s->m.events, sizeof(s->m.events), "%s",
 		 vmon_event_source_name(vmon_event_source(&s->vmon)));

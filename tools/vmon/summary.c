@@ -4,7 +4,9 @@
  * system CPU of every process monitored, the kernel's count for every
  * descendant reaped (and how much of it no sample saw), how many processes and threads
  * there were and at most at once, peak RSS (per process and of the whole
- * tree), bytes read and written, how well the sampler kept its schedule,
+ * tree), bytes read and written (each process's own, so that a byte is
+ * counted once: docs/vmon-io.md; "unavailable" where no process's I/O
+ * could be read), how well the sampler kept its schedule,
  * and the ten processes that used the most CPU.  Printed for people and
  * written as JSON (--summary-json), from the model alone, so that a replay
  * of the recording gives the very same summary.
@@ -30,6 +32,7 @@ struct totals {
 	unsigned long long user_ticks, sys_ticks;
 	vt_us user, sys;	/* exact where an exit record said */
 	unsigned long long rchar, wchar, rbytes, wbytes;
+	int io_read, io_unread;	/* processes whose I/O could or could not be read */
 	int exited, running;
 	vt_us exited_cpu;	/* of the processes seen to exit */
 	vt_us late_sum, late_max;
@@ -48,12 +51,17 @@ static int by_cpu(const void *a, const void *b)
 
 static void add_io(struct totals *s, const struct track *t)
 {
-	if (!t->v.io_ok)
+	struct io_vals own;
+
+	if (!track_io(t, &own)) {
+		s->io_unread++;
 		return;
-	s->rchar += t->v.rchar - t->base.rchar;
-	s->wchar += t->v.wchar - t->base.wchar;
-	s->rbytes += t->v.read_bytes - t->base.read_bytes;
-	s->wbytes += t->v.write_bytes - t->base.write_bytes;
+	}
+	s->io_read++;
+	s->rchar += own.rchar;
+	s->wchar += own.wchar;
+	s->rbytes += own.read_bytes;
+	s->wbytes += own.write_bytes;
 }
 
 static void totals(const struct model *m, struct totals *s)
@@ -93,34 +101,19 @@ static double secs(vt_us us)
 	return (double)us / US_PER_S;
 }
 
-/* Of the CPU the kernel counted for the descendants reaped, the part no
- * sample saw: that of processes born and gone between two samples, and
- * what the others used after their last sample (only vmon's own children
- * are read as zombies).  What exited processes were seen to use is taken
- * away, never below 0: a zombie left unreaped at the end was seen, not
- * reaped. */
-static double unseen_secs(const struct model *m, const struct totals *s)
+static double unseen_secs(const struct model *m)
 {
-	vt_us reaped = m->reaped_user + m->reaped_sys;
-
-	return reaped > s->exited_cpu ? secs(reaped - s->exited_cpu) : 0;
-}
-
-/* A source that tells every exit with its exact CPU (netlink, ptrace)
- * makes the kernel's count a check of the tree's figures. */
-static bool every_exit_told(const struct model *m)
-{
-	return !strcmp(m->events, "netlink") || !strcmp(m->events, "ptrace");
+	return secs(model_unseen_cpu(m));
 }
 
 static void print_reaped(const struct model *m, const struct totals *s, FILE *f)
 {
 	vt_us reaped = m->reaped_user + m->reaped_sys;
 
-	if (!every_exit_told(m)) {
+	if (!model_every_exit_told(m)) {
 		fprintf(f, "  reaped      %.2f s user + %.2f s system, the kernel's count for every "
 			"descendant reaped; %.2f s of it no sample saw\n",
-			secs(m->reaped_user), secs(m->reaped_sys), unseen_secs(m, s));
+			secs(m->reaped_user), secs(m->reaped_sys), unseen_secs(m));
 		return;
 	}
 	fprintf(f, "  check       the kernel counted %.2f s for every descendant reaped; the "
@@ -195,10 +188,29 @@ static void print_rate_change(const struct model *m, FILE *f)
 	fputc(')', f);
 }
 
+/* what could not be read is said, never shown as 0 */
+static void print_io(const struct totals *s, FILE *f)
+{
+	char a[32], b[32], c[32], d[32];
+
+	if (!s->io_read && s->io_unread) {
+		fprintf(f, "  I/O         unavailable (/proc/PID/io could not be read: another "
+			"user's processes)\n");
+		return;
+	}
+	fprintf(f, "  I/O         read %s, written %s (storage: %s read, %s written)",
+		fmt_bytes(s->rchar, a, sizeof(a)), fmt_bytes(s->wchar, b, sizeof(b)),
+		fmt_bytes(s->rbytes, c, sizeof(c)), fmt_bytes(s->wbytes, d, sizeof(d)));
+	if (s->io_unread)
+		fprintf(f, "; unavailable for %d of %d processes", s->io_unread,
+			s->io_read + s->io_unread);
+	fputc('\n', f);
+}
+
 void summary_print(const struct model *m, FILE *f)
 {
 	struct totals s;
-	char cmd[512], st[32], w[32], a[32], b[32], c[32], d[32];
+	char cmd[512], st[32], w[32];
 	double wall = m->end / 1e6;
 
 	totals(m, &s);
@@ -215,9 +227,7 @@ void summary_print(const struct model *m, FILE *f)
 		"processes and %d threads at once\n", m->nprocs, s.running, m->nthreads,
 		m->peak_procs, m->peak_threads);
 	print_memory(m, f);
-	fprintf(f, "  I/O         read %s, written %s (storage: %s read, %s written)\n",
-		fmt_bytes(s.rchar, a, sizeof(a)), fmt_bytes(s.wchar, b, sizeof(b)),
-		fmt_bytes(s.rbytes, c, sizeof(c)), fmt_bytes(s.wbytes, d, sizeof(d)));
+	print_io(&s, f);
 	fprintf(f, "  sampling    %d samples at %g Hz", m->nsamples, m->hz);
 	if (m->hz_end > 0 && m->hz_end != m->hz)
 		print_rate_change(m, f);
@@ -240,6 +250,8 @@ static void put_secs(struct sbuf *b, const char *key, vt_us t)
 
 static void json_proc(struct sbuf *b, const struct model *m, const struct track *t)
 {
+	struct io_vals own;
+
 	sb_printf(b, "{\"id\":%d,\"pid\":%d,\"ppid\":%d,\"comm\":", t->id, t->pid, t->ppid);
 	json_string(b, t->comm);
 	sb_puts(b, ",\"argv\":");
@@ -253,7 +265,12 @@ static void json_proc(struct sbuf *b, const struct model *m, const struct track 
 	put_secs(b, "end_s", t->death);
 	sb_printf(b, ",\"exited\":%s,\"status\":", t->exited ? "true" : "false");
 	json_status(b, t->exited ? t->status : -1);
-	sb_putc(b, '}');
+	if (track_io(t, &own))
+		sb_printf(b, ",\"io\":{\"rchar\":%llu,\"wchar\":%llu,\"read_bytes\":%llu,"
+			  "\"write_bytes\":%llu}}", own.rchar, own.wchar, own.read_bytes,
+			  own.write_bytes);
+	else
+		sb_puts(b, ",\"io\":null}");
 }
 
 static void json_body(struct sbuf *b, const struct model *m, const struct totals *s)
@@ -271,7 +288,7 @@ static void json_body(struct sbuf *b, const struct model *m, const struct totals
 	if (m->reaped_known)
 		sb_printf(b, "\"reaped_cpu\":{\"user_s\":%.6f,\"system_s\":%.6f,\"unseen_s\":%.6f,"
 			  "\"exited_s\":%.6f},", secs(m->reaped_user), secs(m->reaped_sys),
-			  unseen_secs(m, s), secs(s->exited_cpu));
+			  unseen_secs(m), secs(s->exited_cpu));
 	else
 		sb_puts(b, "\"reaped_cpu\":null,");
 	sb_printf(b, "\"processes\":{\"seen\":%d,\"exited\":%d,\"running\":%d,"
@@ -279,8 +296,12 @@ static void json_body(struct sbuf *b, const struct model *m, const struct totals
 		  m->nprocs, s->exited, s->running, m->peak_procs, m->nthreads, m->peak_threads);
 	sb_printf(b, "\"memory\":{\"peak_rss_bytes\":%llu,", m->peak_rss_kb * 1024);
 	put_secs(b, "peak_rss_at_s", m->peak_rss_t);
-	sb_printf(b, "},\"io\":{\"rchar\":%llu,\"wchar\":%llu,\"read_bytes\":%llu,"
-		  "\"write_bytes\":%llu},", s->rchar, s->wchar, s->rbytes, s->wbytes);
+	if (!s->io_read && s->io_unread)
+		sb_puts(b, "},\"io\":null,");
+	else
+		sb_printf(b, "},\"io\":{\"rchar\":%llu,\"wchar\":%llu,\"read_bytes\":%llu,"
+			  "\"write_bytes\":%llu,\"unavailable_processes\":%d},", s->rchar,
+			  s->wchar, s->rbytes, s->wbytes, s->io_unread);
 	sb_printf(b, "\"sampling\":{\"hz\":%g,", m->hz);
 	if (m->hz_end > 0)	/* changed in the live view */
 		sb_printf(b, "\"hz_end\":%g,", m->hz_end);

@@ -54,8 +54,8 @@ struct nodeinfo {
 /* what observe.c found in the sample it walks, in lists kept from one
  * sample to the next so that they are allocated once */
 struct sample_changes {
-	struct track **births, **exits;
-	int nbirths, births_alloc, nexits, exits_alloc;
+	struct track **births, **exits, **reaps;	/* reaps: gone from /proc */
+	int nbirths, births_alloc, nexits, exits_alloc, nreaps, reaps_alloc;
 	vmon_proc_t **unhold;	/* nodes to let go of after the walk */
 	int nunhold, unhold_alloc;
 };
