@@ -334,6 +334,38 @@ static void wait_events(struct session *s)
 		(void)vmon_events_read(&s->vmon);
 }
 
+/* A process of the tree that is gone from the system (reaped) but whose
+ * exit vmon has not been told yet.  The kernel sends a process's exit
+ * event after it has woken the parent, so on a busy machine the command
+ * can reap its last children and exit before their exits are read. */
+static bool exit_pending(const struct session *s)
+{
+	for (int i = 0; i < s->m.ntracks; i++) {
+		const struct track *t = s->m.tracks[i];
+
+		if (!t->is_thread && !t->exited && kill(t->pid, 0) && errno == ESRCH)
+			return true;
+	}
+	return false;
+}
+
+/* The run is over: before it ends, samples follow while a process of the
+ * tree is gone without its exit, for at most a second, so that no exit
+ * that happened before the end is lost from the record and summary.  Each
+ * waits for the event source (10 ms at most); a sample with no source
+ * finds the process gone and tells its exit. */
+static void settle_exits(struct session *s)
+{
+	vt_us deadline = schedule_now(&s->sched) + US_PER_S;
+	struct pollfd pfd = { .fd = vmon_event_fd(&s->vmon), .events = POLLIN };
+
+	while (!s->stopping && exit_pending(s) && schedule_now(&s->sched) < deadline) {
+		if (pfd.fd >= 0 && poll(&pfd, 1, 10) > 0)
+			(void)vmon_events_read(&s->vmon);
+		take_sample(s, 0);
+	}
+}
+
 int run_loop(struct session *s)
 {
 	schedule_begin(&s->sched);
@@ -348,5 +380,7 @@ int run_loop(struct session *s)
 		if (finished(s))
 			break;
 	}
+	if (s->o->mode == MODE_RUN)
+		settle_exits(s);
 	return 0;
 }
