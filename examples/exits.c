@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,22 @@ static void print_exits(const list_head_t *siblings)
 	}
 }
 
+/* a process of the tree gone from the system whose exit is not told
+ * yet: the kernel sends its exit event only after waking its parent, so
+ * the command can reap it and exit before the event is read */
+static int exit_pending(const list_head_t *siblings)
+{
+	const vmon_proc_t *p;
+
+	list_for_each_entry(p, siblings, siblings) {
+		if (!p->is_stale && !p->is_thread && kill(p->pid, 0) && errno == ESRCH)
+			return 1;
+		if (exit_pending(&p->children))
+			return 1;
+	}
+	return 0;
+}
+
 /* fork the command, held on a pipe until it is monitored */
 static pid_t spawn_held(char **argv, int *go)
 {
@@ -126,7 +143,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	double hz = 10, next;
-	int opt, trace = 0, go, status = 0, done = 0;
+	int opt, trace = 0, go, status = 0, done = 0, settle = 0;
 	vmon_proc_t *root;
 	pid_t command;
 	vmon_t vmon;
@@ -179,7 +196,11 @@ int main(int argc, char **argv)
 			break;
 		}
 		print_exits(&vmon.processes);
-		if (done && root) {	/* let the command's node go */
+		/* let the command's node go, and its tree with it, once
+		 * every exit in it is told (a second at most) */
+		if (done && root && exit_pending(&root->children) && settle++ < hz)
+			continue;
+		if (done && root) {
 			vmon_proc_unmonitor(&vmon, root, NULL, NULL);
 			root = NULL;
 		}
