@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""A process the tests start and steer: it reads one command per line on
+standard input, does it, answers one line on standard output, and waits
+(asleep, its figures still) for the next.  So a test knows when the
+puppet is ready and quiet without sleeping.
+
+    burn S      use S seconds of CPU
+    alloc MB    touch MB more mebibytes of heap
+    write N     write N bytes to a file and fsync it
+    threads N   start N threads that wait
+    fork N      start N children that wait; answers their pids
+    storm N     fork N children that exit at once, child i with status
+                i % 256; answers their pids once all are reaped
+    exit C      exit with status C
+"""
+import os
+import sys
+import tempfile
+import threading
+import time
+
+_keep = []
+_stop = threading.Event()
+
+
+def main():
+    for line in sys.stdin:
+        cmd, _, arg = line.strip().partition(" ")
+        out = "ok"
+        if cmd == "burn":
+            end = time.process_time() + float(arg)
+            while time.process_time() < end:
+                pass
+        elif cmd == "alloc":
+            b = bytearray(int(arg) << 20)
+            for i in range(0, len(b), 4096):
+                b[i] = 1
+            _keep.append(b)
+        elif cmd == "write":
+            fd, path = tempfile.mkstemp()
+            os.unlink(path)
+            os.write(fd, b"x" * int(arg))
+            os.fsync(fd)
+            os.close(fd)
+        elif cmd == "threads":
+            for _ in range(int(arg)):
+                t = threading.Thread(target=_stop.wait, daemon=True)
+                t.start()
+        elif cmd == "fork":
+            pids = []
+            for _ in range(int(arg)):
+                pid = os.fork()
+                if pid == 0:
+                    os.close(0)
+                    while True:
+                        time.sleep(3600)
+                pids.append(pid)
+            out = " ".join(map(str, pids))
+        elif cmd == "storm":
+            pids = []
+            for i in range(int(arg)):
+                pid = os.fork()
+                if pid == 0:
+                    os._exit(i % 256)
+                pids.append(pid)
+            for pid in pids:
+                os.waitpid(pid, 0)
+            out = " ".join(map(str, pids))
+        elif cmd == "exit":
+            sys.stdout.flush()
+            os._exit(int(arg))
+        else:
+            out = "unknown " + cmd
+        print(out, flush=True)
+
+
+if __name__ == "__main__":
+    print("ready", flush=True)
+    main()
