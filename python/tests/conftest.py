@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import psutil
 import pytest
@@ -38,7 +39,24 @@ class Puppet:
         answer = self.popen.stdout.readline()
         if not answer:
             raise RuntimeError("puppet %d ended on %r" % (self.pid, line))
+        self.settle()
         return answer.strip()
+
+    def settle(self):
+        """Wait until the puppet is asleep in read(0, ...) again, waiting
+        for the next command: from then on its figures hold still.  (No
+        pipe can say this; /proc/PID/syscall can.)"""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with open("/proc/%d/syscall" % self.pid) as f:
+                    call = f.read().split()
+            except PermissionError:
+                return  # not ours to read: the caller compares what it can
+            if call[:2] == ["0", "0x0"]:
+                return
+            time.sleep(0.001)
+        raise RuntimeError("puppet %d never went back to reading" % self.pid)
 
     def exit(self, code=0):
         self.popen.stdin.write("exit %d\n" % code)
@@ -63,6 +81,7 @@ class Puppets:
         self.started.append(puppet)
         if p.stdout.readline().strip() != "ready":
             raise RuntimeError("puppet %d did not start" % p.pid)
+        puppet.settle()
         return puppet
 
     def adopt(self, pids):

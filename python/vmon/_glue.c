@@ -125,9 +125,11 @@ static int collect(struct vmonpy *py, vmon_proc_t *proc)
 			py->exits[py->exits_nr++] = (uintptr_t)proc;
 		}
 	}
-	list_for_each_entry(child, &proc->threads, threads)
-		if (!collect(py, child))
-			return 0;
+	/* a thread node's threads member is its link on its process's list */
+	if (!proc->is_thread)
+		list_for_each_entry(child, &proc->threads, threads)
+			if (!collect(py, child))
+				return 0;
 	list_for_each_entry(child, &proc->children, siblings)
 		if (!collect(py, child))
 			return 0;
@@ -176,6 +178,11 @@ int vmonpy_node_pid(uintptr_t node)
 unsigned long vmonpy_node_activity(uintptr_t node)
 {
 	return (unsigned long)node_of(node)->activity;
+}
+
+unsigned long vmonpy_node_unavailable(uintptr_t node)
+{
+	return (unsigned long)node_of(node)->unavailable;
 }
 
 uintptr_t vmonpy_node_parent(uintptr_t node)
@@ -299,7 +306,7 @@ int vmonpy_node_list(uintptr_t node, int which, uintptr_t *out, int max)
 		list_for_each_entry(c, &p->children, siblings)
 			if (!c->is_stale && n++ < max)
 				out[n - 1] = (uintptr_t)c;
-	} else {
+	} else if (!p->is_thread) {
 		list_for_each_entry(c, &p->threads, threads)
 			if (!c->is_stale && n++ < max)
 				out[n - 1] = (uintptr_t)c;

@@ -59,6 +59,9 @@ enum {
 unsigned vmonpy_node_flags(uintptr_t node);
 int vmonpy_node_pid(uintptr_t node);
 unsigned long vmonpy_node_activity(uintptr_t node);
+/* the node's unavailable mask: stores with fields the last sample could
+ * not read (the only such mark of the files store) */
+unsigned long vmonpy_node_unavailable(uintptr_t node);
 
 /* Copy store `store` of node: its fields_nr numeric fields into nums[0 ..
  * fields_nr - 1] as 64-bit patterns (strings: their length), then the

@@ -15,14 +15,17 @@ import os
 import time
 import weakref
 
-from ._errors import NoSuchProcess
-from ._fields import STORES, want_bits
+from ._errors import NoSuchProcess, NotWanted
+from ._fields import BY_NAME, STORES, want_bits
 from ._process import Process
 from ._vmon import ffi, lib
 
 Event = collections.namedtuple("Event", "kind process exit")
-Event.__doc__ = ("A birth (kind 'birth') or an exit (kind 'exit', with the "
-                 "process's exit record when the library has one, else None).")
+Event.__doc__ = ("A birth (kind 'birth'); an exit (kind 'exit', with the "
+                 "process's exit record when the library has one, else None); "
+                 "or a followed child that left the tree alive (kind 'left': "
+                 "the kernel reparented it when its parent exited).")
+_STAT = BY_NAME["stat"]
 
 SampleCost = collections.namedtuple(
     "SampleCost", "wall_ns cpu_ns reads bytes_read opens fds_held fd_budget "
@@ -39,6 +42,31 @@ def _boot_time():
             if line.startswith(b"btime"):
                 return float(line.split()[1])
     raise RuntimeError("no btime in /proc/stat")
+
+
+def _start_ticks(pid):
+    """Field 22 of /proc/PID/stat, or None when there is no such process."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            data = f.read()
+        return int(data[data.rindex(b")") + 2:].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _exit_event(p):
+    """An exit, or a "left": a followed child the library let go of because
+    the kernel reparented it out of the tree (it still runs: same pid, same
+    start time)."""
+    record = p.exit()
+    if record is None:
+        try:
+            start = p._field(_STAT, "start")
+        except NotWanted:
+            start = None
+        if start is not None and _start_ticks(p.pid) == start:
+            return Event("left", p, None)
+    return Event("exit", p, record)
 
 
 class _Box:
@@ -215,7 +243,7 @@ class Monitor:
             births = [self._wrapper(a) for a in ffi.unpack(c.births, c.births_nr)]
             exits = [self._wrapper(a) for a in ffi.unpack(c.exits, c.exits_nr)]
             self._events = [Event("birth", p, None) for p in births] + \
-                [Event("exit", p, p.exit()) for p in exits]
+                [_exit_event(p) for p in exits]
             pending, self._pending = self._pending, None
             if pending is not None:
                 raise pending
@@ -226,26 +254,27 @@ class Monitor:
                 raise MemoryError("vmon: a node's state could not be allocated")
         finally:
             self._in_sample = False
-        self._dispatch(births, exits)
+        self._dispatch(self._events)
 
-    def _dispatch(self, births, exits):
+    def _dispatch(self, events):
         first = None
         self._in_sample = True
         try:
-            for cb, procs in ((self._on_birth, births), (self._on_exit, exits)):
+            for ev in events:
+                cb = self._on_birth if ev.kind == "birth" else \
+                    self._on_exit if ev.kind == "exit" else None
                 if cb is None:
                     continue
-                for p in procs:
-                    if self._closed:
-                        break
-                    try:
-                        if cb is self._on_exit:
-                            cb(p, p.exit())
-                        else:
-                            cb(p)
-                    except Exception as e:
-                        if first is None:
-                            first = e
+                if self._closed:
+                    break
+                try:
+                    if ev.kind == "exit":
+                        cb(ev.process, ev.exit)
+                    else:
+                        cb(ev.process)
+                except Exception as e:
+                    if first is None:
+                        first = e
         finally:
             self._in_sample = False
         if first is not None:

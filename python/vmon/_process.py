@@ -26,6 +26,7 @@ PAGESIZE = os.sysconf("SC_PAGE_SIZE")
 
 _STAT, _VM, _IO = BY_NAME["stat"], BY_NAME["vm"], BY_NAME["io"]
 _STATUS = BY_NAME["status"]
+_FILES = BY_NAME["files"]
 _S = _STAT.index
 _V = _VM.index
 _I = _IO.index
@@ -531,10 +532,10 @@ class Process:
         if self._frozen is not None:
             return self._frozen.get("files")
         mon = self._mon
-        if not (mon._want_bits >> BY_NAME["files"].id) & 1:
+        if not (mon._want_bits >> _FILES.id) & 1:
             raise NotWanted("%s needs want 'files'" % self)
         rows = mon._fds(self._addr)
-        if rows is None:
+        if rows is None or (lib.vmonpy_node_unavailable(self._addr) >> _FILES.id) & 1:
             if _probe_denied(self.pid, "fd"):
                 raise AccessDenied(self.pid, self._comm())
             return None
