@@ -129,7 +129,10 @@ def test_extra_wants_as_named_tuples(puppets):
         assert st.threads == ps.num_threads()
         assert st.vm_rss_kb * 1024 == ps.memory_info().rss
         full, pfull = proc.memory_full_info(), ps.memory_full_info()
-        assert (full.uss, full.pss, full.swap) == (pfull.uss, pfull.pss, pfull.swap)
+        assert (full.uss, full.swap) == (pfull.uss, pfull.swap)
+        # pss divides shared pages among their users, who come and go with
+        # the rest of the machine (another puppet, a compiler): not still
+        assert full.pss == pytest.approx(pfull.pss, rel=0.2)
         with open("/proc/%d/oom_score_adj" % p.pid) as f:
             assert proc.oom().adj == int(f.read())
         assert proc.ns().net == os.stat("/proc/%d/ns/net" % p.pid).st_ino
