@@ -23,8 +23,27 @@ $(B)/python/vmon/__init__.py: $(PY_SRC) $(B)/libvmon.so $(HEADERS)
 	cp $(B)/python/tmp/vmon/_vmon*.so $(filter %.py,$(PY_SRC)) $(B)/python/vmon/
 	rm -rf $(B)/python/tmp
 
-check-python: python
+check-python: python $(B)/pytlib/$(SONAME)
 	PYTHONPATH=$(B)/python PYTHONDONTWRITEBYTECODE=1 VMON_BUILD=$(B) \
+		VMON_TEST_LIB=$(CURDIR)/$(B)/pytlib \
 		$(PYTHON) -m pytest -p no:cacheprovider -q python/tests
 
 CHECKS += check-python
+
+# The library as the suite's libvmon-test.a is built (VMON_TESTING: the
+# invariant checker after every vmon_sample(), the heap counter), but
+# shared, under the same SONAME: check-python's churn test loads it in
+# place of $(B)/libvmon.so with LD_LIBRARY_PATH (python/tests/test_churn.py).
+# Its symbols are not hidden, so that the test reaches vmon_test_heap_bytes()
+# and vmon_test_checks_passed() through ctypes.
+PYTLIB_OBJ := $(LIB_SRC:src/%.c=$(B)/pytlib/%.o)
+
+$(B)/pytlib/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -DVMON_TESTING -fPIC -c -o $@ $<
+
+$(B)/pytlib/$(SONAME): $(PYTLIB_OBJ) libvmon.sym
+	$(CC) -shared $(CFLAGS) $(SANFLAGS) -Wl,-soname,$(SONAME) $(ZDEFS) \
+		-Wl,--version-script=libvmon.sym -o $@ $(PYTLIB_OBJ)
+
+

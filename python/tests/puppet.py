@@ -11,6 +11,7 @@ puppet is ready and quiet without sleeping.
     fork N      start N children that wait; answers their pids
     storm N     fork N children that exit at once, child i with status
                 i % 256; answers their pids once all are reaped
+    reap N      wait for N children (forked ones someone killed)
     exit C      exit with status C
 """
 import os
@@ -66,6 +67,9 @@ def main():
             for pid in pids:
                 os.waitpid(pid, 0)
             out = " ".join(map(str, pids))
+        elif cmd == "reap":
+            for _ in range(int(arg)):
+                os.wait()
         elif cmd == "exit":
             sys.stdout.flush()
             os._exit(int(arg))

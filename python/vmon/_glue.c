@@ -152,12 +152,18 @@ int vmonpy_sample(struct vmonpy *py)
 	return ok;
 }
 
-void vmonpy_wrap(uintptr_t node)
+int vmonpy_wrap(uintptr_t node)
 {
-	struct vmonpy_node *pn = node_of(node)->foo;
+	vmon_proc_t *proc = node_of(node);
+	struct vmonpy_node *pn = proc->foo;
 
-	if (pn)
-		pn->wrapped = 1;
+	/* the ctor's allocation failed: without it no hook fires at the free */
+	if (!pn && !(pn = proc->foo = calloc(1, sizeof(*pn)))) {
+		errno = ENOMEM;
+		return 0;
+	}
+	pn->wrapped = 1;
+	return 1;
 }
 
 unsigned vmonpy_node_flags(uintptr_t node)

@@ -43,8 +43,8 @@ int vmonpy_sample(struct vmonpy *);
 void vmonpy_destroy(struct vmonpy *);
 
 /* Mark a node as referred to by a Python object (vmonpy_freed() will be
- * called before it is freed). */
-void vmonpy_wrap(uintptr_t node);
+ * called before it is freed): 1, or 0 with ENOMEM. */
+int vmonpy_wrap(uintptr_t node);
 
 /* Flags of a node (vmonpy_node_flags()) */
 enum {

@@ -125,6 +125,8 @@ class Process:
 
     @classmethod
     def _new(cls, mon, addr):
+        if not lib.vmonpy_wrap(addr):
+            raise MemoryError("vmon: no memory to follow a process")
         self = object.__new__(cls)
         self.pid = lib.vmonpy_node_pid(addr)
         self._mon = mon
@@ -132,7 +134,6 @@ class Process:
         self._gen = -1
         self._cache = None
         self._frozen = None
-        lib.vmonpy_wrap(addr)
         return self
 
     # ---- the store values ----
