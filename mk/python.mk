@@ -47,3 +47,9 @@ $(B)/pytlib/$(SONAME): $(PYTLIB_OBJ) libvmon.sym
 		-Wl,--version-script=libvmon.sym -o $@ $(PYTLIB_OBJ)
 
 
+
+# vmon from Python against psutil's process_iter() for the same fields at
+# 1,000 and 5,000 processes, in one run (bench/python_bench.py).
+.PHONY: bench-python
+bench-python: python $(B)/bench/spawn
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/python_bench.py -b $(B)

@@ -120,6 +120,9 @@ int vmon_set_event_source(vmon_t *, int);
 int vmon_event_source(const vmon_t *);
 const char *vmon_event_source_name(int);
 int vmon_set_want_interval(vmon_t *, unsigned long, unsigned);
+int vmon_set_fd_budget(vmon_t *, int);
+typedef enum { VMON_REFRESH_CMDLINE, VMON_REFRESH_WCHAN, ... } vmon_refresh_t;
+int vmon_set_refresh(vmon_t *, vmon_refresh_t, unsigned);
 
 typedef enum {
     VMON_FLAG_NONE, VMON_FLAG_PROC_ARRAY, VMON_FLAG_PROC_ALL, VMON_FLAG_2PASS,

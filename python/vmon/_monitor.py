@@ -109,13 +109,20 @@ class Monitor:
     between two samples are seen and exits get a record.  sys_wants
     ("sockets",) reads the socket tables for Process.sockets().
 
+    Costs (libvmon(3)): refresh=N reads cmdline, exe and wchan on an exec
+    and every N samples instead of at every sample (vmon_set_refresh():
+    with 32, a sample costs about what reading stat, statm and io costs);
+    fd_budget caps the descriptors held between samples
+    (vmon_set_fd_budget(); by default derived from RLIMIT_NOFILE).
+
     Nothing is read until sample().  Use it as a context manager, or call
     close(): both free every node and descriptor at once.
     """
 
     def __init__(self, wants=("stat", "vm", "io"), all=None, pids=None,
                  follow_children=True, threads=False, events=False,
-                 sys_wants=(), on_birth=None, on_exit=None):
+                 sys_wants=(), on_birth=None, on_exit=None, refresh=None,
+                 fd_budget=None):
         if all and pids is not None:
             raise ValueError("all=True and pids= exclude each other")
         if pids is None and all is None:
@@ -171,6 +178,13 @@ class Monitor:
                                                  _SOURCES[events]):
                     err = ffi.errno
                     raise OSError(err, "event source %r: %s" % (events, os.strerror(err)))
+            v = ffi.addressof(self._c.vmon)
+            if refresh is not None and not (
+                    lib.vmon_set_refresh(v, lib.VMON_REFRESH_CMDLINE, refresh) and
+                    lib.vmon_set_refresh(v, lib.VMON_REFRESH_WCHAN, refresh)):
+                raise ValueError("refresh=%r" % (refresh,))
+            if fd_budget is not None and not lib.vmon_set_fd_budget(v, fd_budget):
+                raise ValueError("fd_budget=%r" % (fd_budget,))
             for pid in pids or ():
                 self._monitor(pid)
         except BaseException:

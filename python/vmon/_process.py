@@ -97,10 +97,16 @@ def _probe_denied(pid, name):
     task" (a kernel thread's exe) when the library marked it unavailable."""
     path = "/proc/%d/%s" % (pid, name)
     try:
-        if name == "exe":
+        if name == "exe" or name.startswith("ns/"):
             os.readlink(path)
-        else:
-            os.close(os.open(path, os.O_RDONLY))
+        elif name == "fd":
+            os.listdir(path)
+        else:  # io checks its reader at read(), not at open()
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.read(fd, 1)
+            finally:
+                os.close(fd)
     except PermissionError:
         return True
     except OSError:
