@@ -119,6 +119,13 @@ def test_cpu_percent_from_rates(puppets):
 
 def test_extra_wants_as_named_tuples(puppets):
     p = puppets.start()
+    # a negative figure to read (with CAP_SYS_RESOURCE; else it may only rise)
+    try:
+        with open("/proc/%d/oom_score_adj" % p.pid, "w") as f:
+            f.write("-123")
+    except PermissionError:
+        with open("/proc/%d/oom_score_adj" % p.pid, "w") as f:
+            f.write("123")
     wants = ("stat", "vm", "status", "smaps_rollup", "cgroup", "ns", "oom", "sched",
              "files", "limits", "ioprio")
     with vmon.Monitor(wants=wants, pids=[p.pid]) as mon:
@@ -135,6 +142,9 @@ def test_extra_wants_as_named_tuples(puppets):
         assert full.pss == pytest.approx(pfull.pss, rel=0.2)
         with open("/proc/%d/oom_score_adj" % p.pid) as f:
             assert proc.oom().adj == int(f.read())
+        with open("/proc/%d/stat" % p.pid, "rb") as f:
+            fields = f.read().rpartition(b")")[2].split()
+        assert proc.store("stat").tpgid == int(fields[5])  # -1 without a terminal
         assert proc.ns().net == os.stat("/proc/%d/ns/net" % p.pid).st_ino
         with open("/proc/%d/cgroup" % p.pid) as f:
             v2 = [ln for ln in f.read().splitlines() if ln.startswith("0::")]

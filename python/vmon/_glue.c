@@ -233,13 +233,19 @@ int vmonpy_store_read(uintptr_t node, int store, unsigned long long *nums)
 	if (!base)
 		return -1;
 	words = (info->fields_nr + 63) / 64;
-	memset(nums + info->fields_nr, 0, 2 * words * sizeof(*nums));
+	memset(nums + info->fields_nr, 0, 3 * words * sizeof(*nums));
 	for (i = 0; i < info->fields_nr; i++) {
-		nums[i] = field_bits(&info->fields[i], base);
+		const vmon_field_t *f = &info->fields[i];
+		unsigned long long bit = 1ULL << (i % 64);
+
+		nums[i] = field_bits(f, base);
 		if (vmon_field_changed(info, base, i))
-			nums[info->fields_nr + i / 64] |= 1ULL << (i % 64);
+			nums[info->fields_nr + i / 64] |= bit;
 		if (vmon_field_unavailable(info, base, i))
-			nums[info->fields_nr + words + i / 64] |= 1ULL << (i % 64);
+			nums[info->fields_nr + words + i / 64] |= bit;
+		if ((f->type == VMON_FIELD_LL || f->type == VMON_FIELD_INT) &&
+		    (long long)nums[i] < 0)
+			nums[info->fields_nr + 2 * words + i / 64] |= bit;
 	}
 	return info->fields_nr;
 }

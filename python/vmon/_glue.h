@@ -64,10 +64,11 @@ unsigned long vmonpy_node_activity(uintptr_t node);
 unsigned long vmonpy_node_unavailable(uintptr_t node);
 
 /* Copy store `store` of node: its fields_nr numeric fields into nums[0 ..
- * fields_nr - 1] as 64-bit patterns (strings: their length), then the
- * changed bitmap into nums[fields_nr .. + words - 1] and the unavailable
- * bitmap after it (words = (fields_nr + 63) / 64).  Returns fields_nr, or
- * -1 when the node has no such store (not wanted, or not sampled yet). */
+ * fields_nr - 1] as 64-bit patterns (strings: their length), then three
+ * bitmaps of words = (fields_nr + 63) / 64 words each: changed,
+ * unavailable, and the signed fields whose value is negative.  Returns
+ * fields_nr, or -1 when the node has no such store (not wanted, or not
+ * sampled yet). */
 int vmonpy_store_read(uintptr_t node, int store, unsigned long long *nums);
 
 /* The bytes of string field sym of store `store` of node: sets *bytes and

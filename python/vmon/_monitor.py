@@ -33,7 +33,7 @@ SampleCost = collections.namedtuple(
 
 _SOURCES = {"auto": lib.VMON_EVENTS_AUTO, "wait": lib.VMON_EVENTS_WAIT,
             "netlink": lib.VMON_EVENTS_NETLINK, "ptrace": lib.VMON_EVENTS_PTRACE}
-_BUF_WORDS = max(len(s.fields) + 2 * s.words for s in STORES) + 2
+_BUF_WORDS = max(len(s.fields) + 3 * s.words for s in STORES) + 3
 
 
 def _boot_time():

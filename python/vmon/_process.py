@@ -31,6 +31,13 @@ _S = _STAT.index
 _V = _VM.index
 _I = _IO.index
 _ST = _STATUS.index
+_VM_RSS, _VM_SIZE, _VM_SHARED, _VM_TEXT, _VM_DATA = (
+    _V[f] for f in ("resident_pages", "size_pages", "shared_pages", "text_pages",
+                    "data_pages"))
+_CPU_FIELDS = tuple(_S[f] for f in ("utime", "stime", "cutime", "cstime", "delay_blkio"))
+_CPU_MASK = sum(1 << i for i in _CPU_FIELDS)
+_IO_FIELDS = tuple(_I[f] for f in ("syscr", "syscw", "read_bytes", "write_bytes",
+                                   "rchars", "wchars"))
 
 # psutil's names for the kernel's state letters
 STATUSES = {"R": "running", "S": "sleeping", "D": "disk-sleep", "T": "stopped",
@@ -70,15 +77,20 @@ def _read(addr, st, buf):
     if n < 0:
         return None
     w = st.words
-    raw = ffi.unpack(buf, n + 2 * w)
+    raw = ffi.unpack(buf, n + 3 * w)
     nums = raw[:n]
-    for i in st.signed:
-        if nums[i] >= 1 << 63:
-            nums[i] -= 1 << 64
-    changed = unavail = 0
-    for k in range(w):
-        changed |= raw[n + k] << (64 * k)
-        unavail |= raw[n + w + k] << (64 * k)
+    if w == 1:
+        changed, unavail, neg = raw[n], raw[n + 1], raw[n + 2]
+    else:
+        changed = unavail = neg = 0
+        for k in range(w):
+            changed |= raw[n + k] << (64 * k)
+            unavail |= raw[n + w + k] << (64 * k)
+            neg |= raw[n + 2 * w + k] << (64 * k)
+    while neg:  # the C side copied signed fields as 64-bit patterns
+        low = neg & -neg
+        nums[low.bit_length() - 1] -= 1 << 64
+        neg ^= low
     return [nums, changed, unavail, {}]
 
 
@@ -408,11 +420,10 @@ class Process:
         if v is None:
             return None
         n, u = v[0], v[2]
-        out = []
-        for name in ("utime", "stime", "cutime", "cstime", "delay_blkio"):
-            i = _S[name]
-            out.append(None if (u >> i) & 1 else n[i] / CLK_TCK)
-        return pcputimes(*out)
+        if not u & _CPU_MASK:
+            return pcputimes(*(n[i] / CLK_TCK for i in _CPU_FIELDS))
+        return pcputimes(*(None if (u >> i) & 1 else n[i] / CLK_TCK
+                           for i in _CPU_FIELDS))
 
     def cpu_percent(self):
         """CPU in percent of one CPU between the last two samples (psutil's
@@ -427,12 +438,13 @@ class Process:
         if v is None:
             return None
         n, u = v[0], v[2]
-
-        def b(name):
-            i = _V[name]
-            return None if (u >> i) & 1 else n[i] * PAGESIZE
-        return pmem(b("resident_pages"), b("size_pages"), b("shared_pages"),
-                    b("text_pages"), None, b("data_pages"), None)
+        if not u:
+            return pmem(n[_VM_RSS] * PAGESIZE, n[_VM_SIZE] * PAGESIZE,
+                        n[_VM_SHARED] * PAGESIZE, n[_VM_TEXT] * PAGESIZE, None,
+                        n[_VM_DATA] * PAGESIZE, None)
+        return pmem(*(None if (u >> i) & 1 else n[i] * PAGESIZE if i >= 0 else None
+                      for i in (_VM_RSS, _VM_SIZE, _VM_SHARED, _VM_TEXT, -1,
+                                _VM_DATA, -1)))
 
     def memory_full_info(self):
         """memory_info() plus uss, pss and swap (bytes) from smaps_rollup
@@ -452,13 +464,11 @@ class Process:
         if v is None:
             return None
         n, u = v[0], v[2]
-        if u and self._frozen is None and _probe_denied(self.pid, "io"):
+        if not u:
+            return pio(*(n[i] for i in _IO_FIELDS))
+        if self._frozen is None and _probe_denied(self.pid, "io"):
             raise AccessDenied(self.pid, self._comm())
-        out = []
-        for name in ("syscr", "syscw", "read_bytes", "write_bytes", "rchars", "wchars"):
-            i = _I[name]
-            out.append(None if (u >> i) & 1 else n[i])
-        return pio(*out)
+        return pio(*(None if (u >> i) & 1 else n[i] for i in _IO_FIELDS))
 
     def uids(self):
         s = self._store_tuple(_STATUS)
