@@ -113,3 +113,47 @@ def test_threads(puppets):
         tids = sorted(t.pid for t in mon.process(p.pid).threads())
         assert tids == sorted(int(t) for t in os.listdir("/proc/%d/task" % p.pid))
         assert p.pid not in [q.pid for q in mon if q.pid != p.pid]
+
+
+def test_unclosed_monitor_is_freed_by_the_collector(puppets):
+    """A Monitor dropped without close(), in a reference cycle with its
+    Process objects: the collector finalizes it without a crash, and its
+    descriptors are closed."""
+    import gc
+    p = puppets.start()
+    fds = len(os.listdir("/proc/self/fd"))
+    mon = vmon.Monitor(wants=("stat", "vm", "io"), pids=[p.pid])
+    mon.sample()
+    list(mon)[0].name()
+    assert len(os.listdir("/proc/self/fd")) > fds
+    del mon
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) == fds
+
+
+def test_watch_yields_the_events_of_each_sample(puppets):
+    p = puppets.start()
+    with vmon.Monitor(wants=("stat",), pids=[p.pid]) as mon:
+        events = mon.watch(interval=0)
+        first = next(events)
+        assert (first.kind, first.process.pid) == ("birth", p.pid)
+        p.exit(0)
+        gone = next(e for e in events if e.kind != "birth")
+        assert (gone.kind, gone.process.pid) == ("exit", p.pid)
+
+
+def test_want_interval_and_sample_cost(puppets):
+    p = puppets.start()
+    with vmon.Monitor(wants=("stat", "status"), pids=[p.pid]) as mon:
+        mon.set_want_interval("status", 3)
+        mon.sample()
+        proc = mon.process(p.pid)
+        assert "status.vol_ctxt_switches" in proc.changed
+        p.send("burn 0.05")
+        mon.sample()  # status is not read in this sample: nothing changes
+        assert not any(f.startswith("status.") for f in proc.changed)
+        assert "stat.utime" in proc.changed or "stat.stime" in proc.changed
+        cost = mon.sample_cost()
+        assert cost.reads > 0 and cost.fds_held > 0
+        with pytest.raises(ValueError):
+            mon.set_want_interval("stat", 2)

@@ -116,7 +116,8 @@ class Monitor:
     (vmon_set_fd_budget(); by default derived from RLIMIT_NOFILE).
 
     Nothing is read until sample().  Use it as a context manager, or call
-    close(): both free every node and descriptor at once.
+    close(): both free every node and descriptor at once.  As a vmon_t, a
+    Monitor is used by one thread at a time.
     """
 
     def __init__(self, wants=("stat", "vm", "io"), all=None, pids=None,
