@@ -250,9 +250,11 @@ class Monitor:
             raise RuntimeError("Monitor.sample() called from one of its callbacks")
         self._in_sample = True
         try:
-            self._drop_gone_roots()
+            gone_roots = [a for a in self._roots
+                          if lib.vmonpy_node_flags(a) & lib.VMONPY_STALE]
             ok = lib.vmonpy_sample(self._c)
             err = ffi.errno
+            self._drop_roots(gone_roots)
             self._gen += 1
             c = self._c
             births = [self._wrapper(a) for a in ffi.unpack(c.births, c.births_nr)]
@@ -295,11 +297,12 @@ class Monitor:
         if first is not None:
             raise first
 
-    def _drop_gone_roots(self):
-        """The caller's roots found gone in the last sample are let go now,
-        a sample later, as the library lets go of its own stale nodes."""
-        for addr in [a for a in self._roots
-                     if lib.vmonpy_node_flags(a) & lib.VMONPY_STALE]:
+    def _drop_roots(self, addrs):
+        """Let go of the caller's roots found gone before this sample: a
+        sample later than the library lets go of its own stale nodes, so
+        that an exit record the event source posts after the sample that
+        found the process gone still reaches it (Process.exit())."""
+        for addr in addrs:
             del self._roots[addr]
             lib.vmonpy_unmonitor(self._c, addr)
 
