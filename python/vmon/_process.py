@@ -16,6 +16,7 @@ is gone (is_running() False), and never reads freed memory.
 import collections
 import contextlib
 import os
+import socket
 
 from ._errors import AccessDenied, NoSuchProcess, NotWanted
 from ._fields import BY_NAME
@@ -30,7 +31,6 @@ _FILES = BY_NAME["files"]
 _S = _STAT.index
 _V = _VM.index
 _I = _IO.index
-_ST = _STATUS.index
 _VM_RSS, _VM_SIZE, _VM_SHARED, _VM_TEXT, _VM_DATA = (
     _V[f] for f in ("resident_pages", "size_pages", "shared_pages", "text_pages",
                     "data_pages"))
@@ -585,7 +585,7 @@ class Process:
 
 
 def _addr(s, local):
-    import socket
+    """A socket row's local or remote address, as psutil gives it."""
     if s.family == socket.AF_UNIX:
         if not local:
             return ""
