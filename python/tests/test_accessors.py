@@ -185,6 +185,8 @@ def test_not_wanted_is_an_error_not_a_value(puppets):
             proc.io_counters()
         with pytest.raises(vmon.NotWanted):
             proc.memory_info()
+        with pytest.raises(ValueError):
+            proc.store("files")  # a list, not fields: files()
 
 
 def test_reflection():

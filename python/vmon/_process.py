@@ -320,10 +320,10 @@ class Process:
         """The whole store `name` (a vmon.stores() name) as a namedtuple of
         its fields (vmon.fields(name)), unavailable ones None; None when the
         store was not read (the process went before its first sample)."""
-        try:
-            st = BY_NAME[name]
-        except KeyError:
-            raise ValueError("no store %r" % name) from None
+        st = BY_NAME.get(name)
+        if st is None or not st.fields:
+            raise ValueError("no store %r with fields (the files are files(), "
+                             "the followed tree children() and threads())" % name)
         return self._store_tuple(st)
 
     # ---- psutil's accessors ----
