@@ -79,6 +79,7 @@ def test_same_process_same_object(puppets):
 
 def test_close_keeps_copies_and_refuses_more(puppets):
     p = puppets.start()
+    fds = sorted(os.listdir("/proc/self/fd"))
     mon = vmon.Monitor(wants=("stat", "vm"), all=True)
     mon.sample()
     procs = list(mon)
@@ -87,6 +88,7 @@ def test_close_keeps_copies_and_refuses_more(puppets):
     rss = mine.memory_info().rss
     mon.close()
     assert mon.closed
+    assert sorted(os.listdir("/proc/self/fd")) == fds  # every descriptor closed
     assert [q.name() for q in procs] == names
     assert all(q.gone for q in procs)
     assert mine.memory_info().rss == rss
