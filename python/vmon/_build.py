@@ -177,6 +177,10 @@ def make_builder():
     decls, code = _glue()
     incs, libs = _where()
     libs = [os.path.abspath(d) for d in libs]
+    if not any(os.path.exists(os.path.join(d, "vmon", "vmon.h")) for d in incs):
+        raise SystemExit("vmon: no <vmon/vmon.h> in %s: `make install` libvmon, "
+                         "`make` in the checkout, or set VMON_INCLUDE_DIR and "
+                         "VMON_LIBRARY_DIR" % ", ".join(incs))
     system = {"/usr/lib", "/lib", "/usr/lib64", "/usr/lib/x86_64-linux-gnu"}
     rpath = [d for d in libs if d not in system]
     ffi = FFI()
