@@ -19,10 +19,12 @@ def test_new_changed_stale_gone(puppets):
         mon.sample()
         assert not proc.is_new
         assert "io.wchars" not in proc.changed  # asleep: nothing written
+        wrote = proc.io_counters().write_chars
         p.send("write 4096")
         mon.sample()
         assert {"io.wchars", "io.syscw"} <= proc.changed
         assert "stat.comm" not in proc.changed
+        assert proc.io_counters().write_chars >= wrote + 4096
         before = (proc.io_counters(), proc.memory_info(), proc.cmdline())
         assert p.exit(7) == 7
         mon.sample()

@@ -191,6 +191,14 @@ unsigned long vmonpy_node_unavailable(uintptr_t node)
 	return (unsigned long)node_of(node)->unavailable;
 }
 
+unsigned long long vmonpy_node_state(uintptr_t node)
+{
+	vmon_proc_t *p = node_of(node);
+
+	return (unsigned long long)(uint32_t)p->activity |
+	       (unsigned long long)(uint32_t)p->unavailable << 32;
+}
+
 uintptr_t vmonpy_node_parent(uintptr_t node)
 {
 	return (uintptr_t)node_of(node)->parent;

@@ -62,6 +62,9 @@ unsigned long vmonpy_node_activity(uintptr_t node);
 /* the node's unavailable mask: stores with fields the last sample could
  * not read (the only such mark of the files store) */
 unsigned long vmonpy_node_unavailable(uintptr_t node);
+/* Both masks in one call: activity (the stores that changed in the last
+ * sample) in the low 32 bits, unavailable in the high 32. */
+unsigned long long vmonpy_node_state(uintptr_t node);
 
 /* Copy store `store` of node: its fields_nr numeric fields into nums[0 ..
  * fields_nr - 1] as 64-bit patterns (strings: their length), then three

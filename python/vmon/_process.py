@@ -95,12 +95,14 @@ def _read(addr, st, buf):
 
 
 def _read_str(addr, st, sym, vals, strp):
-    b = vals[3].get(sym)
-    if b is None:
+    """String field sym, decoded as psutil decodes (the file system's
+    encoding, undecodable bytes as surrogates), once per value."""
+    s = vals[3].get(sym)
+    if s is None:
         n = lib.vmonpy_store_str(addr, st.id, sym, strp)
-        b = ffi.unpack(strp[0], n) if n > 0 else b""
-        vals[3][sym] = b
-    return b
+        s = os.fsdecode(ffi.unpack(strp[0], n)) if n > 0 else ""
+        vals[3][sym] = s
+    return s
 
 
 def _probe_denied(pid, name):
@@ -134,8 +136,8 @@ class Process:
     is None, or raises AccessDenied where psutil does and the kernel
     refused it.  A figure whose want the Monitor lacks raises NotWanted.
     """
-    __slots__ = ("pid", "_mon", "_addr", "_gen", "_cache", "_frozen",
-                 "__weakref__")
+    __slots__ = ("pid", "_mon", "_addr", "_gen", "_cache", "_prev", "_state",
+                 "_frozen", "__weakref__")
 
     def __init__(self, *a, **k):
         raise TypeError("Process objects come from a Monitor "
@@ -150,7 +152,8 @@ class Process:
         self._mon = mon
         self._addr = addr
         self._gen = -1
-        self._cache = None
+        self._cache = self._prev = None
+        self._state = 0
         self._frozen = None
         return self
 
@@ -167,16 +170,35 @@ class Process:
         if not (mon._want_bits >> st.id) & 1:
             raise NotWanted("%s needs want %r" % (self, st.name))
         if self._gen != mon._gen:
-            self._cache = {}
+            self._prev, self._cache = self._cache, {}
             self._gen = mon._gen
+            self._state = lib.vmonpy_node_state(self._addr)
         v = self._cache.get(st.id, _MISS)
         if v is _MISS:
-            v = self._cache[st.id] = _read(self._addr, st, mon._buf)
+            v = self._cache[st.id] = self._reread(st)
+        return v
+
+    def _reread(self, st):
+        """The store as of this sample.  The change bits say what moved:
+        a store that did not change (not in the node's activity) and had
+        and has every field available is the last sample's copy, and a
+        string whose field did not change keeps its bytes."""
+        prev = self._prev.get(st.id) if self._prev else None
+        state = self._state
+        if prev is not None and not prev[2] and \
+                not (state >> st.id) & 1 and not (state >> (32 + st.id)) & 1:
+            return [prev[0], 0, 0, prev[3]]
+        v = _read(self._addr, st, self._mon._buf)
+        if prev is not None and v is not None and prev[3]:
+            moved = v[1] | v[2]
+            for sym, b in prev[3].items():
+                if not (moved >> sym) & 1:
+                    v[3][sym] = b
         return v
 
     def _str(self, st, sym, vals):
         if self._frozen is not None:
-            return vals[3].get(sym, b"")
+            return vals[3].get(sym, "")
         return _read_str(self._addr, st, sym, vals, self._mon._strp)
 
     def _freeze(self):
@@ -194,7 +216,7 @@ class Process:
                         "exit": self._read_exit(),
                         "rates": self._read_rates()}
         self._addr = None
-        self._cache = None
+        self._cache = self._prev = None
 
     def _read_exit(self):
         if self._frozen is not None:
@@ -228,7 +250,7 @@ class Process:
         if (v[2] >> i) & 1:
             return None
         if i in st.strings:
-            return os.fsdecode(self._str(st, i, v))
+            return self._str(st, i, v)
         return v[0][i]
 
     def _store_tuple(self, st, deny=None):
@@ -245,7 +267,7 @@ class Process:
             if (unavail >> i) & 1:
                 out.append(None)
             elif i in st.strings:
-                out.append(os.fsdecode(self._str(st, i, v)))
+                out.append(self._str(st, i, v))
             else:
                 out.append(nums[i])
         return st.tuple_type(*out)
@@ -369,7 +391,7 @@ class Process:
         i = _S["cmdline"]
         if (v[2] >> i) & 1:
             return None
-        data = os.fsdecode(self._str(_STAT, i, v))
+        data = self._str(_STAT, i, v)
         if not data:
             return []
         sep = "\x00" if data.endswith("\x00") else " "
@@ -391,7 +413,7 @@ class Process:
             if self._frozen is None and _probe_denied(self.pid, "exe"):
                 raise AccessDenied(self.pid, self._comm())
             return "" if self._frozen is None else None
-        return os.fsdecode(self._str(_STAT, i, v))
+        return self._str(_STAT, i, v)
 
     def status(self):
         c = self._field(_STAT, "state")
