@@ -197,3 +197,19 @@ def test_reflection():
     assert f.label == "UTime" and f.source == "14" and f.description
     with pytest.raises(ValueError):
         vmon.fields("nosuch")
+
+
+def test_as_dict_and_process_iter_like_psutil(busy):
+    attrs = ["pid", "name", "cmdline", "memory_info", "io_counters", "num_threads"]
+    ps = [p for p in psutil.process_iter(attrs) if p.pid == busy.pid][0]
+    with vmon.Monitor(wants=("stat", "vm"), all=True) as mon:
+        mon.sample()
+        mine = [p for p in mon.process_iter(attrs, ad_value="n/a") if p.pid == busy.pid][0]
+        assert mine.info["io_counters"] == "n/a"  # io not wanted: no value
+        assert sorted(mine.info) == sorted(ps.info) == sorted(attrs)
+        for k in ("pid", "name", "cmdline", "num_threads"):
+            assert mine.info[k] == ps.info[k], k
+        assert mine.info["memory_info"].rss == ps.info["memory_info"].rss
+        assert mine.as_dict(["pid", "ppid"]) == {"pid": busy.pid, "ppid": os.getpid()}
+        with pytest.raises(ValueError):
+            mine.as_dict(["nosuch"])

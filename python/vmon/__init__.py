@@ -18,8 +18,8 @@ these.
 from ._errors import AccessDenied, Error, NoSuchProcess, NotWanted
 from ._fields import Field, field, fields, stores
 from ._monitor import Event, Monitor, SampleCost
-from ._process import Process, STATUSES
+from ._process import AS_DICT_ATTRS, Process, STATUSES
 
-__all__ = ["AccessDenied", "Error", "Event", "Field", "Monitor", "NoSuchProcess",
+__all__ = ["AS_DICT_ATTRS", "AccessDenied", "Error", "Event", "Field", "Monitor", "NoSuchProcess",
            "NotWanted", "Process", "SampleCost", "STATUSES", "field", "fields",
            "stores"]

@@ -346,6 +346,15 @@ class Monitor:
         Process.threads())."""
         return iter(self._live())
 
+    def process_iter(self, attrs=None, ad_value=None):
+        """psutil's process_iter(attrs): the processes alive at the last
+        sample, each with info = as_dict(attrs, ad_value) when attrs is
+        given (the figures are already read: no sample is taken here)."""
+        for p in self._live():
+            if attrs is not None:
+                p.info = p.as_dict(attrs, ad_value)
+            yield p
+
     def __len__(self):
         return len(self._live())
 

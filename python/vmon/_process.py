@@ -136,8 +136,8 @@ class Process:
     is None, or raises AccessDenied where psutil does and the kernel
     refused it.  A figure whose want the Monitor lacks raises NotWanted.
     """
-    __slots__ = ("pid", "_mon", "_addr", "_gen", "_cache", "_prev", "_state",
-                 "_frozen", "__weakref__")
+    __slots__ = ("pid", "info", "_mon", "_addr", "_gen", "_cache", "_prev",
+                 "_state", "_frozen", "__weakref__")
 
     def __init__(self, *a, **k):
         raise TypeError("Process objects come from a Monitor "
@@ -149,6 +149,7 @@ class Process:
             raise MemoryError("vmon: no memory to follow a process")
         self = object.__new__(cls)
         self.pid = lib.vmonpy_node_pid(addr)
+        self.info = None
         self._mon = mon
         self._addr = addr
         self._gen = -1
@@ -349,6 +350,23 @@ class Process:
         return self._store_tuple(st)
 
     # ---- psutil's accessors ----
+
+    def as_dict(self, attrs=None, ad_value=None):
+        """psutil's as_dict(): {name: accessor()} for the accessors named
+        (all of AS_DICT_ATTRS by default); one that raises AccessDenied or
+        NotWanted gives ad_value."""
+        out = {}
+        for name in AS_DICT_ATTRS if attrs is None else attrs:
+            if name == "pid":
+                out[name] = self.pid
+                continue
+            if name not in AS_DICT_ATTRS:
+                raise ValueError("invalid attr name %r" % name)
+            try:
+                out[name] = getattr(self, name)()
+            except (AccessDenied, NotWanted):
+                out[name] = ad_value
+        return out
 
     @contextlib.contextmanager
     def oneshot(self):
@@ -604,6 +622,13 @@ class Process:
                                ffi.string(lib.vmon_socket_state_name(s.state)).decode(),
                                s.inum, s.peer_inum))
         return out
+
+
+# what as_dict() and Monitor.process_iter() may name (pid besides)
+AS_DICT_ATTRS = ("ppid", "name", "cmdline", "exe", "status", "num_threads", "nice",
+                 "create_time", "cpu_times", "cpu_percent", "memory_info",
+                 "memory_full_info", "io_counters", "uids", "gids",
+                 "num_ctx_switches", "open_files")
 
 
 def _addr(s, local):
