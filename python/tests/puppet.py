@@ -8,6 +8,7 @@ puppet is ready and quiet without sleeping.
     alloc MB    touch MB more mebibytes of heap
     write N     write N bytes to a file and fsync it
     threads N   start N threads that wait
+    join        end those threads
     fork N      start N children that wait; answers their pids
     storm N     fork N children that exit at once, child i with status
                 i % 256; answers their pids once all are reaped
@@ -21,6 +22,7 @@ import threading
 import time
 
 _keep = []
+_threads = []
 _stop = threading.Event()
 
 
@@ -47,6 +49,12 @@ def main():
             for _ in range(int(arg)):
                 t = threading.Thread(target=_stop.wait, daemon=True)
                 t.start()
+                _threads.append(t)
+        elif cmd == "join":
+            _stop.set()
+            while _threads:
+                _threads.pop().join()
+            _stop.clear()
         elif cmd == "fork":
             pids = []
             for _ in range(int(arg)):

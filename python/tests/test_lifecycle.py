@@ -161,3 +161,19 @@ def test_want_interval_and_sample_cost(puppets):
         assert cost.reads > 0 and cost.fds_held > 0
         with pytest.raises(ValueError):
             mon.set_want_interval("stat", 2)
+
+
+def test_thread_nodes_that_end_keep_their_copies(puppets):
+    p = puppets.start()
+    p.send("threads 3")
+    with vmon.Monitor(wants=("stat",), pids=[p.pid], threads=True) as mon:
+        mon.sample()
+        threads = [t for t in mon.process(p.pid).threads() if t.pid != p.pid]
+        assert len(threads) == 3
+        names = [t.name() for t in threads]
+        p.send("join")
+        mon.sample()
+        mon.sample()  # the thread nodes are freed: their Process objects copied out
+        assert all(t.gone and t._addr is None for t in threads)
+        assert [t.name() for t in threads] == names
+        assert [t.pid for t in mon.process(p.pid).threads()] in ([], [p.pid])
