@@ -2,6 +2,7 @@
 """A Process over the samples: is_new, changed, is_stale, gone; what it
 keeps once its node is freed; births and exits in events(); closing."""
 import os
+import time
 
 import pytest
 
@@ -172,6 +173,10 @@ def test_thread_nodes_that_end_keep_their_copies(puppets):
         assert len(threads) == 3
         names = [t.name() for t in threads]
         p.send("join")
+        # join() returns before the kernel has done with a thread
+        deadline = time.monotonic() + 30
+        while len(os.listdir("/proc/%d/task" % p.pid)) > 1 and time.monotonic() < deadline:
+            time.sleep(0.001)
         mon.sample()
         mon.sample()  # the thread nodes are freed: their Process objects copied out
         assert all(t.gone and t._addr is None for t in threads)

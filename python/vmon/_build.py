@@ -118,6 +118,7 @@ const char *vmon_fd_kind_name(int);
 
 int vmon_set_event_source(vmon_t *, int);
 int vmon_event_source(const vmon_t *);
+int vmon_event_fd(const vmon_t *);
 const char *vmon_event_source_name(int);
 int vmon_set_want_interval(vmon_t *, unsigned long, unsigned);
 int vmon_set_fd_budget(vmon_t *, int);

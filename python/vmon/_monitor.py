@@ -120,6 +120,9 @@ class Monitor:
     Monitor is used by one thread at a time.
     """
 
+    # seconds a root found gone is held for its exit record (events on)
+    ROOT_RECORD_WAIT = 2.0
+
     def __init__(self, wants=("stat", "vm", "io"), all=None, pids=None,
                  follow_children=True, threads=False, events=False,
                  sys_wants=(), on_birth=None, on_exit=None, refresh=None,
@@ -133,6 +136,8 @@ class Monitor:
         self._pending = None
         self._procs = {}
         self._roots = {}
+        self._root_due = {}
+        self._events_on = bool(events)
         self._gen = 0
         self._in_sample = False
         self._events = []
@@ -228,6 +233,7 @@ class Monitor:
         lib.vmonpy_destroy(self._c)
         self._procs.clear()
         self._roots.clear()
+        self._root_due.clear()
         self._live_list = []
         self._events = []
         pending, self._pending = self._pending, None
@@ -250,12 +256,10 @@ class Monitor:
             raise RuntimeError("Monitor.sample() called from one of its callbacks")
         self._in_sample = True
         try:
-            gone_roots = [a for a in self._roots
-                          if lib.vmonpy_node_flags(a) & lib.VMONPY_STALE]
             ok = lib.vmonpy_sample(self._c)
             err = ffi.errno
-            self._drop_roots(gone_roots)
             self._gen += 1
+            self._drop_roots()
             c = self._c
             births = [self._wrapper(a) for a in ffi.unpack(c.births, c.births_nr)]
             exits = [self._wrapper(a) for a in ffi.unpack(c.exits, c.exits_nr)]
@@ -297,14 +301,26 @@ class Monitor:
         if first is not None:
             raise first
 
-    def _drop_roots(self, addrs):
-        """Let go of the caller's roots found gone before this sample: a
-        sample later than the library lets go of its own stale nodes, so
-        that an exit record the event source posts after the sample that
-        found the process gone still reaches it (Process.exit())."""
-        for addr in addrs:
-            del self._roots[addr]
-            lib.vmonpy_unmonitor(self._c, addr)
+    def _drop_roots(self):
+        """Let go of the caller's roots (pids=) found gone.  The library
+        frees its own stale nodes at the next sample; these are held until
+        their exit record has come (the kernel tells of an exit after it
+        wakes the parent, so a record may come samples after the process
+        was found gone), for at most ROOT_RECORD_WAIT seconds, or for one
+        sample without an event source: never in the sample that found
+        them gone, so that they are stale for one sample as the library's
+        own nodes are."""
+        now = time.monotonic()
+        for addr in list(self._roots):
+            flags = lib.vmonpy_node_flags(addr)
+            if not flags & lib.VMONPY_STALE:
+                continue
+            found, due = self._root_due.setdefault(
+                addr, (self._gen, now + self.ROOT_RECORD_WAIT))
+            if self._gen > found and (not self._events_on or now >= due or
+                                      flags & lib.VMONPY_HAS_EXIT):
+                del self._roots[addr], self._root_due[addr]
+                lib.vmonpy_unmonitor(self._c, addr)
 
     def events(self):
         """The births and exits of the last sample, as Event tuples.  The
@@ -406,6 +422,12 @@ class Monitor:
     def generation(self):
         """Samples taken."""
         return self._gen
+
+    def event_fd(self):
+        """A descriptor that becomes readable when events wait, for
+        select() or poll() (vmon_event_fd()); -1 without one."""
+        self._check()
+        return lib.vmon_event_fd(ffi.addressof(self._c.vmon))
 
     def event_source(self):
         """"none", "wait", "netlink" or "ptrace": the source in use."""
