@@ -9,7 +9,8 @@ puppet is ready and quiet without sleeping.
     write N     write N bytes to a file and fsync it
     threads N   start N threads that wait
     join        end those threads
-    fork N      start N children that wait; answers their pids
+    fork N      start N children that wait (until killed, or the puppet
+                ends); answers their pids
     storm N     fork N children that exit at once, child i with status
                 i % 256; answers their pids once all are reaped
     reap N      wait for N children (forked ones someone killed)
@@ -22,6 +23,9 @@ import threading
 import time
 
 _keep = []
+# the children of "fork" read this pipe, whose write end only the puppet
+# holds: they see EOF and exit when the puppet goes, however it goes
+_alive = os.pipe()
 _threads = []
 _stop = threading.Event()
 
@@ -59,10 +63,11 @@ def main():
             pids = []
             for _ in range(int(arg)):
                 pid = os.fork()
-                if pid == 0:
+                if pid == 0:  # waits until killed, or until the puppet is gone
                     os.close(0)
-                    while True:
-                        time.sleep(3600)
+                    os.close(_alive[1])
+                    os.read(_alive[0], 1)
+                    os._exit(0)
                 pids.append(pid)
             out = " ".join(map(str, pids))
         elif cmd == "storm":
