@@ -222,6 +222,7 @@ class Monitor:
 
     @property
     def closed(self):
+        """close() was called (or the with block left)."""
         return self._closed
 
     def close(self):
@@ -375,6 +376,7 @@ class Monitor:
         return len(self._live())
 
     def pids(self):
+        """The pids of the processes alive at the last sample."""
         return [p.pid for p in self._live()]
 
     def _by_pid(self):

@@ -375,6 +375,8 @@ class Process:
         yield
 
     def ppid(self):
+        """The parent's pid (stat field 4; 0 when the parent is outside
+        the pid namespace)."""
         return self._field(_STAT, "ppid")
 
     def parent(self):
@@ -434,13 +436,17 @@ class Process:
         return self._str(_STAT, i, v)
 
     def status(self):
+        """The state as psutil names it ("running", "sleeping", "zombie"...:
+        vmon.STATUSES)."""
         c = self._field(_STAT, "state")
         return None if c is None else STATUSES.get(chr(c), "?")
 
     def num_threads(self):
+        """Threads of the process (stat field 20)."""
         return self._field(_STAT, "num_threads")
 
     def nice(self):
+        """The nice value, 19 (low) to -20 (high)."""
         return self._field(_STAT, "nice")
 
     def create_time(self):
@@ -511,14 +517,18 @@ class Process:
         return pio(*(None if (u >> i) & 1 else n[i] for i in _IO_FIELDS))
 
     def uids(self):
+        """puids(real, effective, saved) (want "status")."""
         s = self._store_tuple(_STATUS)
         return None if s is None else puids(s.uid, s.euid, s.suid)
 
     def gids(self):
+        """pgids(real, effective, saved) (want "status")."""
         s = self._store_tuple(_STATUS)
         return None if s is None else pgids(s.gid, s.egid, s.sgid)
 
     def num_ctx_switches(self):
+        """pctxsw(voluntary, involuntary) of the main thread, as psutil
+        (want "status")."""
         s = self._store_tuple(_STATUS)
         return None if s is None else pctxsw(s.vol_ctxt_switches, s.nonvol_ctxt_switches)
 
