@@ -213,3 +213,21 @@ def test_as_dict_and_process_iter_like_psutil(busy):
         assert mine.as_dict(["pid", "ppid"]) == {"pid": busy.pid, "ppid": os.getpid()}
         with pytest.raises(ValueError):
             mine.as_dict(["nosuch"])
+
+
+def test_unavailable_fields_are_none(puppets):
+    """What the library marks unavailable is None in every accessor's
+    tuple (the churn test met a born-gone process's partly read memory):
+    forced here on the copy a closed Monitor leaves."""
+    p = puppets.start()
+    with vmon.Monitor(wants=("stat", "vm", "io"), pids=[p.pid]) as mon:
+        mon.sample()
+        proc = mon.process(p.pid)
+    stores = proc._frozen["stores"]
+    for store, field in (("vm", "shared_pages"), ("stat", "stime"), ("io", "wchars")):
+        st = vmon._fields.BY_NAME[store]
+        stores[st.id][2] |= 1 << st.index[field]
+    m, c, io = proc.memory_info(), proc.cpu_times(), proc.io_counters()
+    assert m.shared is None and m.rss is not None and m.lib is None
+    assert c.system is None and c.user is not None
+    assert io.write_chars is None and io.read_chars is not None

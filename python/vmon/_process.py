@@ -488,7 +488,7 @@ class Process:
             return pmem(n[_VM_RSS] * PAGESIZE, n[_VM_SIZE] * PAGESIZE,
                         n[_VM_SHARED] * PAGESIZE, n[_VM_TEXT] * PAGESIZE, None,
                         n[_VM_DATA] * PAGESIZE, None)
-        return pmem(*(None if (u >> i) & 1 else n[i] * PAGESIZE if i >= 0 else None
+        return pmem(*(None if i < 0 or (u >> i) & 1 else n[i] * PAGESIZE
                       for i in (_VM_RSS, _VM_SIZE, _VM_SHARED, _VM_TEXT, -1,
                                 _VM_DATA, -1)))
 
