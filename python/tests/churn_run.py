@@ -11,6 +11,7 @@ JSON: the samples taken, the checker's passes, the library's heap before,
 during and after, and the Python heap (tracemalloc) of the tree Monitor's
 loop after a warm-up and at the end."""
 import ctypes
+import gc
 import json
 import os
 import signal
@@ -63,8 +64,9 @@ def main():
                 # rounds, the Python heap is measured over the tree's alone
                 if r == ROUNDS // 3:
                     every.close()
-                    tracemalloc.start()
+                    tracemalloc.start(8)
                 if r == ROUNDS // 3 + 5:  # what a round holds is in now
+                    gc.collect()
                     out["py_warm"] = tracemalloc.get_traced_memory()[0]
                     warm = tracemalloc.take_snapshot()
                 top.send("storm 40")
@@ -90,9 +92,11 @@ def main():
                     kept.extend(e.process for e in tree.events() if e.kind != "birth")
                 for p in kept:
                     touch(p)
+            gc.collect()
             out["py_end"] = tracemalloc.get_traced_memory()[0]
-            out["py_growth"] = [str(d) for d in tracemalloc.take_snapshot().compare_to(
-                warm, "lineno")[:5]]
+            top = tracemalloc.take_snapshot().compare_to(warm, "traceback")[:3]
+            out["py_growth"] = [str(d) for d in top] + \
+                ["\n".join(d.traceback.format()) for d in top[:1]]
             out["heap_during"] = lib.vmon_test_heap_bytes()
         out["kept_gone"] = all(p.gone for p in kept) and len(kept) > 0
         out["heap_after"] = lib.vmon_test_heap_bytes()

@@ -237,6 +237,8 @@ class Monitor:
         self._root_due.clear()
         self._live_list = []
         self._events = []
+        self._pid_index = self._ppid_index = None
+        self._pid_gen = self._ppid_gen = -1
         pending, self._pending = self._pending, None
         if pending is not None:
             raise pending
