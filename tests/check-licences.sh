@@ -13,7 +13,7 @@ bad=0
 while IFS= read -r -d '' f; do
 	case $f in
 	./tests/fixtures/* | ./fuzz/corpus/* | ./build/* | ./.git/* | ./LICENSE | ./LICENSES/* | \
-	*.png | *.jsonl | *.summary) continue ;;
+	*.png | *.jsonl | *.summary | */__pycache__/*) continue ;;
 	./examples/*) want=MIT ;;
 	*) want=LGPL-2.1-or-later ;;
 	esac
