@@ -20,18 +20,28 @@ def test_fork_storm_every_exit_with_its_status(puppets):
         mon.sample()
         pids = [int(x) for x in top.send("storm 300").split()]
         births, exits = set(), {}
-        for _ in range(3):  # the last events may come a sample later
+
+        def settled():
+            return set(pids) <= set(exits) and all(
+                exits[pid].exit() is not None for pid in pids)
+
+        # an exit's record is sent after the parent is woken, so on a busy
+        # machine it can come samples after the exit: wait for the source
+        # between samples, as a caller does, and read each Process's exit
+        # record once it has come (an ASan build under load saw one child's
+        # exit without its record after three back-to-back samples)
+        deadline = time.monotonic() + 30
+        while not settled() and time.monotonic() < deadline:
+            select.select([mon.event_fd()], [], [], 0.1)
             mon.sample()
             births |= {e.process.pid for e in mon.events() if e.kind == "birth"}
-            exits.update((e.process.pid, e.exit) for e in mon.events() if e.kind == "exit")
-            if set(pids) <= set(exits):
-                break
+            exits.update((e.process.pid, e.process) for e in mon.events() if e.kind == "exit")
         assert set(pids) <= births
         assert set(pids) <= set(exits)
         for i, pid in enumerate(pids):
-            assert exits[pid] is not None, pid
-            assert exits[pid].exitcode == i % 256, pid
-            assert exits[pid].source == "netlink"
+            assert exits[pid].exit() is not None, pid
+            assert exits[pid].exit().exitcode == i % 256, pid
+            assert exits[pid].exit().source == "netlink"
         assert mon.sample_cost().events_lost == 0
         assert top.exit(0) == 0
         mon.sample()
