@@ -412,6 +412,7 @@ struct server *server_start(const struct export_opts *o, struct sampler *s,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections + 8,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->request_timeout + 0.999),
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_request_bytes,
+		MHD_OPTION_STRICT_FOR_CLIENT, 1,	/* 400 for what HTTP/1.1 forbids */
 		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, request_completed, srv,
 		srv->pem_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, srv->pem_cert,
