@@ -281,6 +281,7 @@ static bool parse_rule(struct procnames *pn, struct rule *r, const struct yaml_n
 		else {
 			err_set(err, esz, e->line, "unknown or malformed key \"%s\" (name, comm, exe, "
 				"cmdline)", e->key);
+			ok = false;
 			goto out;
 		}
 		if (strcmp(e->key, "name") && !ok)
