@@ -61,3 +61,9 @@ $(EXPORT_FUZZ:%=$(B)/fuzz/replay_%): $(B)/fuzz/replay_%: $(B)/fuzz/fuzz_%.o $(B)
 
 $(EXPORT_FUZZ:%=$(B)/fuzz/fuzzer_%): $(B)/fuzz/fuzzer_%: $(B)/fuzz/fuzz_%.o $(EXPORT_PARSE_OBJ)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ -lpcre2-8 -lcrypt -pthread
+
+# ---- the exporters' benchmark (bench/exporters.sh) ----
+.PHONY: bench-exporters
+bench-exporters: $(B)/bench/spawn $(B)/vmon-export
+	B=$(B) bench/exporters.sh $(BENCH_N)
+BENCH_N ?= 1000 10000

@@ -7,6 +7,7 @@
  * series' cap, an ended group kept for its grace period then removed,
  * configuration errors reported with their line, and `vmon export`.
  */
+#include <dirent.h>
 #include <math.h>
 #include <pwd.h>
 #include <signal.h>
@@ -285,4 +286,51 @@ TEST(export_vmon_export_runs_it)
 	ASSERT(fgets(out, sizeof(out), f));
 	ASSERT_EQ(pclose(f), 0);
 	ASSERT_MSG(!strncmp(out, "vmon-export ", 12), "vmon export --version said %s", out);
+}
+
+/* how many of polls saw thread tid of pid running or runnable */
+static int running_count(pid_t pid, const char *tid, int *counts, int slot)
+{
+	char path[96], buf[512], *close_paren;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%.32s/stat", pid, tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (close_paren = strrchr(buf, ')')))
+		counts[slot] += close_paren[2] == 'R';
+	fclose(f);
+	return 1;
+}
+
+TEST(export_idle_threads_sleep)
+{
+	/* Between samples and scrapes every thread of the exporter sleeps: a
+	 * thread that spins (the watchdog once waited on a monotonic
+	 * deadline with a realtime condition variable, and never slept) is
+	 * seen running or runnable at nearly every look, a sleeping one at
+	 * almost none. */
+	const char *args[] = { "--interval", "1", NULL };
+	char tids[16][32], path[64];
+	int counts[16] = { 0 }, ntids = 0;
+	struct xt_exporter e;
+	struct dirent *d;
+	DIR *dir;
+
+	xt_exporter_start(&e, args);
+	snprintf(path, sizeof(path), "/proc/%d/task", e.pid);
+	dir = opendir(path);
+	ASSERT(dir);
+	while ((d = readdir(dir)) && ntids < 16)
+		if (d->d_name[0] != '.')
+			snprintf(tids[ntids++], sizeof(tids[0]), "%.31s", d->d_name);
+	closedir(dir);
+	for (int look = 0; look < 40; look++, xt_sleep(0.05))
+		for (int i = 0; i < ntids; i++)
+			running_count(e.pid, tids[i], counts, i);
+	for (int i = 0; i < ntids; i++)
+		ASSERT_MSG(counts[i] <= 20, "thread %s was running at %d of 40 looks", tids[i],
+			   counts[i]);
+	xt_exporter_stop(&e);
 }

@@ -376,6 +376,7 @@ struct server *server_start(const struct export_opts *o, struct sampler *s,
 	struct sockaddr_storage ss;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
 			 MHD_USE_ERROR_LOG;
+	pthread_condattr_t cattr;
 	char prio[128] = "";
 	bool v6;
 
@@ -387,7 +388,13 @@ struct server *server_start(const struct export_opts *o, struct sampler *s,
 	srv->sampler = s;
 	srv->wc = wc;
 	pthread_mutex_init(&srv->lock, NULL);
-	pthread_cond_init(&srv->wake, NULL);
+	/* the watchdog waits for a CLOCK_MONOTONIC deadline: a condition
+	 * variable on the default (realtime) clock would take it as long
+	 * past, and the watchdog would spin */
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&srv->wake, &cattr);
+	pthread_condattr_destroy(&cattr);
 	if (parse_listen(o->listen, &ss, &v6) < 0) {
 		snprintf(err, esz, "--listen %s: expected ADDR:PORT, [ADDR6]:PORT or :PORT",
 			 o->listen);
