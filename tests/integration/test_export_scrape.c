@@ -3,7 +3,7 @@
  * test_export_scrape.c - vmon-export's pages and groups, scraped
  * directly: OpenMetrics when asked, process-exporter's rules (a cmdline
  * expression's named group in the name), grouping by user (a uid without
- * a name is its number), the per-pid
+ * a name is its number) and by cgroup, the per-pid
  * series' cap, an ended group kept for its grace period then removed,
  * configuration errors reported with their line, and `vmon export`.
  */
@@ -134,6 +134,34 @@ TEST(export_groups_by_user)
 	snprintf(prefix, sizeof(prefix), "namedprocess_namegroup_num_procs{groupname=\"%d\"} ", uid);
 	wait_metric(e.port, prefix, 1);
 	t_kill(pid);
+	xt_exporter_stop(&e);
+}
+
+TEST(export_groups_by_cgroup)
+{
+	const char *args[] = { "--interval", "0.2", "--group-by", "cgroup", NULL };
+	char *text, prefix[4200], *page;
+	struct xt_exporter e;
+	size_t len;
+	char *line;
+
+	/* the test's own cgroup (v2: the "0::" line) is a group, with the
+	 * test in it at least */
+	text = t_read_file("/proc/self/cgroup", &len);
+	ASSERT(text);
+	line = strstr(text, "0::");
+	if (!line) {
+		free(text);
+		SKIP("no cgroup v2 here");
+	}
+	line[strcspn(line, "\n")] = '\0';
+	snprintf(prefix, sizeof(prefix), "namedprocess_namegroup_num_procs{groupname=\"%s\"} ",
+		 line + 3);
+	free(text);
+	xt_exporter_start(&e, args);
+	page = scrape(e.port);
+	ASSERT_MSG(xt_metric(page, prefix) >= 1, "no group %s", prefix);
+	free(page);
 	xt_exporter_stop(&e);
 }
 

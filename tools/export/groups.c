@@ -211,11 +211,6 @@ int gt_snapshot(struct group_table *gt, double now, double grace, double boot_ti
 	return 0;
 }
 
-int gt_count(const struct group_table *gt)
-{
-	return gt->ngroups;
-}
-
 const char *gt_name(const struct group *g)
 {
 	return g ? g->name : NULL;

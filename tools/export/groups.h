@@ -55,7 +55,6 @@ void gt_begin(struct group_table *gt);
 void gt_add_live(struct group_table *gt, const struct track *t);
 int gt_snapshot(struct group_table *gt, double now, double grace, double boot_time, long hz,
 		struct snapshot *snap);
-int gt_count(const struct group_table *gt);
 /* a group's name; NULL for no group */
 const char *gt_name(const struct group *g);
 
