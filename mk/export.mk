@@ -15,7 +15,7 @@ EXPORT_OBJ  := $(EXPORT_SRC:tools/export/%.c=$(B)/export-obj/%.o)
 EXPORT_HDR  := $(wildcard tools/export/*.h)
 EXPORT_LIBS := -lmicrohttpd -lpcre2-8 -lcrypt -pthread
 # the parsers alone, for the unit tests and the fuzz targets
-EXPORT_PARSE_OBJ := $(patsubst %,$(B)/export-obj/%.o,yaml procnames webconfig buf)
+EXPORT_PARSE_OBJ := $(patsubst %,$(B)/export-obj/%.o,yaml yaml_scalar procnames webconfig buf)
 
 .PHONY: check-export install-export
 

@@ -14,26 +14,9 @@
 #include <string.h>
 
 #include "yaml.h"
+#include "yaml_parse.h"
 
-struct line {
-	int indent;	/* columns before the content */
-	char *s;	/* the content: comment and trailing blanks removed */
-	int no;		/* 1-based line number */
-};
-
-struct parser {
-	struct line *lines;
-	int n, i;
-	int nodes;
-	bool failed;
-	char *err;
-	size_t errsize;
-};
-
-static void fail(struct parser *p, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void fail(struct parser *p, int line, const char *fmt, ...)
+void yaml_fail(struct parser *p, int line, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -49,19 +32,19 @@ static void fail(struct parser *p, int line, const char *fmt, ...)
 	va_end(ap);
 }
 
-static struct yaml_node *node_new(struct parser *p, enum yaml_kind kind, int line)
+struct yaml_node *yaml_node_new(struct parser *p, enum yaml_kind kind, int line)
 {
 	struct yaml_node *n;
 
 	if (p->failed)
 		return NULL;
 	if (++p->nodes > YAML_MAX_NODES) {
-		fail(p, line, "more than %d nodes", YAML_MAX_NODES);
+		yaml_fail(p, line, "more than %d nodes", YAML_MAX_NODES);
 		return NULL;
 	}
 	n = calloc(1, sizeof(*n));
 	if (!n) {
-		fail(p, line, "out of memory");
+		yaml_fail(p, line, "out of memory");
 		return NULL;
 	}
 	n->kind = kind;
@@ -142,7 +125,7 @@ static bool split_lines(struct parser *p, char *text)
 			l.indent++;
 		l.s = s + l.indent;
 		if (*l.s == '\t') {
-			fail(p, no, "a tab in the indentation");
+			yaml_fail(p, no, "a tab in the indentation");
 			return false;
 		}
 		strip_comment(l.s);
@@ -150,7 +133,7 @@ static bool split_lines(struct parser *p, char *text)
 			continue;
 		if (!strcmp(l.s, "---") && l.indent == 0) {
 			if (p->n) {
-				fail(p, no, "more than one document");
+				yaml_fail(p, no, "more than one document");
 				return false;
 			}
 			continue;
@@ -158,7 +141,7 @@ static bool split_lines(struct parser *p, char *text)
 		if (!strcmp(l.s, "...") && l.indent == 0)
 			break;
 		if (*l.s == '%') {
-			fail(p, no, "directives are not supported");
+			yaml_fail(p, no, "directives are not supported");
 			return false;
 		}
 		if (p->n == cap) {
@@ -167,7 +150,7 @@ static bool split_lines(struct parser *p, char *text)
 			cap = cap ? cap * 2 : 64;
 			nl = realloc(p->lines, cap * sizeof(*nl));
 			if (!nl) {
-				fail(p, no, "out of memory");
+				yaml_fail(p, no, "out of memory");
 				return false;
 			}
 			p->lines = nl;
@@ -175,105 +158,6 @@ static bool split_lines(struct parser *p, char *text)
 		p->lines[p->n++] = l;
 	}
 	return true;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Append code point cp as UTF-8 to out (room for 4 bytes). */
-static int put_utf8(char *out, unsigned long cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	out[0] = (char)(0xe0 | cp >> 12);
-	out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[2] = (char)(0x80 | (cp & 0x3f));
-	return 3;
-}
-
-/* One escape of a double-quoted scalar at s (after the backslash): the
- * bytes written to out, or -1; *used: the bytes of s consumed. */
-static int unescape(const char *s, char *out, int *used)
-{
-	static const char from[] = "\\\"/ntr0abefv", to[] = "\\\"/\n\t\r\0\a\b\033\f\v";
-	const char *f = *s ? strchr(from, *s) : NULL;
-	int digits = *s == 'x' ? 2 : *s == 'u' ? 4 : 0;
-	unsigned long cp = 0;
-
-	if (f && *s != '0') {
-		*out = to[f - from];
-		*used = 1;
-		return 1;
-	}
-	if (!digits)
-		return -1;
-	for (int k = 1; k <= digits; k++) {
-		int v = hexval(s[k]);
-
-		if (v < 0)
-			return -1;
-		cp = cp << 4 | (unsigned long)v;
-	}
-	if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
-		return -1;	/* a NUL cannot be in a C string; no surrogates */
-	*used = digits + 1;
-	return put_utf8(out, cp);
-}
-
-/* A quoted scalar starting at *sp (at its quote): the value, *sp moved
- * past the closing quote; NULL (p->failed) when unterminated or bad. */
-static char *quoted(struct parser *p, const char **sp, int line)
-{
-	const char *s = *sp;
-	char q = *s++;
-	char *out = malloc(strlen(s) + 1), *o = out;
-
-	if (!out) {
-		fail(p, line, "out of memory");
-		return NULL;
-	}
-	for (;; s++) {
-		if (!*s) {
-			fail(p, line, "unterminated quoted string");
-			free(out);
-			return NULL;
-		}
-		if (*s == q && q == '\'' && s[1] == '\'') {
-			*o++ = *s++;
-		} else if (*s == q) {
-			break;
-		} else if (*s == '\\' && q == '"') {
-			int used, k = unescape(s + 1, o, &used);
-
-			if (k < 0) {
-				fail(p, line, "a bad escape in a double-quoted string");
-				free(out);
-				return NULL;
-			}
-			o += k;
-			s += used;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-	*sp = s + 1;
-	return out;
 }
 
 static bool is_dash(const char *s)
@@ -289,7 +173,7 @@ static char *split_key(struct parser *p, char *s, char **rest, int line)
 	char *key;
 
 	if (*s == '"' || *s == '\'') {
-		key = quoted(p, &c, line);
+		key = yaml_quoted(p, &c, line);
 		if (!key)
 			return NULL;
 		while (*c == ' ')
@@ -315,7 +199,7 @@ static char *split_key(struct parser *p, char *s, char **rest, int line)
 			return NULL;
 		key = strndup(s, n);
 		if (!key) {
-			fail(p, line, "out of memory");
+			yaml_fail(p, line, "out of memory");
 			return NULL;
 		}
 	}
@@ -324,118 +208,6 @@ static char *split_key(struct parser *p, char *s, char **rest, int line)
 		c++;
 	*rest = (char *)c;
 	return key;
-}
-
-static struct yaml_node *scalar(struct parser *p, const char *v, size_t n, int line)
-{
-	struct yaml_node *node = node_new(p, YAML_SCALAR, line);
-
-	if (!node)
-		return NULL;
-	node->value = strndup(v, n);
-	if (!node->value) {
-		free(node);
-		fail(p, line, "out of memory");
-		return NULL;
-	}
-	return node;
-}
-
-/* A flow sequence of scalars, s at its '['. */
-static struct yaml_node *flow_seq(struct parser *p, const char *s, int line)
-{
-	struct yaml_node *seq = node_new(p, YAML_SEQ, line), **tail;
-
-	if (!seq)
-		return NULL;
-	tail = &seq->child;
-	s++;
-	for (;;) {
-		struct yaml_node *item;
-
-		while (*s == ' ')
-			s++;
-		if (*s == ']' && !seq->child)
-			break;
-		if (*s == '"' || *s == '\'') {
-			char *v = quoted(p, &s, line);
-
-			item = v ? node_new(p, YAML_SCALAR, line) : NULL;
-			if (!item) {
-				free(v);
-				goto fail;
-			}
-			item->value = v;
-		} else {
-			size_t n = strcspn(s, ",]");
-
-			if (memchr(s, '[', n) || memchr(s, '{', n)) {
-				fail(p, line, "nested flow collections are not supported");
-				goto fail;
-			}
-			while (n && s[n - 1] == ' ')
-				n--;
-			item = scalar(p, s, n, line);
-			if (!item)
-				goto fail;
-			s += n;
-		}
-		*tail = item;
-		tail = &item->next;
-		while (*s == ' ')
-			s++;
-		if (*s == ',') {
-			s++;
-			continue;
-		}
-		if (*s == ']')
-			break;
-		fail(p, line, "expected , or ] in a flow sequence");
-		goto fail;
-	}
-	if (s[1]) {
-		fail(p, line, "text after a flow sequence");
-		goto fail;
-	}
-	return seq;
-fail:
-	yaml_free(seq);
-	return NULL;
-}
-
-/* The value written after "key: " or "- " on one line. */
-static struct yaml_node *inline_value(struct parser *p, const char *s, int line)
-{
-	if (*s == '[')
-		return flow_seq(p, s, line);
-	if (!strcmp(s, "{}"))
-		return node_new(p, YAML_MAP, line);
-	if (*s && strchr("{|>&*!%@`", *s)) {
-		fail(p, line, "'%c' (flow mappings, block scalars, anchors, aliases, tags) "
-		     "is not supported", *s);
-		return NULL;
-	}
-	if (*s == '"' || *s == '\'') {
-		const char *c = s;
-		char *v = quoted(p, &c, line);
-		struct yaml_node *n;
-
-		if (!v)
-			return NULL;
-		if (*c) {
-			free(v);
-			fail(p, line, "text after a quoted string");
-			return NULL;
-		}
-		n = node_new(p, YAML_SCALAR, line);
-		if (!n) {
-			free(v);
-			return NULL;
-		}
-		n->value = v;
-		return n;
-	}
-	return scalar(p, s, strlen(s), line);
 }
 
 static struct yaml_node *block(struct parser *p, int indent, int depth);
@@ -448,12 +220,12 @@ static struct yaml_node *nested(struct parser *p, int indent, int depth, bool se
 	if (seq_ok && p->i < p->n && p->lines[p->i].indent == indent &&
 	    is_dash(p->lines[p->i].s))
 		return block(p, indent, depth + 1);
-	return scalar(p, "", 0, line);
+	return yaml_scalar(p, "", 0, line);
 }
 
 static struct yaml_node *sequence(struct parser *p, int indent, int depth)
 {
-	struct yaml_node *seq = node_new(p, YAML_SEQ, p->lines[p->i].no), **tail;
+	struct yaml_node *seq = yaml_node_new(p, YAML_SEQ, p->lines[p->i].no), **tail;
 
 	if (!seq)
 		return NULL;
@@ -479,7 +251,7 @@ static struct yaml_node *sequence(struct parser *p, int indent, int depth)
 		tail = &item->next;
 	}
 	if (p->i < p->n && p->lines[p->i].indent > indent) {
-		fail(p, p->lines[p->i].no, "unexpected indentation");
+		yaml_fail(p, p->lines[p->i].no, "unexpected indentation");
 		goto fail;
 	}
 	return seq;
@@ -490,7 +262,7 @@ fail:
 
 static struct yaml_node *mapping(struct parser *p, int indent, int depth)
 {
-	struct yaml_node *map = node_new(p, YAML_MAP, p->lines[p->i].no), **tail;
+	struct yaml_node *map = yaml_node_new(p, YAML_MAP, p->lines[p->i].no), **tail;
 
 	if (!map)
 		return NULL;
@@ -501,16 +273,16 @@ static struct yaml_node *mapping(struct parser *p, int indent, int depth)
 		char *rest, *key = split_key(p, l->s, &rest, l->no);
 
 		if (!key) {
-			fail(p, l->no, "expected \"key: value\"");
+			yaml_fail(p, l->no, "expected \"key: value\"");
 			goto fail;
 		}
 		if (yaml_get(map, key)) {
-			fail(p, l->no, "duplicate key \"%s\"", key);
+			yaml_fail(p, l->no, "duplicate key \"%s\"", key);
 			free(key);
 			goto fail;
 		}
 		p->i++;
-		value = *rest ? inline_value(p, rest, l->no) : nested(p, indent, depth, true, l->no);
+		value = *rest ? yaml_inline_value(p, rest, l->no) : nested(p, indent, depth, true, l->no);
 		if (!value) {
 			free(key);
 			goto fail;
@@ -520,7 +292,7 @@ static struct yaml_node *mapping(struct parser *p, int indent, int depth)
 		tail = &value->next;
 	}
 	if (p->i < p->n && p->lines[p->i].indent > indent) {
-		fail(p, p->lines[p->i].no, "unexpected indentation");
+		yaml_fail(p, p->lines[p->i].no, "unexpected indentation");
 		goto fail;
 	}
 	return map;
@@ -537,7 +309,7 @@ static struct yaml_node *block(struct parser *p, int indent, int depth)
 	struct yaml_node *n;
 
 	if (depth > YAML_MAX_DEPTH) {
-		fail(p, l->no, "nested deeper than %d", YAML_MAX_DEPTH);
+		yaml_fail(p, l->no, "nested deeper than %d", YAML_MAX_DEPTH);
 		return NULL;
 	}
 	if (is_dash(l->s))
@@ -550,9 +322,9 @@ static struct yaml_node *block(struct parser *p, int indent, int depth)
 	if (p->failed)
 		return NULL;
 	p->i++;
-	n = inline_value(p, l->s, l->no);
+	n = yaml_inline_value(p, l->s, l->no);
 	if (n && p->i < p->n && p->lines[p->i].indent > indent) {
-		fail(p, p->lines[p->i].no, "multi-line scalars are not supported");
+		yaml_fail(p, p->lines[p->i].no, "multi-line scalars are not supported");
 		yaml_free(n);
 		return NULL;
 	}
@@ -568,25 +340,25 @@ struct yaml_node *yaml_parse(const char *text, size_t len, char *err, size_t err
 	if (errsize)
 		err[0] = '\0';
 	if (len > YAML_MAX_BYTES) {
-		fail(&p, 0, "larger than %d bytes", YAML_MAX_BYTES);
+		yaml_fail(&p, 0, "larger than %d bytes", YAML_MAX_BYTES);
 		return NULL;
 	}
 	if (memchr(text, '\0', len)) {
-		fail(&p, 0, "a NUL byte");
+		yaml_fail(&p, 0, "a NUL byte");
 		return NULL;
 	}
 	copy = strndup(text, len);
 	if (!copy) {
-		fail(&p, 0, "out of memory");
+		yaml_fail(&p, 0, "out of memory");
 		return NULL;
 	}
 	if (split_lines(&p, copy)) {
 		if (!p.n) {
-			root = node_new(&p, YAML_MAP, 1);
+			root = yaml_node_new(&p, YAML_MAP, 1);
 		} else {
 			root = block(&p, p.lines[0].indent, 0);
 			if (root && p.i < p.n) {
-				fail(&p, p.lines[p.i].no, "unexpected indentation");
+				yaml_fail(&p, p.lines[p.i].no, "unexpected indentation");
 				yaml_free(root);
 				root = NULL;
 			}
