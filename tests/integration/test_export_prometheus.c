@@ -138,7 +138,11 @@ TEST(export_prometheus_duty_rate_storm_counted_up_promtool)
 	snprintf(q, sizeof(q), "namedprocess_namegroup_exited_procs_total{groupname=\"%s\"}",
 		 stormname);
 	got = xt_prom_query(&p, q, 0);
-	ASSERT_MSG(got == STORM_N, "the storm's group counted %.0f of %d processes", got, STORM_N);
+	ASSERT_MSG(got == STORM_N, "the storm's group counted %.0f of %d processes (events lost: "
+		   "%.0f; the runner's group counted %.0f ended)", got, STORM_N,
+		   xt_prom_query(&p, "max(vmon_export_events_lost_total)", 0),
+		   xt_prom_query(&p, "max(namedprocess_namegroup_exited_procs_total"
+				 "{groupname=\"vmon-tests\"})", 0));
 	snprintf(q, sizeof(q), "sum(namedprocess_namegroup_cpu_seconds_total{groupname=\"%s\"})",
 		 stormname);
 	got = xt_prom_query(&p, q, 0);

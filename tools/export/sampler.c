@@ -185,6 +185,7 @@ static void visit(struct sampler *s, vmon_proc_t *p)
 {
 	const vmon_proc_stat_t *st = p->stores[VMON_STORE_PROC_STAT];
 	struct track *t = p->foo;
+	bool ending;
 
 	if (!t || t->final || !st)
 		return;
@@ -193,11 +194,15 @@ static void visit(struct sampler *s, vmon_proc_t *p)
 	if (t->ignored)
 		return;
 	read_figures(s, p, t);
-	if (!t->named || namer_inputs_changed(s->namer, p)) {
+	ending = p->exit || p->is_stale;
+	/* a process's name is decided again when it ends, whatever the
+	 * change bits say: its exec may have been learnt from the events
+	 * only now, and it must end in the group of the name it ended with */
+	if (!t->named || ending || namer_inputs_changed(s->namer, p)) {
 		namer_name(s->namer, p, &s->name);
 		gt_assign(s->gt, t, s->name.data ? s->name.data : "");
 	}
-	if (p->exit || p->is_stale) {
+	if (ending) {
 		if (p->exit)
 			read_exit(p->exit, t);
 		gt_finish(s->gt, t);
