@@ -8,6 +8,7 @@
  * configuration errors reported with their line, and `vmon export`.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <pwd.h>
 #include <signal.h>
@@ -316,32 +317,34 @@ TEST(export_vmon_export_runs_it)
 	ASSERT_MSG(!strncmp(out, "vmon-export ", 12), "vmon export --version said %s", out);
 }
 
-/* how many of polls saw thread tid of pid running or runnable */
-static int running_count(pid_t pid, const char *tid, int *counts, int slot)
+/* the nanoseconds thread tid of pid has run or waited to run (its
+ * schedstat's first two figures) */
+static double runnable_ns(pid_t pid, const char *tid)
 {
-	char path[96], buf[512], *close_paren;
+	char path[96];
+	double on = 0, wait = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%.32s/stat", pid, tid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%.32s/schedstat", pid, tid);
 	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fgets(buf, sizeof(buf), f) && (close_paren = strrchr(buf, ')')))
-		counts[slot] += close_paren[2] == 'R';
+	ASSERT_MSG(f, "%s: %s", path, strerror(errno));
+	ASSERT(fscanf(f, "%lf %lf", &on, &wait) == 2);
 	fclose(f);
-	return 1;
+	return on + wait;
 }
 
 TEST(export_idle_threads_sleep)
 {
-	/* Between samples and scrapes every thread of the exporter sleeps: a
-	 * thread that spins (the watchdog once waited on a monotonic
-	 * deadline with a realtime condition variable, and never slept) is
-	 * seen running or runnable at nearly every look, a sleeping one at
-	 * almost none. */
+	/* Between samples and scrapes every thread of the exporter sleeps.  A
+	 * thread that spins (the watchdog once waited on a monotonic deadline
+	 * with a realtime condition variable, and never slept) is running or
+	 * waiting for a CPU all the time, however busy the machine: its
+	 * schedstat's run and wait times add up to the wall time.  A
+	 * sleeping thread's are a small part of it. */
 	const char *args[] = { "--interval", "1", NULL };
 	char tids[16][32], path[64];
-	int counts[16] = { 0 }, ntids = 0;
+	double before[16], t0, wall;
+	int ntids = 0;
 	struct xt_exporter e;
 	struct dirent *d;
 	DIR *dir;
@@ -354,11 +357,16 @@ TEST(export_idle_threads_sleep)
 		if (d->d_name[0] != '.')
 			snprintf(tids[ntids++], sizeof(tids[0]), "%.31s", d->d_name);
 	closedir(dir);
-	for (int look = 0; look < 40; look++, xt_sleep(0.05))
-		for (int i = 0; i < ntids; i++)
-			running_count(e.pid, tids[i], counts, i);
+	t0 = xt_now();
 	for (int i = 0; i < ntids; i++)
-		ASSERT_MSG(counts[i] <= 20, "thread %s was running at %d of 40 looks", tids[i],
-			   counts[i]);
+		before[i] = runnable_ns(e.pid, tids[i]);
+	xt_sleep(2);
+	wall = (xt_now() - t0) * 1e9;
+	for (int i = 0; i < ntids; i++) {
+		double share = (runnable_ns(e.pid, tids[i]) - before[i]) / wall;
+
+		ASSERT_MSG(share < 0.9, "thread %s was running or runnable %.0f%% of the time",
+			   tids[i], share * 100);
+	}
 	xt_exporter_stop(&e);
 }
