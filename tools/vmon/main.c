@@ -10,6 +10,7 @@
  *   vmon [OPTIONS] -p PID
  *   vmon [OPTIONS] -a
  *   vmon replay FILE [--png OUT] [--summary] [--summary-json OUT]
+ *   vmon export [ARGS...]     runs vmon-export (the Prometheus exporter)
  *
  * Bad options exit 2, as most tools do; an output file that cannot be
  * written exits 1 before anything runs.  The manual is vmon(1).
@@ -60,6 +61,8 @@ static void usage(FILE *f)
 	      "       vmon [OPTIONS] -p PID                  monitor a running process's tree\n"
 	      "       vmon [OPTIONS] -a                      monitor every process\n"
 	      "       vmon replay FILE [--png OUT] [--summary] [--summary-json OUT]\n"
+	      "       vmon export [ARGS...]                 serve /metrics for Prometheus\n"
+	      "                                             (vmon-export(1))\n"
 	      "\n"
 	      "  -z, --rate HZ            samples per second, 1 to 1000 (default 10)\n"
 	      "  -w, --wait-all           after COMMAND exits, go on until every process\n"
@@ -266,10 +269,36 @@ static bool outputs_writable(const struct opts *o)
 	return ok;
 }
 
+/* `vmon export ARGS`: the exporter is a program of its own (it serves
+ * for weeks, with libraries the tool does not need); run the one
+ * installed beside this vmon, else the one on PATH. */
+static void exec_export(char **argv)
+{
+	char self[4096], path[4200];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	argv[1] = "vmon-export";
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/vmon-export", self);
+			execv(path, argv + 1);
+		}
+	}
+	execvp("vmon-export", argv + 1);
+	perror("vmon: vmon-export");
+	exit(127);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
 
+	if (argc > 1 && !strcmp(argv[1], "export"))
+		exec_export(argv);
 	loop_catch_early();
 	parse_opts(argc, argv, &o);
 	setvbuf(stderr, NULL, _IOLBF, 0);
