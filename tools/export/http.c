@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "http.h"
 
 #define MAX_PEM_BYTES (1 << 20)
@@ -56,22 +57,6 @@ struct server {
 	pthread_t watchdog;
 	bool watchdog_running;
 };
-
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static unsigned long long thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
 {

@@ -7,7 +7,6 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,21 +52,6 @@ struct procnames {
 	pcre2_match_context *mctx;
 	bool uses_username, uses_cgroup;
 };
-
-static void err_set(char *err, size_t size, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void err_set(char *err, size_t size, int line, const char *fmt, ...)
-{
-	va_list ap;
-	int n = snprintf(err, size, "line %d: ", line);
-
-	if (n < 0 || (size_t)n >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err + n, size - n, fmt, ap);
-	va_end(ap);
-}
 
 static void rule_free(struct rule *r)
 {
@@ -137,12 +121,12 @@ static bool parse_template(struct rule *r, const char *t, int line, char *err, s
 
 		if (!open)
 			return add_segment(r, F_LITERAL, t, strlen(t)) ||
-			       (err_set(err, esz, line, "out of memory"), false);
+			       (yaml_error(err, esz, line, "out of memory"), false);
 		if (open > t && !add_segment(r, F_LITERAL, t, (size_t)(open - t)))
 			goto oom;
 		close = strstr(open + 2, "}}");
 		if (!close) {
-			err_set(err, esz, line, "an unclosed {{ in the name template");
+			yaml_error(err, esz, line, "an unclosed {{ in the name template");
 			return false;
 		}
 		for (s = open + 2; *s == ' '; s++)
@@ -152,7 +136,7 @@ static bool parse_template(struct rule *r, const char *t, int line, char *err, s
 			n--;
 		f = n > 1 && *s == '.' ? field_of(s + 1, n - 1, &arg, &argn) : -1;
 		if (f < 0) {
-			err_set(err, esz, line, "the name template field \"%.*s\" is not one of "
+			yaml_error(err, esz, line, "the name template field \"%.*s\" is not one of "
 				".Comm .ExeBase .ExeFull .Username .PID .Cgroups .Matches.NAME",
 				(int)n, s);
 			return false;
@@ -163,7 +147,7 @@ static bool parse_template(struct rule *r, const char *t, int line, char *err, s
 	}
 	return true;
 oom:
-	err_set(err, esz, line, "out of memory");
+	yaml_error(err, esz, line, "out of memory");
 	return false;
 }
 
@@ -175,18 +159,18 @@ static bool string_list(const struct yaml_node *n, char ***out, int *nout,
 	const struct yaml_node *it = single ? single : n->child;
 
 	if (n->kind == YAML_MAP) {
-		err_set(err, esz, n->line, "\"%s\" must be a list of strings", n->key);
+		yaml_error(err, esz, n->line, "\"%s\" must be a list of strings", n->key);
 		return false;
 	}
 	for (; it; it = single ? NULL : it->next) {
 		char **a;
 
 		if (it->kind != YAML_SCALAR) {
-			err_set(err, esz, it->line, "\"%s\" must be a list of strings", n->key);
+			yaml_error(err, esz, it->line, "\"%s\" must be a list of strings", n->key);
 			return false;
 		}
 		if (*nout >= MAX_ITEMS) {
-			err_set(err, esz, it->line, "more than %d entries", MAX_ITEMS);
+			yaml_error(err, esz, it->line, "more than %d entries", MAX_ITEMS);
 			return false;
 		}
 		a = realloc(*out, (*nout + 1) * sizeof(*a));
@@ -200,7 +184,7 @@ static bool string_list(const struct yaml_node *n, char ***out, int *nout,
 	}
 	return true;
 oom:
-	err_set(err, esz, n->line, "out of memory");
+	yaml_error(err, esz, n->line, "out of memory");
 	return false;
 }
 
@@ -209,7 +193,7 @@ static bool compile_regexes(struct rule *r, char **pats, int npats, int line,
 {
 	r->res = calloc(npats ? npats : 1, sizeof(*r->res));
 	if (!r->res) {
-		err_set(err, esz, line, "out of memory");
+		yaml_error(err, esz, line, "out of memory");
 		return false;
 	}
 	for (int i = 0; i < npats; i++) {
@@ -223,14 +207,14 @@ static bool compile_regexes(struct rule *r, char **pats, int npats, int line,
 			PCRE2_UCHAR msg[160];
 
 			pcre2_get_error_message(code, msg, sizeof(msg));
-			err_set(err, esz, line, "cmdline expression \"%s\": %s at offset %zu",
+			yaml_error(err, esz, line, "cmdline expression \"%s\": %s at offset %zu",
 				pats[i], (char *)msg, (size_t)off);
 			return false;
 		}
 		re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
 		r->nres++;
 		if (!re->md) {
-			err_set(err, esz, line, "out of memory");
+			yaml_error(err, esz, line, "out of memory");
 			return false;
 		}
 	}
@@ -249,7 +233,7 @@ static bool check_matches(const struct rule *r, int line, char *err, size_t esz)
 			found = pcre2_substring_number_from_name(r->res[i].code,
 						(PCRE2_SPTR)r->segs[s].text) >= 0;
 		if (!found) {
-			err_set(err, esz, line, "{{.Matches.%s}}: no cmdline expression of the "
+			yaml_error(err, esz, line, "{{.Matches.%s}}: no cmdline expression of the "
 				"rule has a group (?P<%s>...)", r->segs[s].text, r->segs[s].text);
 			return false;
 		}
@@ -266,7 +250,7 @@ static bool parse_rule(struct procnames *pn, struct rule *r, const struct yaml_n
 	bool ok = false;
 
 	if (item->kind != YAML_MAP) {
-		err_set(err, esz, item->line, "a process_names entry must be a mapping");
+		yaml_error(err, esz, item->line, "a process_names entry must be a mapping");
 		return false;
 	}
 	for (const struct yaml_node *e = item->child; e; e = e->next) {
@@ -279,7 +263,7 @@ static bool parse_rule(struct procnames *pn, struct rule *r, const struct yaml_n
 		else if (!strcmp(e->key, "cmdline"))
 			ok = string_list(e, &pats, &npats, err, esz);
 		else {
-			err_set(err, esz, e->line, "unknown or malformed key \"%s\" (name, comm, exe, "
+			yaml_error(err, esz, e->line, "unknown or malformed key \"%s\" (name, comm, exe, "
 				"cmdline)", e->key);
 			ok = false;
 			goto out;
@@ -289,7 +273,7 @@ static bool parse_rule(struct procnames *pn, struct rule *r, const struct yaml_n
 	}
 	ok = false;
 	if (!r->ncomms && !r->nexes && !npats) {
-		err_set(err, esz, item->line, "a rule needs comm, exe or cmdline");
+		yaml_error(err, esz, item->line, "a rule needs comm, exe or cmdline");
 		goto out;
 	}
 	if (!compile_regexes(r, pats, npats, item->line, err, esz) ||
@@ -316,7 +300,7 @@ static struct procnames *procnames_new(char *err, size_t esz)
 		pn->mctx = pcre2_match_context_create(NULL);
 	if (!pn || !pn->mctx) {
 		free(pn);
-		err_set(err, esz, 0, "out of memory");
+		yaml_error(err, esz, 0, "out of memory");
 		return NULL;
 	}
 	pcre2_set_match_limit(pn->mctx, MATCH_LIMIT);
@@ -329,12 +313,12 @@ static struct rule *rule_add(struct procnames *pn, int line, char *err, size_t e
 	struct rule *rules;
 
 	if (pn->nrules >= MAX_RULES) {
-		err_set(err, esz, line, "more than %d rules", MAX_RULES);
+		yaml_error(err, esz, line, "more than %d rules", MAX_RULES);
 		return NULL;
 	}
 	rules = realloc(pn->rules, (pn->nrules + 1) * sizeof(*rules));
 	if (!rules) {
-		err_set(err, esz, line, "out of memory");
+		yaml_error(err, esz, line, "out of memory");
 		return NULL;
 	}
 	pn->rules = rules;
@@ -352,12 +336,12 @@ struct procnames *procnames_parse(const char *text, size_t len, char *err, size_
 		return NULL;
 	names = yaml_get(root, "process_names");
 	if (!names || names->kind != YAML_SEQ) {
-		err_set(err, esz, names ? names->line : 1, "expected a process_names list");
+		yaml_error(err, esz, names ? names->line : 1, "expected a process_names list");
 		goto out;
 	}
 	for (const struct yaml_node *e = root->child; e; e = e->next)
 		if (strcmp(e->key, "process_names")) {
-			err_set(err, esz, e->line, "unknown key \"%s\"", e->key);
+			yaml_error(err, esz, e->line, "unknown key \"%s\"", e->key);
 			goto out;
 		}
 	pn = procnames_new(err, esz);
@@ -408,7 +392,7 @@ struct procnames *procnames_from_list(const char *list, char *err, size_t esz)
 	free(copy);
 	if (!ok) {
 		if (pn && !*err)
-			err_set(err, esz, 0, "an empty or unusable list of names");
+			yaml_error(err, esz, 0, "an empty or unusable list of names");
 		procnames_free(pn);
 		return NULL;
 	}

@@ -26,6 +26,7 @@
 #include <vmon/vmon.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "groups.h"
 #include "naming.h"
 #include "sampler_sys.h"
@@ -51,22 +52,6 @@ struct sampler {
 	struct track **alive;
 	int nalive, alive_cap;
 };
-
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static unsigned long long thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static void proc_ctor(vmon_t *v, vmon_proc_t *p)
 {

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* webconfig.c - the web configuration file of webconfig.h. */
 #include <crypt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,21 +11,6 @@
 #define MAX_USERS 1000
 
 static const char *const versions[] = { "TLS10", "TLS11", "TLS12", "TLS13" };
-
-static void err_set(char *err, size_t size, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void err_set(char *err, size_t size, int line, const char *fmt, ...)
-{
-	va_list ap;
-	int n = snprintf(err, size, "line %d: ", line);
-
-	if (n < 0 || (size_t)n >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err + n, size - n, fmt, ap);
-	va_end(ap);
-}
 
 void webconfig_free(struct web_config *wc)
 {
@@ -67,7 +51,7 @@ static int parse_tls(const struct yaml_node *tls, const char *dir, struct web_co
 		     char *err, size_t esz)
 {
 	if (tls->kind != YAML_MAP) {
-		err_set(err, esz, tls->line, "tls_server_config must be a mapping");
+		yaml_error(err, esz, tls->line, "tls_server_config must be a mapping");
 		return -1;
 	}
 	for (const struct yaml_node *e = tls->child; e; e = e->next) {
@@ -77,7 +61,7 @@ static int parse_tls(const struct yaml_node *tls, const char *dir, struct web_co
 		if (path && e->kind == YAML_SCALAR && *e->value) {
 			*path = path_in(dir, e->value);
 			if (!*path) {
-				err_set(err, esz, e->line, "out of memory");
+				yaml_error(err, esz, e->line, "out of memory");
 				return -1;
 			}
 		} else if (!strcmp(e->key, "min_version") && version_of(e)) {
@@ -90,14 +74,14 @@ static int parse_tls(const struct yaml_node *tls, const char *dir, struct web_co
 		} else if (!strcmp(e->key, "prefer_server_cipher_suites")) {
 			continue;	/* TLS 1.3 and GnuTLS decide; harmless either way */
 		} else {
-			err_set(err, esz, e->line, "tls_server_config: \"%s\" is not supported "
+			yaml_error(err, esz, e->line, "tls_server_config: \"%s\" is not supported "
 				"(cert_file, key_file, min_version, max_version, "
 				"client_auth_type: NoClientCert)", e->key);
 			return -1;
 		}
 	}
 	if (!wc->cert_file != !wc->key_file) {
-		err_set(err, esz, tls->line, "tls_server_config needs both cert_file and key_file");
+		yaml_error(err, esz, tls->line, "tls_server_config needs both cert_file and key_file");
 		return -1;
 	}
 	return 0;
@@ -113,19 +97,19 @@ static int parse_users(const struct yaml_node *users, struct web_config *wc, cha
 		       size_t esz)
 {
 	if (users->kind != YAML_MAP) {
-		err_set(err, esz, users->line, "basic_auth_users must be a mapping");
+		yaml_error(err, esz, users->line, "basic_auth_users must be a mapping");
 		return -1;
 	}
 	for (const struct yaml_node *e = users->child; e; e = e->next) {
 		struct web_user *u;
 
 		if (e->kind != YAML_SCALAR || !is_bcrypt(e->value)) {
-			err_set(err, esz, e->line, "the password of \"%s\" must be a bcrypt hash "
+			yaml_error(err, esz, e->line, "the password of \"%s\" must be a bcrypt hash "
 				"($2a$, $2b$ or $2y$, 60 characters)", e->key);
 			return -1;
 		}
 		if (wc->nusers >= MAX_USERS || strchr(e->key, ':')) {
-			err_set(err, esz, e->line, "too many users, or a user name with ':'");
+			yaml_error(err, esz, e->line, "too many users, or a user name with ':'");
 			return -1;
 		}
 		u = realloc(wc->users, (wc->nusers + 1) * sizeof(*u));
@@ -142,7 +126,7 @@ static int parse_users(const struct yaml_node *users, struct web_config *wc, cha
 	}
 	return 0;
 oom:
-	err_set(err, esz, users->line, "out of memory");
+	yaml_error(err, esz, users->line, "out of memory");
 	return -1;
 }
 
@@ -157,7 +141,7 @@ int webconfig_parse(const char *text, size_t len, const char *dir, struct web_co
 	if (!root)
 		goto out;
 	if (root->kind != YAML_MAP) {
-		err_set(err, esz, root->line, "expected a mapping");
+		yaml_error(err, esz, root->line, "expected a mapping");
 		goto out;
 	}
 	for (const struct yaml_node *e = root->child; e; e = e->next) {
@@ -168,7 +152,7 @@ int webconfig_parse(const char *text, size_t len, const char *dir, struct web_co
 			if (parse_users(e, wc, err, esz) < 0)
 				goto out;
 		} else {
-			err_set(err, esz, e->line, "\"%s\" is not supported (tls_server_config, "
+			yaml_error(err, esz, e->line, "\"%s\" is not supported (tls_server_config, "
 				"basic_auth_users)", e->key);
 			goto out;
 		}

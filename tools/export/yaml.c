@@ -16,19 +16,33 @@
 #include "yaml.h"
 #include "yaml_parse.h"
 
+static void line_error(char *err, size_t size, int line, const char *fmt, va_list ap)
+{
+	int n = snprintf(err, size, "line %d: ", line);
+
+	if (n < 0 || (size_t)n >= size)
+		return;
+	vsnprintf(err + n, size - n, fmt, ap);
+}
+
+void yaml_error(char *err, size_t size, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	line_error(err, size, line, fmt, ap);
+	va_end(ap);
+}
+
 void yaml_fail(struct parser *p, int line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	if (p->failed)
 		return;
 	p->failed = true;
-	n = snprintf(p->err, p->errsize, "line %d: ", line);
-	if (n < 0 || (size_t)n >= p->errsize)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errsize - n, fmt, ap);
+	line_error(p->err, p->errsize, line, fmt, ap);
 	va_end(ap);
 }
 

@@ -36,6 +36,11 @@ struct yaml_node {
  * mapping). */
 struct yaml_node *yaml_parse(const char *text, size_t len, char *err, size_t errsize);
 void yaml_free(struct yaml_node *n);
+/* "line N: " and the message, into err: the readers of a parsed document
+ * (procnames.c, webconfig.c) report a node they refuse as the parser
+ * reports a line it cannot read. */
+void yaml_error(char *err, size_t size, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* The entry of mapping map with key, or NULL. */
 const struct yaml_node *yaml_get(const struct yaml_node *map, const char *key);
 
