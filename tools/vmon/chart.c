@@ -187,16 +187,8 @@ static void tree_row(struct canvas *c, const struct layout *L, const struct mode
 	for (int i = 0; i < m->ntracks; i++) {
 		const struct track *t = m->tracks[i];
 
-		if (t->is_thread)	/* a process's CPU has its threads' */
-			continue;
-		for (int k = 0; k < t->npoints; k++) {
-			const struct cpu_point *p = &t->points[k];
-			double b0 = chart_bin(L, chart_interval_start(m, p->sample));
-			double b1 = chart_bin(L, m->samples[p->sample].t);
-
-			chart_spread(u, L->nbins, b0, b1, p->du);
-			chart_spread(s, L->nbins, b0, b1, p->ds);
-		}
+		if (!t->is_thread)	/* a process's CPU has its threads' */
+			chart_cpu_bins(L, m, t, u, s);
 	}
 	for (int k = 1; k < m->ncpu && m->ncpu <= 32; k++)
 		cv_hline(c, L->plot_x, y + h - h * k / m->ncpu, L->plot_w, C_GRID);

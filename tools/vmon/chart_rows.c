@@ -54,9 +54,8 @@ static int bar_height(double share, int h)
 	return px == 0 && share > 0.02 ? 1 : px > h ? h : px;
 }
 
-/* the track's user and system ticks spread over the bins */
-static void cpu_bins(const struct layout *L, const struct model *m, const struct track *t,
-		     double *u, double *s)
+void chart_cpu_bins(const struct layout *L, const struct model *m, const struct track *t,
+		    double *u, double *s)
 {
 	for (int k = 0; k < t->npoints; k++) {
 		const struct cpu_point *p = &t->points[k];
@@ -75,7 +74,7 @@ static void bars(struct canvas *c, const struct layout *L, const struct model *m
 
 	memset(u, 0, L->nbins * sizeof(*u));
 	memset(s, 0, L->nbins * sizeof(*s));
-	cpu_bins(L, m, L->rows[i], u, s);
+	chart_cpu_bins(L, m, L->rows[i], u, s);
 	for (int x = 0; x < L->plot_w; x++) {
 		int b = chart_bin_at(L, x);
 		double ticks = chart_bin_ticks(L, m, b), fu = u[b] / ticks, fs = s[b] / ticks;
