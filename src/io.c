@@ -169,6 +169,21 @@ static ssize_t pread_once(int fd, char *data, size_t len, off_t off)
 	return n < 0 ? -vmon__errno_class(errno) : n;
 }
 
+ssize_t vmon__read_stream(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+	int f;
+
+	do {
+		f = vmon__fault(VMON__FAULT_READ);
+		if (f < 0 && f != -EINTR)
+			return -vmon__errno_class(-f);
+		n = f == -EINTR ? (errno = EINTR, -1) : read(fd, buf, len);
+		count_read(n);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
 void vmon__file_init(struct vmon__file *f)
 {
 	f->fd = -1;

@@ -142,6 +142,11 @@ int vmon__openat(int dirfd, const char *name, int flags);
 /* List the numeric entries of the directory open as fd (rewound first) into
  * *ids (grown as needed), in directory order.  Returns the count or -errno. */
 int vmon__read_ids(int fd, int **ids, size_t *alloc);
+/* One read() of a stream (the BPF backend's iterator), retrying EINTR,
+ * counted and subject to the read faults like a pread() of /proc (but for
+ * the short reads, which a stream's reader loops over anyway): the bytes
+ * read (0 at the end), or -errno. */
+ssize_t vmon__read_stream(int fd, void *buf, size_t len);
 
 /* Map errno values of /proc reads to the few that mean something here. */
 int vmon__errno_class(int err);

@@ -243,6 +243,7 @@ void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
 	if (node->in_hash) {
 		vmon__pidhash_del(proc->is_thread ? &in->threads : &in->procs, proc);
 		node->in_hash = 0;
+		vmon__backend_forget(vmon, node);
 	}
 	vmon__note_children_changed(vmon, proc->parent, proc->is_thread);
 	vmon__node_stores_gone(vmon, node);	/* shared objects are let go now */
@@ -331,6 +332,7 @@ static void node_free(vmon_t *vmon, struct vmon__node *node)
 	release_children(vmon, proc);
 	if (node->in_hash)
 		vmon__pidhash_del(proc->is_thread ? &in->threads : &in->procs, proc);
+	vmon__backend_forget(vmon, node);
 	list_del(&node->stale_node);
 	list_del(&node->move_node);
 	list_del(&node->fresh_node);
