@@ -9,10 +9,11 @@
 # clang-14, bpftool, llvm-strip and libbpf-dev's <bpf/skel_internal.h>;
 # running needs none of them.
 #
-# `make check` runs the suite twice more (check-bpf-suite):
-# VMON_BACKEND=bpf, every instance on the iterator, and with bpf(2)
-# denied by a seccomp filter (tests/helpers/no_bpf), every instance on
-# the fallback.
+# `make check` runs the suite twice more as root (check-bpf-suite):
+# VMON_BACKEND=bpf, every instance on the iterator (the fault sweeps make
+# hundreds of instances, each verifying the program: a longer timeout),
+# and with bpf(2) denied by a seccomp filter the runner installs
+# (VMON_TEST_NO_BPF=1), every instance on the fallback.
 
 BPF_CLANG   ?= $(shell command -v clang-14 || command -v clang)
 BPFTOOL     ?= bpftool
@@ -49,7 +50,7 @@ check-bpf-suite: check-build
 		echo "check-bpf-suite: not root: check-suite already ran on the fallback"; \
 	else \
 		echo "check-bpf-suite: the suite with VMON_BACKEND=bpf"; \
-		VMON_BACKEND=bpf VMON_BUILD=$(B) ./$(B)/vmon-tests && \
+		VMON_BACKEND=bpf VMON_TEST_TIMEOUT=600 VMON_BUILD=$(B) ./$(B)/vmon-tests && \
 		echo "check-bpf-suite: the suite with bpf(2) denied (VMON_TEST_NO_BPF=1)" && \
 		VMON_TEST_NO_BPF=1 VMON_BUILD=$(B) ./$(B)/vmon-tests; \
 	fi

@@ -284,9 +284,9 @@ void vmon__backend_sample(vmon_t *vmon)
 	 * want of memory, and the next sample tries again */
 }
 
-bool vmon__bpf_unchanged(struct vmon__file *f, const struct vmon_bpf_task *r)
+bool vmon__bpf_unchanged(struct vmon__file *f, const struct vmon__node *node)
 {
-	return vmon__file_unchanged(f, (const char *)r, sizeof(*r));
+	return vmon__file_same_digest(f, node->bpf_digest, sizeof(struct vmon_bpf_task));
 }
 
 unsigned long long vmon__bpf_start(const vmon_t *vmon, const struct vmon_bpf_task *r)
@@ -316,6 +316,8 @@ const struct vmon_bpf_task *vmon__backend_task(vmon_t *vmon, struct vmon__node *
 	}
 	node->start = start;
 	if (node->bpf_gen != vmon->generation) {
+		/* once for the node's three stores */
+		node->bpf_digest = vmon__digest((const char *)r, sizeof(*r));
 		node->bpf_gen = vmon->generation;
 		be->nodes++;
 	}

@@ -56,10 +56,10 @@ const struct vmon_bpf_task *vmon__backend_task(vmon_t *vmon, struct vmon__node *
 					       bool *gone);
 /* A process node leaves the pid hash (stale or freed): out of the filter. */
 void vmon__backend_forget(vmon_t *vmon, struct vmon__node *node);
-/* Is r the record f's store was filled from last (vmon__file_unchanged()
- * of its bytes)? */
+/* Is the node's record of this sample (vmon__backend_task()) the one f's
+ * store was filled from last (vmon__file_unchanged() of its bytes)? */
 struct vmon__file;
-bool vmon__bpf_unchanged(struct vmon__file *f, const struct vmon_bpf_task *r);
+bool vmon__bpf_unchanged(struct vmon__file *f, const struct vmon__node *node);
 /* The start time (stat field 22, ticks) of a record. */
 unsigned long long vmon__bpf_start(const vmon_t *vmon, const struct vmon_bpf_task *r);
 

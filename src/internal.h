@@ -243,6 +243,7 @@ struct vmon__node {
 	unsigned exec_seen:1;
 	unsigned bpf_wanted:1;	/* its pid is in the BPF backend's filter */
 	int bpf_gen;		/* generation it was last served a BPF record */
+	uint64_t bpf_digest;	/* ... and that record's digest */
 	list_head_t gone_node;	/* on internal->events->gone */
 	vmon_exit_t *exit;
 	/* the tasks of /proc/PID/task, read at most once per sample for the

@@ -273,8 +273,16 @@ void vmon__digest_init(void)
 
 bool vmon__file_unchanged(struct vmon__file *f, const char *buf, size_t len)
 {
-	uint64_t d = digest(buf, len);
+	return vmon__file_same_digest(f, digest(buf, len), len);
+}
 
+uint64_t vmon__digest(const char *buf, size_t len)
+{
+	return digest(buf, len);
+}
+
+bool vmon__file_same_digest(struct vmon__file *f, uint64_t d, size_t len)
+{
 	if (len < UINT32_MAX && f->last_len == len && f->last_digest == d)
 		return true;
 	f->last_digest = d;

@@ -110,6 +110,10 @@ void vmon__file_close(struct vmon__file *f);
  * others do with odds of about 2^-64.
  */
 bool vmon__file_unchanged(struct vmon__file *f, const char *buf, size_t len);
+/* The same with the digest of the content (vmon__digest()) computed
+ * once for several stores (the BPF backend's record). */
+uint64_t vmon__digest(const char *buf, size_t len);
+bool vmon__file_same_digest(struct vmon__file *f, uint64_t d, size_t len);
 /* Make the digest's key (once per process; vmon_init_root() does). */
 void vmon__digest_init(void);
 /* Forget it: the store no longer reflects it (a failed read marked its

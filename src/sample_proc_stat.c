@@ -427,7 +427,7 @@ static int stat_from_bpf(vmon_t *vmon, struct vmon__node *node, struct proc_stat
 	/* the same record as last time: the same values, nothing changed
 	 * (its digest takes the place of the file's: a read of the file
 	 * later is parsed) */
-	if (vmon__bpf_unchanged(&s->stat, r) && s->sampled)
+	if (vmon__bpf_unchanged(&s->stat, node) && s->sampled)
 		return 0;
 	if (vmon__bpf_fill_stat(vmon, &s->pub, r, s->cpu_prev) < 0) {
 		vmon__file_forget(&s->stat);

@@ -63,7 +63,7 @@ enum vmon__outcome vmon__sample_proc_file(vmon_t *vmon, vmon_proc_t *proc, const
 	/* the same record as last time: the same values, nothing changed
 	 * (its digest takes the place of the file's: a read of the file
 	 * later is parsed) */
-	if (vmon__bpf_unchanged(&fs->file, r) && fs->sampled) {
+	if (vmon__bpf_unchanged(&fs->file, vmon__node(proc)) && fs->sampled) {
 		memset(store, 0, BITNSLOTS(info->fields_nr));
 		return VMON__UNCHANGED;
 	}
