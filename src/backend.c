@@ -296,6 +296,20 @@ unsigned long long vmon__bpf_start(const vmon_t *vmon, const struct vmon_bpf_tas
 	return r->start_boottime / (1000000000ull / tps);
 }
 
+bool vmon__backend_known(vmon_t *vmon, int pid, unsigned long long *start)
+{
+	struct vmon__backend *be = &vmon->internal->backend;
+	const struct vmon_bpf_task *r;
+
+	if (be->snap_gen != vmon->generation)
+		return false;
+	r = vmon__bpf_find(be->bpf, pid);
+	if (!r || (r->flags & VMON_BPF_KTHREAD))
+		return false;
+	*start = vmon__bpf_start(vmon, r);
+	return true;
+}
+
 const struct vmon_bpf_task *vmon__backend_task(vmon_t *vmon, struct vmon__node *node,
 					       bool *gone)
 {

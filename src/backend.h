@@ -54,6 +54,9 @@ void vmon__backend_sample(vmon_t *vmon);
  * with the node's pid. */
 const struct vmon_bpf_task *vmon__backend_task(vmon_t *vmon, struct vmon__node *node,
 					       bool *gone);
+/* Does this sample's snapshot have a (non-kernel) process with pid?  Its
+ * start time in *start. */
+bool vmon__backend_known(vmon_t *vmon, int pid, unsigned long long *start);
 /* A process node leaves the pid hash (stale or freed): out of the filter. */
 void vmon__backend_forget(vmon_t *vmon, struct vmon__node *node);
 /* Is the node's record of this sample (vmon__backend_task()) the one f's

@@ -330,6 +330,10 @@ struct vmon_internal {
  * its /proc directory.  NULL with errno: ESRCH (no such process), ENOMEM,
  * EMFILE... */
 struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_thread);
+/* A process node for pid whose existence and start time the BPF
+ * backend's snapshot vouches for: no directory opened (one is opened,
+ * not held, when a sampler needs a file).  NULL with ENOMEM. */
+struct vmon__node *vmon__node_new_known(vmon_t *vmon, int pid, unsigned long long start);
 
 /* The node's directory from the proc root: "PID", or "TGID/task/TID" for
  * a thread; snprintf()'s count. */

@@ -110,6 +110,21 @@ struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_threa
 	return node;
 }
 
+struct vmon__node *vmon__node_new_known(vmon_t *vmon, int pid, unsigned long long start)
+{
+	struct vmon__node *node = vmon__calloc(1, sizeof(*node));
+
+	(void)vmon;
+	if (!node)
+		return NULL;
+	node->proc.pid = pid;
+	node->tgid = pid;
+	node->dirfd = -1;
+	node->start = start;
+	node_lists_init(node);
+	return node;
+}
+
 struct vmon__node *vmon__node_new_gone(vmon_t *vmon, int pid)
 {
 	struct vmon__node *node = vmon__calloc(1, sizeof(*node));
