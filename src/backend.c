@@ -207,6 +207,27 @@ VMON_EXPORT const char *vmon_backend_reason(const vmon_t *vmon)
 	return "bpf: not used without VMON_FLAG_PROC_ALL (auto)";
 }
 
+/* The wants the records fill */
+#define VMON__BPF_WANTS (VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM | VMON_WANT_PROC_IO)
+
+/* Does any process node want what the records fill?  (A tree followed for
+ * its shape alone, or for other stores, needs no walk.) */
+static bool records_wanted(vmon_t *vmon)
+{
+	const struct vmon__pidhash *h = &vmon->internal->procs;
+
+	if (vmon->proc_wants & VMON__BPF_WANTS)
+		return true;
+	for (size_t i = 0; i < h->nbuckets; i++) {
+		vmon_proc_t *proc;
+
+		list_for_each_entry(proc, &h->buckets[i], bucket)
+			if (vmon__node_wants(vmon, proc) & VMON__BPF_WANTS)
+				return true;
+	}
+	return false;
+}
+
 /* The filter of a followed tree: every process node in the pid hash that
  * is not in it yet goes in (those made later in this sample are read from
  * /proc this once); vmon__backend_forget() takes them out.  A pid the map
@@ -275,6 +296,8 @@ void vmon__backend_sample(vmon_t *vmon)
 	}
 	/* nothing to sample, nothing to walk */
 	if (!(vmon->flags & VMON_FLAG_PROC_ALL) && !vmon->internal->procs.count)
+		return;
+	if (!records_wanted(vmon))
 		return;
 	if (!(vmon->flags & VMON_FLAG_PROC_ALL))
 		filter_sync(vmon);
