@@ -169,6 +169,12 @@ VMON_EXPORT int vmon_set_backend(vmon_t *vmon, vmon_backend_t backend)
 		backend_procfs(vmon);
 		return 1;
 	case VMON_BACKEND_AUTO:
+		if (vmon->flags & VMON_FLAG_PROC_ALL) {	/* as vmon_init() does */
+			be->active = backend_load(vmon) < 0 ? VMON_BACKEND_PROCFS : VMON_BACKEND_BPF;
+			if (be->active == VMON_BACKEND_PROCFS)
+				backend_procfs(vmon);
+			return 1;
+		}
 		backend_procfs(vmon);
 		be->active = VMON_BACKEND_AUTO;	/* decided by the next sample */
 		return 1;
