@@ -42,8 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(vmon__bpf_fill_stat(&v, &st, &r, prev) == 0);
 	vmon__bpf_fill_vm(&v, &vm, &r);
 	vmon__bpf_fill_io(&v, &io, &r);
-	/* utime and stime never exceed the runtime they are scaled to */
-	FUZZ_CHECK(prev[0] + prev[1] >= prev[0]);
+	/* utime + stime is the runtime they are scaled to, or the floor
+	 * they may not go below */
+	FUZZ_CHECK((unsigned __int128)prev[0] + prev[1] <=
+		   ((unsigned __int128)r.prev_utime + r.prev_stime > r.sum_exec_runtime ?
+		    (unsigned __int128)r.prev_utime + r.prev_stime : r.sum_exec_runtime));
 	memset(st.changed, 0, sizeof(st.changed));
 	FUZZ_CHECK(vmon__bpf_fill_stat(&v, &st, &r, prev) == 0);
 	vmon__bpf_fill_vm(&v, &vm, &r);

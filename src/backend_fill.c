@@ -68,11 +68,13 @@ static void cputime_adjust(const struct vmon_bpf_task *r, unsigned long long pre
 	unsigned long long pu = r->prev_utime, ps = r->prev_stime;
 	unsigned long long rtime = r->sum_exec_runtime, utime = r->utime, stime = r->stime;
 
-	if (prev[0] + prev[1] > pu + ps) {
+	/* the sums in 128 bits: the kernel's cannot wrap, a made-up record's
+	 * could, and the floor would then move back and forth */
+	if ((unsigned __int128)prev[0] + prev[1] > (unsigned __int128)pu + ps) {
 		pu = prev[0];
 		ps = prev[1];
 	}
-	if (pu + ps >= rtime) {
+	if ((unsigned __int128)pu + ps >= rtime) {
 		*ut = pu;
 		*st = ps;
 		goto out;
@@ -82,9 +84,7 @@ static void cputime_adjust(const struct vmon_bpf_task *r, unsigned long long pre
 	} else if (utime == 0) {
 		stime = rtime;
 	} else {
-		/* mul_u64_u64_div_u64(), exact on x86-64; the sum in 128 bits,
-		 * where the kernel's cannot wrap in practice and a record made
-		 * up could */
+		/* mul_u64_u64_div_u64(), exact on x86-64 */
 		stime = (unsigned long long)((unsigned __int128)stime * rtime /
 					     ((unsigned __int128)stime + utime));
 		if (stime > rtime)
@@ -144,8 +144,8 @@ int vmon__bpf_fill_stat(const vmon_t *vmon, vmon_proc_stat_t *st,
 	SET_ULL(STIME, ticks(vmon, stm));
 	SET_LL(CUTIME, (long long)ticks(vmon, r->cutime));
 	SET_LL(CSTIME, (long long)ticks(vmon, r->cstime));
-	SET_LL(PRIORITY, r->prio - MAX_RT_PRIO);
-	SET_LL(NICE, r->static_prio - NICE_0_PRIO);
+	SET_LL(PRIORITY, (long long)r->prio - MAX_RT_PRIO);
+	SET_LL(NICE, (long long)r->static_prio - NICE_0_PRIO);
 	SET_LL(NUM_THREADS, nr_threads);
 	SET_ULL(START, vmon__bpf_start(vmon, r));
 	SET_ULL(VSIZE, mm ? r->total_vm * (unsigned long long)vmon->internal->page_size : 0);
