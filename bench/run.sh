@@ -36,7 +36,8 @@
 #                    floor-full naive libproc2 psutil ps top vmon-proc
 #                    vmon-proc-cheap vmon-files vmon-all vmon-tree
 #                    vmon-tree-threads vmon-sys vmon-proc-max
-#                    vmon-proc-array (see harness_cmd below)
+#                    vmon-proc-array vmon-bpf vmon-bpf-norefresh (see
+#                    harness_cmd below)
 #   STRACE=auto      1: count syscalls (strace -f), 0: do not, auto: if
 #                    strace is installed
 #   STRACE_SAMPLES=4 samples of the strace run (see below)
@@ -181,6 +182,14 @@ harness_cmd() {
 		CMD=("$BD/vmon_bench" -m proc -b max -n vmon-proc-max $w $s) ;;
 	vmon-proc-array)
 		CMD=("$BD/vmon_bench" -m proc -a -n vmon-proc-array $w $s) ;;
+	# the BPF backend (docs/design/backend.md): stat, statm and io from
+	# one walk of the task iterator, with the cheap refresh of the
+	# companions (against floor), and without refreshing them at all
+	# (cmdline and exe on an exec only, wchan once: the iterator alone)
+	vmon-bpf)
+		CMD=("$BD/vmon_bench" -m proc -B bpf -c 32 -W 32 -n vmon-bpf $w $s) ;;
+	vmon-bpf-norefresh)
+		CMD=("$BD/vmon_bench" -m proc -B bpf -c 0 -W 0 -n vmon-bpf-norefresh $w $s) ;;
 	*) echo "run.sh: unknown harness $1" >&2; exit 2 ;;
 	esac
 }
@@ -308,7 +317,7 @@ END {
 	# the floor that reads the same files as each libvmon mode: the
 	# default refresh (cmdline, exe and wchan every sample) or the cheap one
 	own["vmon-proc"] = own["vmon-proc-max"] = own["vmon-proc-array"] = "floor-full"
-	own["vmon-proc-cheap"] = "floor"
+	own["vmon-proc-cheap"] = own["vmon-bpf"] = own["vmon-bpf-norefresh"] = "floor"
 	print "| harness | processes seen | CPU us/proc/sample | ratio to floor | ratio to its floor | wall ms/sample | syscalls/proc/sample | heap B/proc | fds held | kernel mem held | notes |"
 	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 	n = split(order, hs, " ")

@@ -28,6 +28,10 @@
  *            one here like in every harness)
  *   -c N     vmon_set_refresh(VMON_REFRESH_CMDLINE, N) (default: 1)
  *   -W N     vmon_set_refresh(VMON_REFRESH_WCHAN, N) (default: 1)
+ *   -B procfs|bpf|auto  vmon_set_backend() (default: procfs, so that the
+ *            rows measure the procfs path whoever runs them; run.sh's
+ *            vmon-bpf rows give bpf, which must load: no fallback is
+ *            measured by mistake)
  *   -a       also VMON_FLAG_PROC_ARRAY
  *   -n NAME  the name on the BENCH line (default vmon-MODE)
  *
@@ -39,7 +43,7 @@
  * nodes of the followed tree (tree); tasks are the thread nodes.
  *
  * usage: vmon_bench -m proc|files|all|tree|sys [-p PID] [-T] [-a] [-b N|max|default]
- *                   [-c N] [-W N] [-n NAME] [-w WARMUP] [-s SAMPLES]
+ *                   [-c N] [-W N] [-B BACKEND] [-n NAME] [-w WARMUP] [-s SAMPLES]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -56,6 +60,7 @@
 static const char *mode, *name;
 static int pid = -1, threads, array, budget = -1, budget_max;
 static long refresh[VMON_REFRESH_NR] = { -1, -1 };
+static vmon_backend_t backend = VMON_BACKEND_PROCFS;
 
 static int num(const char *s, long *out)
 {
@@ -93,6 +98,13 @@ static int opt(int c, const char *arg)
 		return num(arg, &refresh[VMON_REFRESH_CMDLINE]);
 	case 'W':
 		return num(arg, &refresh[VMON_REFRESH_WCHAN]);
+	case 'B':
+		for (int i = 0; i < VMON_BACKEND_NR; i++)
+			if (!strcmp(arg, vmon_backend_name((vmon_backend_t)i))) {
+				backend = (vmon_backend_t)i;
+				return 1;
+			}
+		return 0;
 	}
 	return 0;
 }
@@ -177,7 +189,7 @@ static void sample(vmon_t *v, struct cost_sum *sum)
 int main(int argc, char **argv)
 {
 	static const char usage[] = "-m proc|files|all|tree|sys [-p PID] [-T] [-a] "
-		"[-b N|max|default] [-c N] [-W N] [-n NAME] [-w W] [-s S]";
+		"[-b N|max|default] [-c N] [-W N] [-B procfs|bpf|auto] [-n NAME] [-w W] [-s S]";
 	vmon_flags_t flags = VMON_FLAG_NONE;
 	vmon_sys_wants_t sys = 0;
 	vmon_proc_wants_t proc = VMON_WANT_PROC_STAT | VMON_WANT_PROC_VM | VMON_WANT_PROC_IO;
@@ -190,7 +202,7 @@ int main(int argc, char **argv)
 	vmon_proc_t *root = NULL;
 	vmon_t v;
 
-	bench_parse(argc, argv, &o, "m:p:Tab:c:W:n:", opt, usage);
+	bench_parse(argc, argv, &o, "m:p:Tab:c:W:n:B:", opt, usage);
 	if (!mode) {
 		fprintf(stderr, "usage: %s %s\n", argv[0], usage);
 		return 2;
@@ -229,6 +241,11 @@ int main(int argc, char **argv)
 	bench_begin(&b, name ? name : defname);
 	if (!vmon_init(&v, flags, sys, proc)) {
 		perror("vmon_bench: vmon_init");
+		return 1;
+	}
+	if (!vmon_set_backend(&v, backend)) {
+		fprintf(stderr, "vmon_bench: vmon_set_backend(%s): %s\n",
+			vmon_backend_name(backend), vmon_backend_reason(&v));
 		return 1;
 	}
 	if (budget_max)

@@ -95,6 +95,8 @@ static void trim(struct vmon_internal *in)
 	buf_drop(&in->ident);
 	ids_drop(&in->ids, &in->ids_alloc);
 	ids_drop(&in->sorted, &in->sorted_alloc);
+	if (in->backend.bpf)
+		vmon__bpf_trim(in->backend.bpf);
 	vmon__heap_trim();
 }
 

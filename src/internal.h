@@ -28,6 +28,7 @@
 
 #include "io.h"
 #include "parse.h"
+#include "backend.h"
 
 /* ---- samplers: one per want, one per file (sample_*.c, follow_*.c) ---- */
 
@@ -135,6 +136,30 @@ struct vmon__proc_sampler {
 	VMON__PROC_SAMPLER(_var, _info, struct _var##_state, \
 			   (_interval) ? VMON__INTERVAL(struct _var##_state) : VMON__NO_INTERVAL, \
 			   _var##_init, _var##_sample, _var##_close, NULL)
+/* The same for a store the BPF backend fills (backend.h): from the node's
+ * record with _fill(vmon, store, record) when the backend has one in this
+ * sample, else from the file (store_file.c, vmon__sample_proc_file()). */
+#define VMON__FILE_PROC_SAMPLER_BPF(_var, _info, _pub_t, _name, _parse, _fill) \
+	VMON__FILE_SAMPLER_PARTS(_var, _pub_t, _parse, VMON__NO_FREE) \
+	static void _var##_fill(const vmon_t *vmon, void *store, \
+				const struct vmon_bpf_task *r) \
+	{ \
+		_fill(vmon, store, r); \
+	} \
+	static enum vmon__outcome _var##_sample(vmon_t *vmon, vmon_proc_t *proc, void *state) \
+	{ \
+		struct _var##_state *s = state; \
+		return vmon__sample_proc_file(vmon, proc, _name, &s->fs, &(_info), &s->pub, \
+					      _var##_parse, _var##_fill); \
+	} \
+	static void _var##_close(vmon_t *vmon, vmon_proc_t *proc, void *state) \
+	{ \
+		(void)vmon; \
+		(void)proc; \
+		_var##_release(state); \
+	} \
+	VMON__PROC_SAMPLER(_var, _info, struct _var##_state, VMON__NO_INTERVAL, \
+			   _var##_init, _var##_sample, _var##_close, NULL)
 #define VMON__FILE_SYS_SAMPLER(_var, _info, _pub_t, _name, _parse, _free) \
 	VMON__FILE_SAMPLER_PARTS(_var, _pub_t, _parse, _free) \
 	static enum vmon__outcome _var##_sample(vmon_t *vmon, void *state) \
@@ -174,6 +199,16 @@ enum vmon__outcome vmon__sample_file(vmon_t *vmon, int dirfd, const char *name,
 				     struct vmon__file_store *fs,
 				     const vmon_store_info_t *info, void *store,
 				     int (*parse)(void *store, const char *buf, size_t len));
+/* As vmon__sample_file() in the node's directory, unless the BPF backend
+ * has the node's record in this sample: then fill() sets the store from
+ * it, with the same changed bits; a record showing another process with
+ * the node's pid is VMON__GONE. */
+enum vmon__outcome vmon__sample_proc_file(vmon_t *vmon, vmon_proc_t *proc, const char *name,
+					  struct vmon__file_store *fs,
+					  const vmon_store_info_t *info, void *store,
+					  int (*parse)(void *store, const char *buf, size_t len),
+					  void (*fill)(const vmon_t *vmon, void *store,
+						       const struct vmon_bpf_task *r));
 
 /* ---- nodes (proc_tree.c) ---- */
 
@@ -206,6 +241,9 @@ struct vmon__node {
 	 * the exit record proc.exit points at */
 	unsigned born_gone:1;
 	unsigned exec_seen:1;
+	unsigned bpf_wanted:1;	/* its pid is in the BPF backend's filter */
+	int bpf_gen;		/* generation it was last served a BPF record */
+	uint64_t bpf_digest;	/* ... and that record's digest */
 	list_head_t gone_node;	/* on internal->events->gone */
 	vmon_exit_t *exit;
 	/* the tasks of /proc/PID/task, read at most once per sample for the
@@ -285,12 +323,17 @@ struct vmon_internal {
 	int trim_wait;			/* samples until the heap is trimmed
 					 * after a fall, 0: none due */
 	int trim_again;			/* ... and trimmed once more */
+	struct vmon__backend backend;	/* procfs or BPF (backend.c) */
 };
 
 /* Create a node for pid (a thread of process tgid when is_thread) and open
  * its /proc directory.  NULL with errno: ESRCH (no such process), ENOMEM,
  * EMFILE... */
 struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_thread);
+/* A process node for pid whose existence and start time the BPF
+ * backend's snapshot vouches for: no directory opened (one is opened,
+ * not held, when a sampler needs a file).  NULL with ENOMEM. */
+struct vmon__node *vmon__node_new_known(vmon_t *vmon, int pid, unsigned long long start);
 
 /* The node's directory from the proc root: "PID", or "TGID/task/TID" for
  * a thread; snprintf()'s count. */

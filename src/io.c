@@ -169,6 +169,21 @@ static ssize_t pread_once(int fd, char *data, size_t len, off_t off)
 	return n < 0 ? -vmon__errno_class(errno) : n;
 }
 
+ssize_t vmon__read_stream(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+	int f;
+
+	do {
+		f = vmon__fault(VMON__FAULT_READ);
+		if (f < 0 && f != -EINTR)
+			return -vmon__errno_class(-f);
+		n = f == -EINTR ? (errno = EINTR, -1) : read(fd, buf, len);
+		count_read(n);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
 void vmon__file_init(struct vmon__file *f)
 {
 	f->fd = -1;
@@ -258,8 +273,16 @@ void vmon__digest_init(void)
 
 bool vmon__file_unchanged(struct vmon__file *f, const char *buf, size_t len)
 {
-	uint64_t d = digest(buf, len);
+	return vmon__file_same_digest(f, digest(buf, len), len);
+}
 
+uint64_t vmon__digest(const char *buf, size_t len)
+{
+	return digest(buf, len);
+}
+
+bool vmon__file_same_digest(struct vmon__file *f, uint64_t d, size_t len)
+{
 	if (len < UINT32_MAX && f->last_len == len && f->last_digest == d)
 		return true;
 	f->last_digest = d;

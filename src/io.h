@@ -110,6 +110,10 @@ void vmon__file_close(struct vmon__file *f);
  * others do with odds of about 2^-64.
  */
 bool vmon__file_unchanged(struct vmon__file *f, const char *buf, size_t len);
+/* The same with the digest of the content (vmon__digest()) computed
+ * once for several stores (the BPF backend's record). */
+uint64_t vmon__digest(const char *buf, size_t len);
+bool vmon__file_same_digest(struct vmon__file *f, uint64_t d, size_t len);
 /* Make the digest's key (once per process; vmon_init_root() does). */
 void vmon__digest_init(void);
 /* Forget it: the store no longer reflects it (a failed read marked its
@@ -142,6 +146,11 @@ int vmon__openat(int dirfd, const char *name, int flags);
 /* List the numeric entries of the directory open as fd (rewound first) into
  * *ids (grown as needed), in directory order.  Returns the count or -errno. */
 int vmon__read_ids(int fd, int **ids, size_t *alloc);
+/* One read() of a stream (the BPF backend's iterator), retrying EINTR,
+ * counted and subject to the read faults like a pread() of /proc (but for
+ * the short reads, which a stream's reader loops over anyway): the bytes
+ * read (0 at the end), or -errno. */
+ssize_t vmon__read_stream(int fd, void *buf, size_t len);
 
 /* Map errno values of /proc reads to the few that mean something here. */
 int vmon__errno_class(int err);

@@ -133,7 +133,9 @@ void vmon__node_sample(vmon_t *vmon, struct vmon__node *node)
 	was = vmon__lazy_dir_set((struct vmon__lazy_dir){ vmon, node, false });
 	run_samplers(vmon, node, wants);
 	vmon__lazy_dir_set(was);
-	if (!node->dir_held || vmon->internal->shed_dirs)
+	/* a node the BPF records serve opens its directory only for a
+	 * companion of stat, now and then: not worth a descriptor held */
+	if (!node->dir_held || vmon->internal->shed_dirs || node->bpf_gen == vmon->generation)
 		vmon__node_dir_close(vmon, node);
 }
 

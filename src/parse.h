@@ -95,10 +95,10 @@ int vmon__parse_pids(const char *buf, size_t len,
 
 /* ---- reflection tables (each in its sampler file) ---- */
 /* The tables read outside their sampler file (by the dump, the rates, the
- * exit records, the checker, the public row accessors and the parser
- * tests); every other store is reached through its descriptor
+ * exit records, the checker, the public row accessors, the BPF backend
+ * and the parser tests); every other store is reached through its descriptor
  * (vmon_proc_store_info(), vmon_sys_store_info()). */
-extern const vmon_store_info_t vmon__proc_stat_info, vmon__proc_io_info,
+extern const vmon_store_info_t vmon__proc_stat_info, vmon__proc_io_info, vmon__proc_vm_info,
 	vmon__proc_files_info, vmon__proc_status_info, vmon__sys_stat_info,
 	vmon__sys_cpu_info, vmon__sys_vm_info, vmon__sys_disk_info, vmon__sys_netif_info,
 	vmon__sys_pressure_cpu_info;

@@ -34,7 +34,13 @@ int vmon__proc_all_scan(vmon_t *vmon)
 				proc->refcnt++;
 			}
 		} else {
-			node = vmon__node_new(vmon, pid, pid, false);
+			unsigned long long start;
+
+			/* the BPF backend's snapshot knows it: no directory to
+			 * open to prove it exists and tell its start time */
+			node = vmon__backend_known(vmon, pid, &start) ?
+			       vmon__node_new_known(vmon, pid, start) :
+			       vmon__node_new(vmon, pid, pid, false);
 			if (!node) {
 				/* gone since the listing: nothing to do; out of
 				 * memory or descriptors: tried again next sample */

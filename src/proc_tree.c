@@ -110,6 +110,21 @@ struct vmon__node *vmon__node_new(vmon_t *vmon, int pid, int tgid, bool is_threa
 	return node;
 }
 
+struct vmon__node *vmon__node_new_known(vmon_t *vmon, int pid, unsigned long long start)
+{
+	struct vmon__node *node = vmon__calloc(1, sizeof(*node));
+
+	(void)vmon;
+	if (!node)
+		return NULL;
+	node->proc.pid = pid;
+	node->tgid = pid;
+	node->dirfd = -1;
+	node->start = start;
+	node_lists_init(node);
+	return node;
+}
+
 struct vmon__node *vmon__node_new_gone(vmon_t *vmon, int pid)
 {
 	struct vmon__node *node = vmon__calloc(1, sizeof(*node));
@@ -243,6 +258,7 @@ void vmon__node_stale(vmon_t *vmon, struct vmon__node *node)
 	if (node->in_hash) {
 		vmon__pidhash_del(proc->is_thread ? &in->threads : &in->procs, proc);
 		node->in_hash = 0;
+		vmon__backend_forget(vmon, node);
 	}
 	vmon__note_children_changed(vmon, proc->parent, proc->is_thread);
 	vmon__node_stores_gone(vmon, node);	/* shared objects are let go now */
@@ -331,6 +347,7 @@ static void node_free(vmon_t *vmon, struct vmon__node *node)
 	release_children(vmon, proc);
 	if (node->in_hash)
 		vmon__pidhash_del(proc->is_thread ? &in->threads : &in->procs, proc);
+	vmon__backend_forget(vmon, node);
 	list_del(&node->stale_node);
 	list_del(&node->move_node);
 	list_del(&node->fresh_node);

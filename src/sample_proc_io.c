@@ -27,5 +27,5 @@ int vmon__parse_proc_io(vmon_proc_io_t *io, const char *buf, size_t len)
 	return 0;
 }
 
-VMON__FILE_PROC_SAMPLER(vmon__sampler_proc_io, vmon__proc_io_info, vmon_proc_io_t, "io",
-			vmon__parse_proc_io, VMON__NO_FREE, false);
+VMON__FILE_PROC_SAMPLER_BPF(vmon__sampler_proc_io, vmon__proc_io_info, vmon_proc_io_t, "io",
+			    vmon__parse_proc_io, vmon__bpf_fill_io);

@@ -51,6 +51,7 @@ struct proc_stat_state {
 	struct vmon__file exe;	/* only its back-off is used: exe is a link */
 	bool sampled;
 	bool recheck;		/* cmdline read empty: read it again next sample */
+	unsigned long long cpu_prev[2];	/* BPF backend: utime, stime shown last (ns) */
 	/* what an event's hint changed since the last sample: still changed
 	 * in the next, which reads the same values again */
 	__typeof__(((vmon_proc_stat_t *)0)->changed) hinted;
@@ -412,6 +413,29 @@ static int read_stat(vmon_t *vmon, struct vmon__node *node, struct proc_stat_sta
 	return 0;
 }
 
+/* The stat fields from the BPF backend's record of the node: 0, an
+ * outcome to return at once, or -1 when there is none (read the file). */
+static int stat_from_bpf(vmon_t *vmon, struct vmon__node *node, struct proc_stat_state *s)
+{
+	bool gone;
+	const struct vmon_bpf_task *r = vmon__backend_task(vmon, node, &gone);
+
+	if (gone)
+		return VMON__GONE;
+	if (!r)
+		return -1;
+	/* the same record as last time: the same values, nothing changed
+	 * (its digest takes the place of the file's: a read of the file
+	 * later is parsed) */
+	if (vmon__bpf_unchanged(&s->stat, node) && s->sampled)
+		return 0;
+	if (vmon__bpf_fill_stat(vmon, &s->pub, r, s->cpu_prev) < 0) {
+		vmon__file_forget(&s->stat);
+		return VMON__NOMEM;
+	}
+	return 0;
+}
+
 /* cmdline, exe and wchan, each when due. */
 static enum vmon__outcome read_companions(vmon_t *vmon, vmon_proc_t *proc, int dirfd,
 					  struct proc_stat_state *s, bool first)
@@ -446,7 +470,9 @@ static enum vmon__outcome proc_stat_sample(vmon_t *vmon, vmon_proc_t *proc, void
 	enum vmon__outcome o = VMON__UNCHANGED, c;
 
 	memset(st->changed, 0, sizeof(st->changed));
-	ret = read_stat(vmon, vmon__node(proc), s);
+	ret = stat_from_bpf(vmon, vmon__node(proc), s);
+	if (ret < 0)
+		ret = read_stat(vmon, vmon__node(proc), s);
 	if (ret)
 		return ret;
 	c = read_companions(vmon, proc, dirfd, s, !s->sampled);

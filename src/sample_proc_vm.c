@@ -37,5 +37,5 @@ int vmon__parse_proc_vm(vmon_proc_vm_t *vm, const char *buf, size_t len)
 	return 0;
 }
 
-VMON__FILE_PROC_SAMPLER(vmon__sampler_proc_vm, vmon__proc_vm_info, vmon_proc_vm_t, "statm",
-			vmon__parse_proc_vm, VMON__NO_FREE, false);
+VMON__FILE_PROC_SAMPLER_BPF(vmon__sampler_proc_vm, vmon__proc_vm_info, vmon_proc_vm_t, "statm",
+			    vmon__parse_proc_vm, vmon__bpf_fill_vm);

@@ -45,6 +45,36 @@ enum vmon__outcome vmon__sample_file(vmon_t *vmon, int dirfd, const char *name,
 	return vmon__store_changed(info, store);
 }
 
+enum vmon__outcome vmon__sample_proc_file(vmon_t *vmon, vmon_proc_t *proc, const char *name,
+					  struct vmon__file_store *fs,
+					  const vmon_store_info_t *info, void *store,
+					  int (*parse)(void *store, const char *buf, size_t len),
+					  void (*fill)(const vmon_t *vmon, void *store,
+						       const struct vmon_bpf_task *r))
+{
+	bool gone;
+	const struct vmon_bpf_task *r = vmon__backend_task(vmon, vmon__node(proc), &gone);
+
+	if (gone)
+		return VMON__GONE;
+	if (!r)
+		return vmon__sample_file(vmon, vmon__node(proc)->dirfd, name, fs, info, store,
+					 parse);
+	/* the same record as last time: the same values, nothing changed
+	 * (its digest takes the place of the file's: a read of the file
+	 * later is parsed) */
+	if (vmon__bpf_unchanged(&fs->file, vmon__node(proc)) && fs->sampled) {
+		memset(store, 0, BITNSLOTS(info->fields_nr));
+		return VMON__UNCHANGED;
+	}
+	fill(vmon, store, r);
+	if (!fs->sampled) {
+		vmon__bits_fill(store, info->fields_nr);
+		fs->sampled = true;
+	}
+	return vmon__store_changed(info, store);
+}
+
 enum vmon__outcome vmon__sample_records(vmon_t *vmon, int dirfd, const char *name,
 					struct vmon__file_store *fs,
 					const vmon_store_info_t *info, void *store,

@@ -83,6 +83,7 @@ VMON_EXPORT int vmon_init_root(vmon_t *vmon, const char *root, vmon_flags_t flag
 	vmon__fd_budget_update(vmon);
 	in->refresh[VMON_REFRESH_CMDLINE] = VMON__REFRESH_DEFAULT;
 	in->refresh[VMON_REFRESH_WCHAN] = VMON__REFRESH_DEFAULT;
+	vmon__backend_init(vmon);
 	if ((flags & VMON_FLAG_EVENTS) && vmon__events_init(vmon) < 0) {
 		vmon_destroy(vmon);
 		errno = ENOMEM;
@@ -168,6 +169,9 @@ static void cost_end(struct vmon_internal *in)
 	in->cost.fallback_nodes = in->io.fallback_nodes;
 	in->cost.fds_held = in->fds_held;
 	in->cost.fd_budget = in->fd_budget;
+	in->cost.backend = in->backend.snap_gen ? VMON_BACKEND_BPF : VMON_BACKEND_PROCFS;
+	in->cost.backend_error = -in->backend.error;
+	in->cost.backend_nodes = in->backend.nodes;
 }
 
 /* the event figures too: their lost count is since the last sample */
@@ -215,6 +219,7 @@ VMON_EXPORT int vmon_sample(vmon_t *vmon)
 	sample_sys(vmon);
 	if (vmon->sample_cb)
 		vmon->sample_cb(vmon, vmon->sample_cb_arg);
+	vmon__backend_sample(vmon);
 	if (vmon->flags & VMON_FLAG_PROC_ALL) {
 		err = vmon__proc_all_scan(vmon);
 		if (err < 0)
@@ -249,6 +254,7 @@ VMON_EXPORT void vmon_destroy(vmon_t *vmon)
 	in->in_sample = false;
 	vmon__events_destroy(vmon);	/* first: a source may watch the nodes */
 	vmon__node_free_all(vmon);
+	vmon__backend_destroy(vmon);
 	for (int i = 0; i < VMON_STORE_SYS_NR; i++) {
 		if (!vmon->stores[i])
 			continue;

@@ -103,6 +103,9 @@ pid_t t_fork(bool (*fn)(void *arg), void *arg);
  * NULL, then sleeps until killed. */
 bool t_sleeper(void *arg);
 void *t_sleeper_thread(void *arg);
+/* Make bpf(2) fail with EPERM in this process and every process it
+ * starts from now on (a seccomp filter): 0, or -1 with errno. */
+int t_deny_bpf(void);
 /* SIGKILL pid and reap it (if it is our child). */
 void t_kill(pid_t pid);
 /* Reap a child that exits by itself; its exit status. */

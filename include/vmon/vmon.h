@@ -414,11 +414,55 @@ typedef struct vmon_sample_cost {
 	unsigned long events_lost;	/* events the source dropped since the last
 					 * sample (a full socket buffer): the trees
 					 * were sampled, what happened between is lost */
+	int backend;			/* the vmon_backend_t that sampled (PROCFS
+					 * or BPF) */
+	int backend_error;		/* why BPF is not in use: the errno of its
+					 * load (EPERM...), 0 when it is or was not
+					 * asked for; vmon_backend_reason() says it */
+	int backend_nodes;		/* process nodes whose stat, vm and io the
+					 * BPF records filled (the others, /proc) */
 } vmon_sample_cost_t;
 
 /* Copy the figures of the last sample into *cost.  Returns 1, or 0 with
  * EINVAL. */
 int vmon_sample_cost(const vmon_t *, vmon_sample_cost_t *cost);
+
+/*
+ * Backends (extension): where the PROC_STAT, PROC_VM and PROC_IO stores
+ * of process nodes come from.  PROCFS reads /proc/PID/stat, statm and io
+ * of each process; BPF reads every process's figures in one pass of a BPF
+ * task iterator (Linux 5.18 or later, CAP_BPF, CAP_PERFMON and
+ * CAP_SYS_PTRACE), several times cheaper per process, with the same
+ * values, change bits, lifecycle and callbacks.  Thread nodes, kernel
+ * threads and the companions of PROC_STAT (cmdline, exe, wchan) are read
+ * from /proc under either.  AUTO, the default, uses BPF under
+ * VMON_FLAG_PROC_ALL when it loads (in vmon_init()), else PROCFS; the environment variable
+ * VMON_BACKEND=procfs|bpf|auto, read by vmon_init(), overrides the default.
+ * A BPF load that fails is not an error: the instance samples from /proc,
+ * and vmon_backend_reason() and vmon_sample_cost() say why.
+ */
+typedef enum vmon_backend {
+	VMON_BACKEND_AUTO = 0,	/* BPF under VMON_FLAG_PROC_ALL if it loads */
+	VMON_BACKEND_PROCFS,	/* /proc only */
+	VMON_BACKEND_BPF,	/* the task iterator, for every process node */
+	VMON_BACKEND_NR
+} vmon_backend_t;
+
+/* Choose the backend.  BPF is loaded at once: 1, or 0 with errno (EPERM
+ * without the capabilities, EOPNOTSUPP where the proc root is not the
+ * caller's /proc, ENOSYS or EINVAL where the kernel lacks what it needs)
+ * and the instance then samples from /proc.  PROCFS and AUTO never fail
+ * (EINVAL for an unknown value). */
+int vmon_set_backend(vmon_t *, vmon_backend_t backend);
+/* The backend in force: PROCFS or BPF (AUTO for a followed tree until
+ * its first sample decides). */
+vmon_backend_t vmon_backend(const vmon_t *);
+/* Why BPF is not in force ("bpf: Operation not permitted", "bpf: not
+ * asked for"...), or NULL when it is.  Valid until the next call on the
+ * instance. */
+const char *vmon_backend_reason(const vmon_t *);
+/* Short names: "auto", "procfs", "bpf". */
+const char *vmon_backend_name(vmon_backend_t backend);
 
 /*
  * Events and exit records (extensions): VMON_FLAG_EVENTS.

@@ -229,6 +229,8 @@ TEST(defect_06_unavailable_store_is_retried_with_backoff)
 	vmon_t v;
 
 	ASSERT(vmon_init(&v, VMON_FLAG_NONE, 0, VMON_WANT_PROC_IO));
+	/* io's file (under VMON_BACKEND=bpf the record would fill it) */
+	ASSERT(vmon_set_backend(&v, VMON_BACKEND_PROCFS));
 	p = vmon_proc_monitor(&v, pid, 0, NULL, NULL);	/* opens the pid dir */
 	ASSERT(p);
 	vmon_test_fault_set(VMON__FAULT_OPEN, &eacces);	/* the io open is refused */

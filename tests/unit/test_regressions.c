@@ -254,6 +254,8 @@ TEST(regress_read_failure_then_same_bytes_available_again)
 
 	t_wait_sleeping(child);
 	ASSERT(vmon_init(&v, VMON_FLAG_NONE, 0, VMON_WANT_PROC_VM));
+	/* statm's reader (under VMON_BACKEND=bpf the record would fill it) */
+	ASSERT(vmon_set_backend(&v, VMON_BACKEND_PROCFS));
 	p = vmon_proc_monitor(&v, child, 0, NULL, NULL);
 	ASSERT(p && vmon_sample(&v) && vmon_sample(&v));
 	vm = p->stores[VMON_STORE_PROC_VM];

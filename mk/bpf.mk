@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# mk/bpf.mk - the BPF backend's program (docs/design/backend.md):
+# bpf/vmon_task.bpf.c compiled with clang's BPF target against a vmlinux.h
+# that bpftool writes from this machine's kernel BTF (CO-RE: the object
+# is relocated to the running kernel when it loads), then embedded in the
+# library as a light skeleton (bpftool gen skeleton -L), which loads it
+# with bpf(2) alone: libvmon and its users link no libbpf.  Building needs
+# clang-14, bpftool, llvm-strip and libbpf-dev's <bpf/skel_internal.h>;
+# running needs none of them.
+#
+# `make check` runs the suite twice more as root (check-bpf-suite):
+# VMON_BACKEND=bpf, every instance on the iterator (the fault sweeps make
+# hundreds of instances, each verifying the program: a longer timeout),
+# and with bpf(2) denied by a seccomp filter the runner installs
+# (VMON_TEST_NO_BPF=1), every instance on the fallback.
+
+BPF_CLANG   ?= $(shell command -v clang-14 || command -v clang)
+BPFTOOL     ?= bpftool
+LLVM_STRIP  ?= $(shell command -v llvm-strip-14 || command -v llvm-strip)
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+BPF_ARCH    := $(subst x86_64,x86,$(subst aarch64,arm64,$(shell uname -m)))
+
+$(B)/bpf/vmlinux.h: $(VMLINUX_BTF)
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file $< format c > $@
+
+$(B)/bpf/vmon_task.bpf.o: bpf/vmon_task.bpf.c bpf/vmon_task.h $(B)/bpf/vmlinux.h
+	$(BPF_CLANG) -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(BPF_ARCH) \
+		-I$(B)/bpf -Ibpf -c -o $@ $<
+	$(LLVM_STRIP) -g $@
+
+$(B)/bpf/vmon_task.lskel.h: $(B)/bpf/vmon_task.bpf.o
+	$(BPFTOOL) gen skeleton -L $< name vmon_task > $@
+
+# the backend's files see the record's layout, and the loader its skeleton
+BPF_USERS := $(foreach d,lib tlib,$(addprefix $(B)/$(d)/,backend.o backend_bpf.o backend_fill.o))
+$(BPF_USERS): LIB_CFLAGS += -Ibpf -I$(B)/bpf
+$(BPF_USERS): bpf/vmon_task.h
+$(B)/lib/backend_bpf.o $(B)/tlib/backend_bpf.o: $(B)/bpf/vmon_task.lskel.h
+
+# ---- the suite on each backend ----
+
+CHECKS += check-bpf-suite
+.PHONY: check-bpf-suite
+
+# (as root; unprivileged, BPF never loads and check-suite was the fallback)
+check-bpf-suite: check-build
+	@if [ "$$(id -u)" != 0 ]; then \
+		echo "check-bpf-suite: not root: check-suite already ran on the fallback"; \
+	else \
+		echo "check-bpf-suite: the suite with VMON_BACKEND=bpf"; \
+		VMON_BACKEND=bpf VMON_TEST_TIMEOUT=600 VMON_BUILD=$(B) ./$(B)/vmon-tests && \
+		echo "check-bpf-suite: the suite with bpf(2) denied (VMON_TEST_NO_BPF=1)" && \
+		VMON_TEST_NO_BPF=1 VMON_BUILD=$(B) ./$(B)/vmon-tests; \
+	fi
+
+# the fuzz target of the record's conversion (fuzz/fuzz_bpf_record.c)
+$(B)/fuzz/fuzz_bpf_record.o: FUZZ_CFLAGS += -Ibpf
+$(B)/fuzz/fuzz_bpf_record.o: bpf/vmon_task.h
