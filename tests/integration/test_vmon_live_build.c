@@ -217,8 +217,14 @@ static void scratch_build(struct vt_dir *d, char *cmd, size_t size, bool burner)
 	}
 	f = fopen(vt_file(d, "Makefile", path, sizeof(path)), "w");
 	ASSERT(f);
+	/* each recipe's shell outlives its compiler by a second, so that
+	 * however fast the machine compiles, processes old enough to be
+	 * checked (make, the recipes' shells) are on every screen: on a
+	 * quiet machine a whole build took about a second, and only the
+	 * loop's shell was checked */
 	fprintf(f, "OBJ := $(patsubst %%.c,%%.o,$(wildcard *.c))\nall: $(OBJ)\n"
-		"%%.o: %%.c\n\tcc -O2 -std=gnu11 -D_GNU_SOURCE -I%s/include -I%s/src -c -o $@ $<\n"
+		"%%.o: %%.c\n\tcc -O2 -std=gnu11 -D_GNU_SOURCE -I%s/include -I%s/src -c -o $@ $< "
+		"&& sleep 1\n"
 		"clean:\n\trm -f *.o\n", top, top);
 	fclose(f);
 	snprintf(cmd, size, "cd %s && BURN=%s %s -z 20 -- sh -c '%swhile :; do make -s clean; "
