@@ -34,10 +34,12 @@ $(B)/bpf/vmon_task.lskel.h: $(B)/bpf/vmon_task.bpf.o
 	$(BPFTOOL) gen skeleton -L $< name vmon_task > $@
 
 # the backend's files see the record's layout, and the loader its skeleton
-BPF_USERS := $(foreach d,lib tlib,$(addprefix $(B)/$(d)/,backend.o backend_bpf.o backend_fill.o))
+# (lib: libvmon, tlib: the suite's test build, pytlib: the Python tests'
+# shared test build, mk/python.mk)
+BPF_USERS := $(foreach d,lib tlib pytlib,$(addprefix $(B)/$(d)/,backend.o backend_bpf.o backend_fill.o))
 $(BPF_USERS): LIB_CFLAGS += -Ibpf -I$(B)/bpf
 $(BPF_USERS): bpf/vmon_task.h
-$(B)/lib/backend_bpf.o $(B)/tlib/backend_bpf.o: $(B)/bpf/vmon_task.lskel.h
+$(foreach d,lib tlib pytlib,$(B)/$(d)/backend_bpf.o): $(B)/bpf/vmon_task.lskel.h
 
 # ---- the suite on each backend ----
 
