@@ -106,6 +106,10 @@ void *t_sleeper_thread(void *arg);
 /* Make bpf(2) fail with EPERM in this process and every process it
  * starts from now on (a seccomp filter): 0, or -1 with errno. */
 int t_deny_bpf(void);
+/* A child (clone3 with set_tid, as root) with pid `want`, or -1 with errno (EEXIST: the pid is taken).
+ * The child only pauses: it runs on a copy of this process without any
+ * library call that could depend on the copied thread's identity. */
+pid_t t_clone3_with_pid(pid_t want);
 /* SIGKILL pid and reap it (if it is our child). */
 void t_kill(pid_t pid);
 /* Reap a child that exits by itself; its exit status. */

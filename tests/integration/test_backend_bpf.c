@@ -16,7 +16,6 @@
  * the fallback instead.
  */
 #include <errno.h>
-#include <linux/sched.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -544,23 +543,6 @@ TEST(bpf_backend_same_stores_across_exec)
 	sides_destroy(&a, &b);
 }
 
-static pid_t clone3_with_pid(pid_t want)
-{
-	struct clone_args args;
-	long r;
-
-	memset(&args, 0, sizeof(args));
-	args.exit_signal = SIGCHLD;
-	args.set_tid = (uint64_t)(uintptr_t)&want;
-	args.set_tid_size = 1;
-	fflush(NULL);
-	r = syscall(SYS_clone3, &args, sizeof(args));
-	if (r == 0)
-		for (;;)
-			pause();
-	return (pid_t)r;
-}
-
 /* A pid reused between two samples: the BPF side tells the processes
  * apart by start time (it holds no descriptor that would fail), so the
  * old node goes stale and the new process is a new node, as on procfs. */
@@ -586,7 +568,7 @@ TEST(bpf_backend_same_lifecycle_on_pid_reuse)
 		       (unsigned long long)ts.tv_nsec * a.v.ticks_per_sec / 1000000000ULL <=
 		       start + 1);
 		t_kill(pid);
-		again = clone3_with_pid(pid);
+		again = t_clone3_with_pid(pid);
 		if (again < 0 && errno == ENOSYS)
 			SKIP("PID REUSE NOT TESTED: no clone3()");
 		ASSERT_MSG(again > 0 || errno == EEXIST, "clone3: %s", strerror(errno));

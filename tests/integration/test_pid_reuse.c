@@ -11,7 +11,6 @@
  * the proc root: there the stat's start time tells the processes apart.
  */
 #include <errno.h>
-#include <linux/sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -21,26 +20,6 @@
 
 #include "test.h"
 #include "vmon/vmon.h"
-
-/* A child with pid `want`, or -1 with errno (EEXIST: the pid is taken).
- * The child only pauses: it runs on a copy of this process without any
- * library call that could depend on the copied thread's identity. */
-static pid_t clone3_with_pid(pid_t want)
-{
-	struct clone_args args;
-	long r;
-
-	memset(&args, 0, sizeof(args));
-	args.exit_signal = SIGCHLD;
-	args.set_tid = (uint64_t)(uintptr_t)&want;
-	args.set_tid_size = 1;
-	fflush(NULL);
-	r = syscall(SYS_clone3, &args, sizeof(args));
-	if (r == 0)
-		for (;;)
-			pause();
-	return (pid_t)r;
-}
 
 static void need_root(void)
 {
@@ -57,7 +36,7 @@ static pid_t reuse_pid(pid_t old)
 	pid_t p;
 
 	t_kill(old);
-	p = clone3_with_pid(old);
+	p = t_clone3_with_pid(old);
 	if (p < 0 && errno == ENOSYS)
 		SKIP("PID REUSE NOT TESTED: clone3() is not available");
 	if (p < 0)
