@@ -10,16 +10,21 @@
 
 #include "internal.h"
 
-/* A new store for want i; NULL on ENOMEM. */
+/* A new store for want i; NULL on ENOMEM.  Its fields start unavailable:
+ * until a read gives them values, their zeros are not figures (a process
+ * gone between its stat and its io read would otherwise show io of 0). */
 static void *store_new(vmon_t *vmon, int i)
 {
 	const struct vmon__proc_sampler *s = vmon__proc_samplers[i];
+	const vmon_store_info_t *info = vmon_proc_store_info(i);
 	void *store = vmon__calloc(1, s->state_size);
 
 	if (!store) {
 		vmon__sample_error(vmon, -ENOMEM);
 		return NULL;
 	}
+	if (info && info->bitmaps)
+		vmon__bits_fill((char *)store + BITNSLOTS(info->fields_nr), info->fields_nr);
 	if (s->init)
 		s->init(store);
 	return store;
