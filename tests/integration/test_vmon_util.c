@@ -50,9 +50,14 @@ void vt_same_files(const char *a, const char *b)
 {
 	size_t la, lb;
 	char *x = t_read_file(a, &la), *y = t_read_file(b, &lb);
+	size_t at = 0;
 
 	ASSERT_MSG(x && y, "cannot read %s or %s", a, b);
-	ASSERT_MSG(la == lb && !memcmp(x, y, la), "%s and %s differ", a, b);
+	while (at < la && at < lb && x[at] == y[at])
+		at++;
+	/* where they part, with some context, so a failure says what differs */
+	ASSERT_MSG(la == lb && at == la, "%s and %s differ at byte %zu: '%.160s' against '%.160s'",
+		   a, b, at, x + (at > 80 ? at - 80 : 0), y + (at > 80 ? at - 80 : 0));
 	free(x);
 	free(y);
 }
