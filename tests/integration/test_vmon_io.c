@@ -261,6 +261,50 @@ TEST(vmon_io_of_a_child_reaped_late_counted_once)
 	}
 }
 
+/* A child that reads nothing before its first sample: its io reads all
+ * zero, which is the store's zero, so no field is "changed"; the record
+ * must still say its io was read, or the replay calls it unavailable
+ * where the run gave 0 B (seen as a replay differing now and then when a
+ * short-lived child was caught once). */
+TEST(vmon_io_of_a_quiet_child_is_zero_in_the_run_and_the_replay)
+{
+	char *cmd[] = { "python3", "-c",
+			"import os, sys, time\n"
+			"r, w = os.pipe()\n"
+			"p = os.fork()\n"
+			"if p == 0:\n"
+			"    os.close(w)\n"
+			"    os.read(r, 1)\n"
+			"    os._exit(0)\n"
+			"sys.stderr.write('child %d\\n' % p)\n"
+			"time.sleep(0.3)\n"
+			"os.write(w, b'x')\n"
+			"os.waitpid(p, 0)\n", NULL };
+
+	for (int i = 0; i < NSOURCES; i++) {
+		struct io_run r;
+		char *text, key[48], *p, *io;
+		int child;
+
+		run_io(&r, sources[i], cmd, 0);
+		p = strstr(r.err, "child ");
+		ASSERT_MSG(p, "no child line: %s", r.err);
+		child = atoi(p + 6);
+		text = t_read_file(r.sum, NULL);
+		ASSERT(text);
+		snprintf(key, sizeof(key), "\"pid\":%d,", child);
+		p = strstr(strstr(text, "\"all\":["), key);
+		ASSERT_MSG(p, "no process %d in the summary (--events %s)", child,
+			   sources[i] ? sources[i] : "auto");
+		io = strstr(p, "\"io\":");
+		ASSERT_MSG(io && !strncmp(io, "\"io\":{\"rchar\":", 14),
+			   "the child's I/O is not a read one (--events %s): %.120s",
+			   sources[i] ? sources[i] : "auto", io ? io : p);
+		free(text);
+		vt_cleanup(&r.dir);
+	}
+}
+
 /* As nobody, -p on root's process: its /proc/PID/io is EACCES.  The
  * summary said "read 0 B"; it says unavailable, and the JSON null. */
 TEST(vmon_io_unreadable_is_unavailable_not_zero)

@@ -225,6 +225,7 @@ static void observe_node(struct session *s, vmon_proc_t *p)
 	struct nodeinfo *ni = p->foo;
 	struct track_vals v;
 	struct track *t;
+	bool io_first;
 
 	if (!ni || !p->stores[VMON_STORE_PROC_STAT] ||
 	    (p->is_thread && p->parent && p->pid == p->parent->pid))
@@ -242,9 +243,12 @@ static void observe_node(struct session *s, vmon_proc_t *p)
 	if (!p->is_new)
 		set_identity(t, p, false);
 	node_vals(s, p, t, &v);
+	/* the first io read in full: a figure equal to the store's zero is
+	 * not "changed", but the replay must see that io was read */
+	io_first = v.io_ok && !t->v.io_ok;
 	model_update(&s->m, t, &v);
 	if (s->rec)
-		rec_proc(s->rec, t->id, p);
+		rec_proc(s->rec, t->id, p, io_first);
 	if (!p->is_stale && (!ended(&v) || wait_for_record(s, p, &v)))
 		return;
 	if (status_known(p))

@@ -156,9 +156,10 @@ static void put_field(struct sbuf *b, const vmon_store_info_t *info, const void 
 		free(buf);
 }
 
-/* "name":{changed fields} if any changed; returns whether it wrote */
+/* "name":{changed fields} if any changed, or {every available field} when
+ * whole; returns whether it wrote */
 static bool put_store(struct sbuf *b, const char *name, const vmon_store_info_t *info,
-		      const void *store, bool comma)
+		      const void *store, bool comma, bool whole)
 {
 	bool first = true;
 	size_t at = b->len;
@@ -166,7 +167,8 @@ static bool put_store(struct sbuf *b, const char *name, const vmon_store_info_t 
 	if (!store)
 		return false;
 	for (int i = 0; i < info->fields_nr; i++) {
-		if (!vmon_field_changed(info, store, i) || vmon_field_unavailable(info, store, i) ||
+		if ((!whole && !vmon_field_changed(info, store, i)) ||
+		    vmon_field_unavailable(info, store, i) ||
 		    !strcmp(info->fields[i].name, "cmdline"))
 			continue;
 		if (first) {
@@ -182,7 +184,7 @@ static bool put_store(struct sbuf *b, const char *name, const vmon_store_info_t 
 	return b->len > at;
 }
 
-void rec_proc(struct recorder *r, int id, const vmon_proc_t *p)
+void rec_proc(struct recorder *r, int id, const vmon_proc_t *p, bool io_whole)
 {
 	struct sbuf *b = &r->procs;
 	size_t at = b->len;
@@ -192,7 +194,8 @@ void rec_proc(struct recorder *r, int id, const vmon_proc_t *p)
 	for (int i = 0; i < NRECORDED; i++) {
 		const vmon_store_info_t *info = vmon_proc_store_info(recorded[i]);
 
-		any |= put_store(b, info->name, info, p->stores[recorded[i]], true);
+		any |= put_store(b, info->name, info, p->stores[recorded[i]], true,
+				 io_whole && recorded[i] == VMON_STORE_PROC_IO);
 	}
 	if (!any) {
 		b->len = at;	/* nothing changed: no entry */
@@ -258,13 +261,13 @@ static void put_cpus(struct sbuf *b, const vmon_sys_stat_t *st, bool comma)
 			size_t at = b->len;
 
 			sb_puts(b, comma ? ",\"cpus\":{" : "\"cpus\":{");
-			any = put_store(b, id, info, &st->cpus[c], false);
+			any = put_store(b, id, info, &st->cpus[c], false, false);
 			if (!any) {
 				b->len = at;
 				b->s[at] = '\0';
 			}
 		} else {
-			put_store(b, id, info, &st->cpus[c], true);
+			put_store(b, id, info, &st->cpus[c], true, false);
 		}
 	}
 	if (any)
@@ -285,9 +288,9 @@ void rec_sample(struct recorder *r, const struct model *m, const vmon_t *v)
 			  s->events_lost);
 	sb_puts(b, ",\"sys\":{");
 	comma |= put_store(b, "sys_stat", vmon_sys_store_info(VMON_STORE_SYS_STAT),
-			   v->stores[VMON_STORE_SYS_STAT], comma);
+			   v->stores[VMON_STORE_SYS_STAT], comma, false);
 	comma |= put_store(b, "sys_vm", vmon_sys_store_info(VMON_STORE_SYS_VM),
-			   v->stores[VMON_STORE_SYS_VM], comma);
+			   v->stores[VMON_STORE_SYS_VM], comma, false);
 	if (v->stores[VMON_STORE_SYS_STAT])
 		put_cpus(b, v->stores[VMON_STORE_SYS_STAT], comma);
 	sb_puts(b, "},\"procs\":[");

@@ -38,8 +38,9 @@ struct recorder {
 struct recorder *rec_open(const char *path);
 /* The header line: what m monitors, pid its command or process. */
 void rec_header(struct recorder *r, const struct model *m, int pid);
-/* The changed fields of node p (track id) in this sample. */
-void rec_proc(struct recorder *r, int id, const vmon_proc_t *p);
+/* The changed fields of node p (track id) in this sample; with io_whole,
+ * every available io field (its first read, changed or not). */
+void rec_proc(struct recorder *r, int id, const vmon_proc_t *p, bool io_whole);
 void rec_birth(struct recorder *r, const struct model *m, const struct track *t);
 /* The sample line: open sample of m, system stores of v, rec_proc()s. */
 void rec_sample(struct recorder *r, const struct model *m, const vmon_t *v);
