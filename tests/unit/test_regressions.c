@@ -183,6 +183,40 @@ TEST(regress_children_unreadable_are_not_gone)
 	vmon_destroy(&v);
 }
 
+/* a store whose first read found the process gone (ESRCH between its
+ * stat read and its io read) kept its zeros with no field unavailable:
+ * a caller saw io of 0 B, a made-up figure.  Each of the first reads of a
+ * sample fails in turn; whatever io is available must be the kernel's. */
+TEST(regress_store_never_read_is_unavailable_not_zero)
+{
+	struct t_sync ready;
+	pid_t pid;
+
+	t_sync_init(&ready);
+	pid = t_fork(t_sleeper, &ready);	/* its post: one byte written */
+	t_sync_wait(&ready);
+	t_sync_close(&ready);
+	for (unsigned long k = 1; k <= 6; k++) {
+		struct vmon_fault_plan gone = { .armed = 1, .countdown = k, .err = ESRCH };
+		const vmon_proc_io_t *io;
+		vmon_proc_t *p;
+		vmon_t v;
+
+		ASSERT(vmon_init(&v, VMON_FLAG_NONE, 0, VMON_WANT_PROC_STAT | VMON_WANT_PROC_IO));
+		ASSERT((p = vmon_proc_monitor(&v, pid, 0, NULL, NULL)));
+		vmon_test_fault_set(VMON__FAULT_READ, &gone);
+		ASSERT(vmon_sample(&v));
+		vmon_test_fault_clear();
+		io = p->stores[VMON_STORE_PROC_IO];
+		if (io && !vmon_field_unavailable(vmon_proc_store_info(VMON_STORE_PROC_IO), io,
+						  VMON_PROC_IO_WCHARS))
+			ASSERT_MSG(io->wchars >= 1, "read %lu failed: io available with wchar %llu",
+				   k, (unsigned long long)io->wchars);
+		vmon_destroy(&v);
+	}
+	t_kill(pid);
+}
+
 /* a descriptor whose link could not be read (EIO, EACCES) was taken as
  * closed: the list shrank to nothing under a persistent failure without
  * saying it was unavailable */
