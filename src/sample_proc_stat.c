@@ -22,9 +22,11 @@
  * cmdline, exe and wchan are read at every sample by default, as the
  * original did.  The cheap refresh (vmon_set_refresh(), every > 1) reads
  * cmdline and exe on the first sample, when stat shows an exec (a new comm
- * or memory layout), while a cmdline reads empty (mid-exec), and every Nth
- * sample for processes that rewrite their title, and wchan on the first
- * sample and every Nth: a steady-state sample is then one pread.
+ * or memory layout) and while a cmdline reads empty (mid-exec); cmdline
+ * alone every Nth sample for processes that rewrite their title (a title
+ * is in the process's memory; its exe changes only with an exec); and
+ * wchan on the first sample and every Nth: a steady-state sample is then
+ * one pread.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -451,8 +453,13 @@ static enum vmon__outcome read_companions(vmon_t *vmon, vmon_proc_t *proc, int d
 		c = kthread_companions(st);
 	} else if (first || s->recheck || exec_seen(st) || vmon__node(proc)->exec_seen ||
 		   refresh_due(vmon, proc, VMON_REFRESH_CMDLINE)) {
+		/* a title rewrite changes cmdline, never exe: the periodic
+		 * refresh of the cheap mode reads cmdline alone */
+		bool exe = first || s->recheck || exec_seen(st) || vmon__node(proc)->exec_seen ||
+			   vmon->internal->refresh[VMON_REFRESH_CMDLINE] == 1;
+
 		vmon__node(proc)->exec_seen = 0;
-		if ((c = read_cmdline(vmon, dirfd, s)) == VMON__UNCHANGED)
+		if ((c = read_cmdline(vmon, dirfd, s)) == VMON__UNCHANGED && exe)
 			c = read_exe(vmon, dirfd, s);
 		/* mid-exec a cmdline reads empty: look again next sample */
 		s->recheck = !st->cmdline.len && st->state != 'Z';
