@@ -117,7 +117,7 @@ static void read_stat(struct vmon__ptrace *pt, int pid, struct vmon__event *ev)
 	stat_comm(buf, n, ev->comm, sizeof(ev->comm));
 }
 
-static void read_io(struct vmon__ptrace *pt, int pid, vmon_exit_t *x)
+void vmon__ptrace_read_io(struct vmon__ptrace *pt, int pid, vmon_exit_t *x)
 {
 	ssize_t n = vmon__ptrace_read(pt, pid, "io");
 	vmon_proc_io_t io = { 0 };
@@ -165,7 +165,7 @@ void vmon__ptrace_read_exit(struct vmon__ptrace *pt, int pid, struct vmon__event
 
 	read_cpu(pid, &ev->exit);
 	read_stat(pt, pid, ev);
-	read_io(pt, pid, &ev->exit);
+	vmon__ptrace_read_io(pt, pid, &ev->exit);
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	ev->exit.end_ns = (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 	ev->exit.known |= VMON_EXIT_END;

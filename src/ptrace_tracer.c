@@ -314,18 +314,29 @@ static void on_exec(struct vmon__ptrace *pt, int tid)
 	post(pt, &ev);
 }
 
-static void post_exit(struct vmon__ptrace *pt, int pid, int status, unsigned long long peak_kb)
+/* e: its tracee past its exit stop, or NULL */
+static void post_exit(struct vmon__ptrace *pt, int pid, int status, const struct vmon__tracee *e)
 {
 	struct vmon__event ev = { .type = VMON__EV_EXIT, .pid = pid, .tgid = pid };
+	vmon_exit_t *x = &ev.exit;
 
-	ev.exit.source = VMON_EVENTS_PTRACE;
-	ev.exit.status = status;
-	ev.exit.known = VMON_EXIT_STATUS;
-	if (peak_kb) {
-		ev.exit.peak_rss_kb = peak_kb;
-		ev.exit.known |= VMON_EXIT_PEAK_RSS;
+	x->source = VMON_EVENTS_PTRACE;
+	x->status = status;
+	x->known = VMON_EXIT_STATUS;
+	if (e && e->peak_rss_kb) {
+		x->peak_rss_kb = e->peak_rss_kb;
+		x->known |= VMON_EXIT_PEAK_RSS;
 	}
 	vmon__ptrace_read_exit(pt, pid, &ev);
+	/* the zombie's io refused (not root): what its exit stop read, short
+	 * of what its last moments (closing its files) did */
+	if (e && !(x->known & VMON_EXIT_IO) && (e->stop_io.known & VMON_EXIT_IO)) {
+		x->rchar = e->stop_io.rchar;
+		x->wchar = e->stop_io.wchar;
+		x->read_bytes = e->stop_io.read_bytes;
+		x->write_bytes = e->stop_io.write_bytes;
+		x->known |= VMON_EXIT_IO;
+	}
 	post(pt, &ev);
 }
 
@@ -357,6 +368,8 @@ static void on_exit_stop(struct vmon__ptrace *pt, int tid)
 		e->tgid = tid;
 		e->exiting = true;
 		e->peak_rss_kb = hwm;
+		e->stop_io.known = 0;
+		vmon__ptrace_read_io(pt, tid, &e->stop_io);
 	}
 	resume(tid, 0);
 }
@@ -421,7 +434,7 @@ static void on_zombie(struct vmon__ptrace *pt, const siginfo_t *si)
 			status = (si->si_status & 0xff) << 8;
 		else
 			status = (si->si_status & 0x7f) | (si->si_code == CLD_DUMPED ? 0x80 : 0);
-		post_exit(pt, tid, status, e && e->exiting ? e->peak_rss_kb : 0);
+		post_exit(pt, tid, status, e && e->exiting ? e : NULL);
 	}
 	while (waitid(P_PID, tid, &done, WEXITED | WNOHANG | __WALL) < 0 && errno == EINTR)
 		;

@@ -26,6 +26,10 @@ struct vmon__tracee {
 	 * peak RSS read at that stop */
 	bool exiting;
 	unsigned long long peak_rss_kb;	/* 0: not read */
+	/* its io read at that stop (VMON_EXIT_IO in known when read): a
+	 * zombie's /proc/PID/io belongs to root once its memory is gone, so
+	 * an unprivileged tracer reads it there or never */
+	vmon_exit_t stop_io;
 };
 
 /* An open-addressing table of tracees by tid (linear probing, deletion by
@@ -90,6 +94,8 @@ bool vmon__ptrace_keyed(const struct vmon__ptrace *pt, size_t len, const char *k
 /* Fill ev->exit (and ev->comm) with the final figures of process pid,
  * stopped at its exit or a zombie; known says which. */
 void vmon__ptrace_read_exit(struct vmon__ptrace *pt, int pid, struct vmon__event *ev);
+/* /proc/PID/io into x's I/O figures, VMON_EXIT_IO set if it could be read */
+void vmon__ptrace_read_io(struct vmon__ptrace *pt, int pid, vmon_exit_t *x);
 /* Fill ev->comm and ev->cmdline with what process pid runs now (stopped
  * at its exec): 0, or -ENOMEM (the event goes without arguments). */
 int vmon__ptrace_read_exec(struct vmon__ptrace *pt, int pid, struct vmon__event *ev);

@@ -249,6 +249,9 @@ static void check_grandchild(int i, pid_t root, const struct storm *s, const cha
 	       (VMON_EXIT_STATUS | VMON_EXIT_CPU));
 	ASSERT_MSG(g->exit.status == s->status[i], "grandchild %d (kind %d): status %#x, reaped %#x",
 		   i, kind, g->exit.status, s->status[i]);
+	/* as anyone: an unprivileged tracer cannot read a zombie's io */
+	ASSERT_MSG(g->exit.known & VMON_EXIT_IO, "grandchild %d (kind %d): no I/O at its exit", i,
+		   kind);
 	switch (kind) {
 	case EXECS_TRUE:
 		ASSERT_STREQ(g->comm, "true");
