@@ -9,6 +9,7 @@
  * and the instance samples from /proc as if BPF had never been asked for.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,6 +324,49 @@ unsigned long long vmon__bpf_start(const vmon_t *vmon, const struct vmon_bpf_tas
 	unsigned long long tps = vmon->ticks_per_sec > 0 ? (unsigned long long)vmon->ticks_per_sec : 100;
 
 	return r->start_boottime / (1000000000ull / tps);
+}
+
+/* The snapshot serves PROC_ALL's listing between listings of the proc
+ * root: a getdents64() of /proc was a third of a BPF sample's time. */
+#define VMON__LIST_EVERY 16
+
+int vmon__backend_list(vmon_t *vmon, int **ids, size_t *alloc)
+{
+	struct vmon__backend *be = &vmon->internal->backend;
+	size_t nr;
+
+	if (be->snap_gen != vmon->generation || !be->listed_gen ||
+	    (unsigned)(vmon->generation - be->listed_gen) >= VMON__LIST_EVERY)
+		return -1;
+	nr = vmon__bpf_count(be->bpf);
+	if (nr > (size_t)INT_MAX)
+		return -1;
+	if (nr > *alloc) {
+		int *p = vmon__realloc(*ids, nr * sizeof(**ids));
+
+		if (!p)
+			return -1;	/* the listing of /proc needs no more */
+		*ids = p;
+		*alloc = nr;
+	}
+	for (size_t i = 0; i < nr; i++)
+		(*ids)[i] = vmon__bpf_pid(be->bpf, i);
+	return (int)nr;
+}
+
+void vmon__backend_listed(vmon_t *vmon)
+{
+	struct vmon__backend *be = &vmon->internal->backend;
+
+	if (be->snap_gen == vmon->generation)
+		be->listed_gen = vmon->generation;
+}
+
+bool vmon__backend_has(vmon_t *vmon, int pid)
+{
+	struct vmon__backend *be = &vmon->internal->backend;
+
+	return be->snap_gen == vmon->generation && vmon__bpf_find(be->bpf, pid);
 }
 
 bool vmon__backend_known(vmon_t *vmon, int pid, unsigned long long *start)

@@ -29,6 +29,9 @@ int vmon__bpf_want(struct vmon__bpf *b, int pid, bool wanted);
 void vmon__bpf_trim(struct vmon__bpf *b);
 int vmon__bpf_snapshot(struct vmon__bpf *b);
 const struct vmon_bpf_task *vmon__bpf_find(const struct vmon__bpf *b, int pid);
+/* The snapshot's records, in pid order: how many, the pid of the i-th. */
+size_t vmon__bpf_count(const struct vmon__bpf *b);
+int vmon__bpf_pid(const struct vmon__bpf *b, size_t i);
 
 /* An instance's backend (in struct vmon_internal). */
 struct vmon__backend {
@@ -40,6 +43,7 @@ struct vmon__backend {
 	struct vmon__bpf *bpf;
 	int fds;		/* the descriptors bpf holds, in fds_held */
 	int nodes;		/* nodes served from this sample's snapshot */
+	int listed_gen;		/* generation of the last listing of /proc */
 	char reason[80];
 };
 
@@ -57,6 +61,16 @@ const struct vmon_bpf_task *vmon__backend_task(vmon_t *vmon, struct vmon__node *
 /* Does this sample's snapshot have a (non-kernel) process with pid?  Its
  * start time in *start. */
 bool vmon__backend_known(vmon_t *vmon, int pid, unsigned long long *start);
+/* PROC_ALL's listing from this sample's snapshot: every pid it has (kernel
+ * threads too) into *ids, grown as needed; the count, or -1 when there is
+ * no snapshot or a listing of the proc root is due (every
+ * VMON__LIST_EVERY samples: the iterator need not see every process /proc
+ * lists, docs/design/backend.md), which the caller then makes and tells
+ * with vmon__backend_listed(). */
+int vmon__backend_list(vmon_t *vmon, int **ids, size_t *alloc);
+void vmon__backend_listed(vmon_t *vmon);
+/* Is pid in this sample's snapshot at all (a kernel thread included)? */
+bool vmon__backend_has(vmon_t *vmon, int pid);
 /* A process node leaves the pid hash (stale or freed): out of the filter. */
 void vmon__backend_forget(vmon_t *vmon, struct vmon__node *node);
 /* Is the node's record of this sample (vmon__backend_task()) the one f's

@@ -162,6 +162,16 @@ int vmon__bpf_snapshot(struct vmon__bpf *b)
 	return 0;
 }
 
+size_t vmon__bpf_count(const struct vmon__bpf *b)
+{
+	return b->nr;
+}
+
+int vmon__bpf_pid(const struct vmon__bpf *b, size_t i)
+{
+	return b->recs[i].pid;
+}
+
 const struct vmon_bpf_task *vmon__bpf_find(const struct vmon__bpf *b, int pid)
 {
 	size_t lo = 0, hi = b->nr;

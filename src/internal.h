@@ -225,6 +225,7 @@ struct vmon__node {
 	int seen;		/* generation its holder last saw it in /proc */
 	unsigned held_by_follow:1;	/* a followed child or thread */
 	unsigned held_by_all:1;	/* held by VMON_FLAG_PROC_ALL */
+	unsigned unseen_by_bpf:1;	/* listed by /proc, not in the snapshot */
 	unsigned in_hash:1;
 	unsigned doomed:1;	/* released during vmon_sample(): freed at its end */
 	int flags_gen;		/* generation children/threads_changed were set in */

@@ -9,6 +9,12 @@
  * descriptors fail with ESRCH (docs/design/kernel.md K4): its sampler
  * stales it, which takes it out of the hash, and the next listing makes
  * the new process a new node.
+ *
+ * With the BPF backend the snapshot is the listing, and the proc root is
+ * listed every few samples only (vmon__backend_list()).  A process /proc
+ * lists that the iterator does not see is kept by those listings alone:
+ * between them it is neither found new nor staled by its absence; its
+ * own reads, from /proc, say when it is gone.
  */
 #include <errno.h>
 
@@ -18,10 +24,15 @@ int vmon__proc_all_scan(vmon_t *vmon)
 {
 	struct vmon_internal *in = vmon->internal;
 	vmon_proc_t *proc;
-	int n = vmon__read_ids(in->proc_fd, &in->ids, &in->ids_alloc);
+	int n = vmon__backend_list(vmon, &in->ids, &in->ids_alloc);
+	bool full = n < 0;
 
-	if (n < 0)
-		return n;
+	if (full) {
+		n = vmon__read_ids(in->proc_fd, &in->ids, &in->ids_alloc);
+		if (n < 0)
+			return n;
+		vmon__backend_listed(vmon);
+	}
 	for (int i = 0; i < n; i++) {
 		int pid = in->ids[i];
 		struct vmon__node *node;
@@ -54,11 +65,14 @@ int vmon__proc_all_scan(vmon_t *vmon)
 			}
 		}
 		node->seen = vmon->generation;
+		if (full)
+			node->unseen_by_bpf = !vmon__backend_has(vmon, pid);
 	}
 	list_for_each_entry(proc, &vmon->processes, siblings) {
 		struct vmon__node *node = vmon__node(proc);
 
-		if (node->held_by_all && node->seen != vmon->generation && !node->born_gone)
+		if (node->held_by_all && node->seen != vmon->generation && !node->born_gone &&
+		    (full || !node->unseen_by_bpf))
 			vmon__node_stale(vmon, node);
 	}
 	return 0;

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "test.h"
 #include "vmon/vmon.h"
 
@@ -629,6 +630,58 @@ TEST(bpf_backend_children_exiting_mid_iteration)
 	for (int i = 0; i < b.seen_nr; i++)
 		ASSERT_EQ(b.seen[i].ctors, b.seen[i].dtors + (find_in(&b.v.processes, b.seen[i].pid) != NULL));
 	vmon_destroy(&b.v);
+}
+
+/* PROC_ALL on BPF takes its listing from the snapshot and lists the proc
+ * root only every few samples (a getdents64() of /proc was a third of a
+ * sample): a child is still found at the first sample after its fork and
+ * gone at the first after its reaping, every process both sides keep is
+ * on both (pid 1, which the iterator does not visit here, included), and
+ * the proc root is listed at most once every 16 samples. */
+TEST(bpf_backend_lists_processes_from_the_snapshot)
+{
+	enum { SAMPLES = 48, FORK_AT = 5, KILL_AT = 21 };
+	unsigned long listings = 0, before;
+	struct side a, b;
+	pid_t kid = 0;
+
+	if (!sides_init(&a, &b, VMON_FLAG_PROC_ALL, WANTS))
+		return;
+	for (int i = 0; i < SAMPLES; i++) {
+		vmon_proc_t *p;
+
+		if (i == FORK_AT)
+			kid = t_fork(t_sleeper, NULL);
+		if (i == KILL_AT) {
+			t_kill(kid);
+			kid = -kid;
+		}
+		ASSERT(vmon_sample(&a.v));
+		before = vmon_test_fault_calls(VMON__FAULT_READDIR);
+		ASSERT(vmon_sample(&b.v));
+		listings += vmon_test_fault_calls(VMON__FAULT_READDIR) - before;
+		if (kid > 0)
+			ASSERT_MSG(find_in(&b.v.processes, kid), "sample %d: child %d not listed", i,
+				   (int)kid);
+		if (kid < 0) {
+			p = find_in(&b.v.processes, -kid);
+			ASSERT_MSG(!p || p->is_stale, "sample %d: reaped child %d still listed", i,
+				   (int)-kid);
+		}
+		/* what procfs lists and still has after b's sample, b has */
+		list_for_each_entry(p, &a.v.processes, siblings) {
+			char path[32];
+
+			snprintf(path, sizeof(path), "/proc/%d/stat", p->pid);
+			if (!p->is_stale && access(path, F_OK) == 0)
+				ASSERT_MSG(find_in(&b.v.processes, p->pid),
+					   "sample %d: process %d (procfs has it) not on BPF", i,
+					   p->pid);
+		}
+	}
+	ASSERT_MSG(listings <= SAMPLES / 16 + 1, "the proc root listed %lu times in %d samples",
+		   listings, SAMPLES);
+	sides_destroy(&a, &b);
 }
 
 /* ---- selection and fallback ---- */
