@@ -103,7 +103,11 @@ static void apply_fork(vmon_t *vmon, const struct vmon__event *ev, bool after_wa
 	/* listed or not, it is there now: the follow samplers of this sample
 	 * must not take it for gone */
 	node->seen = vmon->generation;
-	if (ev->when_ns && !node->start)
+	/* the event's time is when the kernel sent it, a little after the
+	 * child started, and in ticks may be the next one: a start time for
+	 * a node no sample can read, never one to tell processes apart by
+	 * (a live node's first read sets its own) */
+	if (node->born_gone && ev->when_ns && !node->start)
 		node->start = ev->when_ns / (1000000000ull / (unsigned long long)vmon->ticks_per_sec);
 	if (node->born_gone)
 		vmon__events_gone(vmon, node);
