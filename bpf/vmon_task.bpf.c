@@ -19,6 +19,7 @@
 
 char LICENSE[] SEC("license") = "GPL";	/* bpf_seq_write() and the iterator need it */
 
+#define PF_WQ_WORKER 0x00000020
 #define PF_KTHREAD 0x00200000
 #define RLIMIT_RSS 5
 #define MM_FILEPAGES 0
@@ -274,6 +275,14 @@ static void fill_sighand(struct vmon_bpf_task *r, struct task_struct *task,
 	r->ppid = pid_nr(task->real_parent->signal->pids[PIDTYPE_TGID]);
 }
 
+/* to_kthread(task)->full_name: set when the name did not fit in comm */
+static bool kthread_full_name(struct task_struct *task)
+{
+	struct kthread *k = (struct kthread *)BPF_CORE_READ(task, worker_private);
+
+	return k && BPF_CORE_READ(k, full_name);
+}
+
 SEC("iter/task")
 int vmon_task(struct bpf_iter__task *ctx)
 {
@@ -315,13 +324,18 @@ int vmon_task(struct bpf_iter__task *ctx)
 	bpf_core_read(r->comm, sizeof(r->comm), &task->comm);
 	if (flags & PF_KTHREAD) {
 		r->flags |= VMON_BPF_KTHREAD;
-		bpf_seq_write(ctx->meta->seq, r, sizeof(*r));
-		return 0;
+		/* /proc names a workqueue worker after its pool and work, and
+		 * a kernel thread by its full name when comm cut it short
+		 * (proc_task_name()): its stat comes from there */
+		if ((flags & PF_WQ_WORKER) || kthread_full_name(task))
+			r->flags |= VMON_BPF_PROC_COMM;
 	}
 	sig = task->signal;
 	if (task->sighand)
 		fill_sighand(r, task, sig);
-	mm = task->mm;
+	/* a kernel thread borrowing a process's memory has none of its own
+	 * (get_task_mm()) */
+	mm = (flags & PF_KTHREAD) ? NULL : task->mm;
 	if (mm)
 		fill_mm(r, mm);
 	delays = task->delays;

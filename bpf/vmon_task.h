@@ -19,7 +19,11 @@
 #define VMON_BPF_HAS_MM		0x1u	/* get_task_mm() would give an mm */
 #define VMON_BPF_HAS_SIGHAND	0x2u	/* lock_task_sighand() would succeed */
 #define VMON_BPF_HAS_TTY	0x4u	/* a controlling terminal */
-#define VMON_BPF_KTHREAD	0x8u	/* PF_KTHREAD: the library reads procfs */
+#define VMON_BPF_KTHREAD	0x8u	/* PF_KTHREAD (no memory of its own) */
+#define VMON_BPF_PROC_COMM	0x10u	/* /proc names it otherwise than comm (a
+					 * workqueue worker, a kernel thread
+					 * with a longer name): its stat is read
+					 * from procfs */
 
 struct vmon_bpf_task {
 	__s32 pid;		/* in the reader's pid namespace */

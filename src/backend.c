@@ -319,6 +319,11 @@ bool vmon__bpf_unchanged(struct vmon__file *f, const struct vmon__node *node)
 	return vmon__file_same_digest(f, node->bpf_digest, sizeof(struct vmon_bpf_task));
 }
 
+bool vmon__bpf_named_by_proc(const struct vmon_bpf_task *r)
+{
+	return r->flags & VMON_BPF_PROC_COMM;
+}
+
 unsigned long long vmon__bpf_start(const vmon_t *vmon, const struct vmon_bpf_task *r)
 {
 	unsigned long long tps = vmon->ticks_per_sec > 0 ? (unsigned long long)vmon->ticks_per_sec : 100;
@@ -377,7 +382,7 @@ bool vmon__backend_known(vmon_t *vmon, int pid, unsigned long long *start)
 	if (be->snap_gen != vmon->generation)
 		return false;
 	r = vmon__bpf_find(be->bpf, pid);
-	if (!r || (r->flags & VMON_BPF_KTHREAD))
+	if (!r)
 		return false;
 	*start = vmon__bpf_start(vmon, r);
 	return true;
@@ -394,7 +399,7 @@ const struct vmon_bpf_task *vmon__backend_task(vmon_t *vmon, struct vmon__node *
 	if (be->snap_gen != vmon->generation || node->proc.is_thread)
 		return NULL;
 	r = vmon__bpf_find(be->bpf, node->proc.pid);
-	if (!r || (r->flags & VMON_BPF_KTHREAD))
+	if (!r)
 		return NULL;
 	start = vmon__bpf_start(vmon, r);
 	if (node->start && node->start != start) {

@@ -58,7 +58,7 @@ void vmon__backend_sample(vmon_t *vmon);
  * with the node's pid. */
 const struct vmon_bpf_task *vmon__backend_task(vmon_t *vmon, struct vmon__node *node,
 					       bool *gone);
-/* Does this sample's snapshot have a (non-kernel) process with pid?  Its
+/* Does this sample's snapshot have a process (or kernel thread) with pid?  Its
  * start time in *start. */
 bool vmon__backend_known(vmon_t *vmon, int pid, unsigned long long *start);
 /* PROC_ALL's listing from this sample's snapshot: every pid it has (kernel
@@ -77,6 +77,10 @@ void vmon__backend_forget(vmon_t *vmon, struct vmon__node *node);
  * store was filled from last (vmon__file_unchanged() of its bytes)? */
 struct vmon__file;
 bool vmon__bpf_unchanged(struct vmon__file *f, const struct vmon__node *node);
+/* Does /proc name the record's task otherwise than its comm (a kernel
+ * thread: a workqueue worker, a long name)?  Its stat is then read from
+ * /proc; its statm and io still come from the record. */
+bool vmon__bpf_named_by_proc(const struct vmon_bpf_task *r);
 /* The start time (stat field 22, ticks) of a record. */
 unsigned long long vmon__bpf_start(const vmon_t *vmon, const struct vmon_bpf_task *r);
 

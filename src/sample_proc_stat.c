@@ -424,8 +424,8 @@ static int stat_from_bpf(vmon_t *vmon, struct vmon__node *node, struct proc_stat
 
 	if (gone)
 		return VMON__GONE;
-	if (!r)
-		return -1;
+	if (!r || vmon__bpf_named_by_proc(r))
+		return -1;	/* read from /proc */
 	/* the same record as last time: the same values, nothing changed
 	 * (its digest takes the place of the file's: a read of the file
 	 * later is parsed) */

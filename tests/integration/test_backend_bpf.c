@@ -684,6 +684,81 @@ TEST(bpf_backend_lists_processes_from_the_snapshot)
 	sides_destroy(&a, &b);
 }
 
+/* Kernel threads come from the records too: statm and io always, stat
+ * unless /proc names the thread otherwise than its comm (a workqueue
+ * worker, a long name), where stat alone is read.  Every kernel thread
+ * both sides have shows the same figures: memory and identity exactly,
+ * io wherever procfs saw it hold still across the BPF sample. */
+TEST(bpf_backend_kernel_threads_from_the_records)
+{
+	static const int stat_syms[] = {
+		VMON_PROC_STAT_PID, VMON_PROC_STAT_PPID, VMON_PROC_STAT_PGID,
+		VMON_PROC_STAT_SID, VMON_PROC_STAT_TTY_NR, VMON_PROC_STAT_TPGID,
+		VMON_PROC_STAT_PRIORITY, VMON_PROC_STAT_NICE, VMON_PROC_STAT_NUM_THREADS,
+		VMON_PROC_STAT_START, VMON_PROC_STAT_VSIZE, VMON_PROC_STAT_RSS,
+		VMON_PROC_STAT_RSSLIM, VMON_PROC_STAT_STARTCODE, VMON_PROC_STAT_ENDCODE,
+		VMON_PROC_STAT_STARTSTACK, VMON_PROC_STAT_COMM,
+	};
+	const vmon_store_info_t *si = vmon_proc_store_info(VMON_STORE_PROC_STAT);
+	const vmon_store_info_t *vi = vmon_proc_store_info(VMON_STORE_PROC_VM);
+	const vmon_store_info_t *ii = vmon_proc_store_info(VMON_STORE_PROC_IO);
+	int kthreads = 0, io_checked = 0;
+	vmon_sample_cost_t cost;
+	struct side a, b;
+	vmon_proc_t *pa;
+
+	if (!sides_init(&a, &b, VMON_FLAG_PROC_ALL, WANTS))
+		return;
+	for (int k = 0; k < 2; k++) {
+		ASSERT(vmon_set_refresh(k ? &b.v : &a.v, VMON_REFRESH_CMDLINE, 0));
+		ASSERT(vmon_set_refresh(k ? &b.v : &a.v, VMON_REFRESH_WCHAN, 0));
+	}
+	sample_both(&a, &b);
+	sample_both(&a, &b);
+	ASSERT(vmon_sample(&b.v));	/* a steady sample: its reads counted */
+	ASSERT(vmon_sample_cost(&b.v, &cost));
+	/* procfs, then BPF, then procfs again: io that held still over both
+	 * procfs samples must be what BPF read between them */
+	ASSERT(vmon_sample(&a.v));
+	list_for_each_entry(pa, &a.v.processes, siblings) {
+		const vmon_proc_stat_t *st = pa->stores[VMON_STORE_PROC_STAT];
+		vmon_proc_t *pb = find_in(&b.v.processes, pa->pid);
+		char xa[512], xb[512];
+
+		if (!st || !(st->flags & 0x00200000) || !pb || pa->is_stale || pb->is_stale)
+			continue;
+		kthreads++;
+		for (size_t i = 0; i < sizeof(stat_syms) / sizeof(stat_syms[0]); i++) {
+			vmon_field_format(si, st, stat_syms[i], xa, sizeof(xa));
+			vmon_field_format(si, pb->stores[VMON_STORE_PROC_STAT], stat_syms[i], xb,
+					  sizeof(xb));
+			ASSERT_MSG(!strcmp(xa, xb), "kernel thread %d stat.%s: procfs %s, bpf %s",
+				   pa->pid, si->fields[stat_syms[i]].name, xa, xb);
+		}
+		for (int f = 0; f < vi->fields_nr; f++) {
+			vmon_field_format(vi, pa->stores[VMON_STORE_PROC_VM], f, xa, sizeof(xa));
+			vmon_field_format(vi, pb->stores[VMON_STORE_PROC_VM], f, xb, sizeof(xb));
+			ASSERT_MSG(!strcmp(xa, xb), "kernel thread %d vm.%s: procfs %s, bpf %s",
+				   pa->pid, vi->fields[f].name, xa, xb);
+		}
+		for (int f = 0; f < ii->fields_nr; f++) {
+			if (vmon_field_changed(ii, pa->stores[VMON_STORE_PROC_IO], f))
+				continue;	/* moved since: the BPF figure may be either */
+			vmon_field_format(ii, pa->stores[VMON_STORE_PROC_IO], f, xa, sizeof(xa));
+			vmon_field_format(ii, pb->stores[VMON_STORE_PROC_IO], f, xb, sizeof(xb));
+			ASSERT_MSG(!strcmp(xa, xb), "kernel thread %d io.%s: procfs %s, bpf %s",
+				   pa->pid, ii->fields[f].name, xa, xb);
+			io_checked++;
+		}
+	}
+	ASSERT_MSG(kthreads > 0, "no kernel thread on both sides");
+	ASSERT(io_checked > 0);
+	/* three files a kernel thread before; now its stat at most */
+	ASSERT_MSG(cost.reads < (unsigned long)(2 * kthreads),
+		   "%lu reads in a steady sample with %d kernel threads", cost.reads, kthreads);
+	sides_destroy(&a, &b);
+}
+
 /* ---- selection and fallback ---- */
 
 TEST(bpf_backend_env_selects_the_backend)
