@@ -107,8 +107,11 @@ static void apply_fork(vmon_t *vmon, const struct vmon__event *ev, bool after_wa
 	 * child started, and in ticks may be the next one: a start time for
 	 * a node no sample can read, never one to tell processes apart by
 	 * (a live node's first read sets its own) */
-	if (node->born_gone && ev->when_ns && !node->start)
-		node->start = ev->when_ns / (1000000000ull / (unsigned long long)vmon->ticks_per_sec);
+	if (ev->when_ns)
+		node->fork_start = ev->when_ns /
+				   (1000000000ull / (unsigned long long)vmon->ticks_per_sec);
+	if (node->born_gone && !node->start)
+		node->start = node->fork_start;
 	if (node->born_gone)
 		vmon__events_gone(vmon, node);
 	inherit_stat(vmon, node, parent);
@@ -179,16 +182,18 @@ static void apply_exit(vmon_t *vmon, const struct vmon__event *ev)
 	 * exit may come after (a source posts it while the sample runs) */
 	vmon_proc_t *p = vmon__proc_find_or_gone(vmon, ev->tgid);
 	bool thread = ev->pid != ev->tgid;
+	unsigned long long start;
 	struct vmon__node *node;
 	vmon_proc_stat_t *st;
 
 	if (!p)
 		return;
 	node = vmon__node(p);
+	start = node->start ? node->start : node->fork_start;
 	/* a record of another process that had the pid (they arrive late
 	 * and out of order across CPUs): never pid alone */
-	if ((ev->exit.known & VMON_EXIT_START) && node->start &&
-	    (ev->exit.start > node->start + 1 || ev->exit.start + 1 < node->start))
+	if ((ev->exit.known & VMON_EXIT_START) && start &&
+	    (ev->exit.start > start + 1 || ev->exit.start + 1 < start))
 		return;
 	if (vmon__exit_merge(node, ev) < 0) {
 		vmon__sample_error(vmon, -ENOMEM);

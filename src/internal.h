@@ -222,6 +222,9 @@ struct vmon__node {
 	unsigned long long start;	/* start time (stat field 22), 0 until read:
 				 * tells a reused pid apart where no held
 				 * directory does */
+	unsigned long long fork_start;	/* ... as its fork event's time says,
+				 * within a tick: for its exit record's check
+				 * while start is not read */
 	int seen;		/* generation its holder last saw it in /proc */
 	unsigned held_by_follow:1;	/* a followed child or thread */
 	unsigned held_by_all:1;	/* held by VMON_FLAG_PROC_ALL */
