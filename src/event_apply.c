@@ -64,6 +64,21 @@ static void inherit_stat(vmon_t *vmon, struct vmon__node *node, vmon_proc_t *par
 		vmon__sample_error(vmon, -ENOMEM);
 }
 
+/* A node this sample found gone (out of the hash, still in the tree) that
+ * is the process a fork event tells of: its start time within a tick of
+ * the event's.  Sampling can find a child and see it end before its fork
+ * event is applied; a new node for it would count it twice. */
+static vmon_proc_t *forked_and_gone(vmon_t *vmon, const struct vmon__event *ev)
+{
+	vmon_proc_t *p = vmon__proc_find_or_gone(vmon, ev->pid);
+	unsigned long long fork_start, start;
+
+	if (!p || !ev->when_ns || !(start = vmon__node(p)->start))
+		return NULL;
+	fork_start = ev->when_ns / (1000000000ull / (unsigned long long)vmon->ticks_per_sec);
+	return fork_start <= start + 1 && start <= fork_start + 1 ? p : NULL;
+}
+
 static void apply_fork(vmon_t *vmon, const struct vmon__event *ev, bool after_walk)
 {
 	struct vmon_internal *in = vmon->internal;
@@ -74,6 +89,8 @@ static void apply_fork(vmon_t *vmon, const struct vmon__event *ev, bool after_wa
 
 	if (ev->pid != ev->tgid)
 		return;		/* a thread */
+	if (!found && (found = forked_and_gone(vmon, ev)))
+		return;		/* its exit, if it comes, is that node's */
 	if (found) {	/* a node sampling found first */
 		/* and read no arguments, the child exiting by then: its
 		 * parent's, which it ran (an exec's come after this) */

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "internal.h"
 #include "test.h"
 
@@ -349,6 +350,68 @@ TEST(events_fork_time_is_not_the_start_time)
 	ASSERT(vmon_sample(&v));
 	ASSERT(vmon_sample(&v));
 	ASSERT_EQ(counted_ctors, 1);
+	ASSERT_EQ(counted_dtors, 1);
+	vmon_destroy(&v);
+}
+
+/* the events a source would read during the sample: posted from a read */
+static struct vmon__event late_fork, late_exit;
+static vmon_t *late_vmon;
+static int late_posted;
+
+static void post_late(void *arg)
+{
+	struct vmon__event f = late_fork, e = late_exit;
+
+	(void)arg;
+	if (late_posted++)
+		return;
+	ASSERT(vmon__event_post(late_vmon, &f) == 0);
+	ASSERT(vmon__event_post(late_vmon, &e) == 0);
+}
+
+/* PROC_ALL found a child and then saw it gone, before its fork and exit
+ * events came (they are applied after the walk, in the same sample): the
+ * fork made a second, born-gone node of the same process, and a caller
+ * counting ends (the exporter) counted it twice. */
+TEST(events_fork_of_a_process_sampling_saw_end_is_not_a_second_node)
+{
+	struct vmon_fault_plan during = { .armed = 1, .countdown = 1, .hook = post_late };
+	unsigned long long start;
+	pid_t kid;
+	vmon_t v;
+
+	counted_ctors = counted_dtors = 0;
+	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS | VMON_FLAG_PROC_ALL, 0, VMON_WANT_PROC_STAT));
+	ASSERT(vmon_set_event_source(&v, VMON_EVENTS_WAIT));
+	v.proc_ctor_cb = ctor_of_pid;
+	v.proc_dtor_cb = dtor_of_pid;
+	kid = t_fork(t_sleeper, NULL);
+	counted_pid = kid;
+	start = t_stat_ull(kid, 0, 22);
+	ASSERT(vmon_sample(&v));
+	ASSERT_EQ(counted_ctors, 1);
+	t_kill(kid);	/* and reaped: the next listing has it no more */
+	late_vmon = &v;
+	late_posted = 0;
+	memset(&late_fork, 0, sizeof(late_fork));
+	late_fork.type = VMON__EV_FORK;
+	late_fork.pid = late_fork.tgid = kid;
+	late_fork.ppid = getpid();
+	late_fork.when_ns = start * (1000000000ull / (unsigned long long)v.ticks_per_sec);
+	memset(&late_exit, 0, sizeof(late_exit));
+	late_exit.type = VMON__EV_EXIT;
+	late_exit.pid = late_exit.tgid = kid;
+	late_exit.exit.known = VMON_EXIT_STATUS;
+	late_exit.exit.status = SIGKILL;
+	late_exit.exit.source = VMON_EVENTS_NETLINK;
+	vmon_test_fault_set(VMON__FAULT_READ, &during);
+	ASSERT(vmon_sample(&v));
+	vmon_test_fault_clear();
+	ASSERT(late_posted > 0);
+	ASSERT(vmon_sample(&v));
+	ASSERT(vmon_sample(&v));
+	ASSERT_MSG(counted_ctors == 1, "the process was made a node %d times", counted_ctors);
 	ASSERT_EQ(counted_dtors, 1);
 	vmon_destroy(&v);
 }
