@@ -137,7 +137,13 @@ void live_stop(struct live *l)
 void live_message(struct live *l, const char *msg)
 {
 	snprintf(l->msg, sizeof(l->msg), "%s", msg);
-	l->msg_until = mono_us() + 5 * US_PER_S;
+	l->drawn = 0;
+}
+
+void live_notice(struct live *l, const char *msg)
+{
+	snprintf(l->notice, sizeof(l->notice), "%s", msg);
+	l->notice_until = mono_us() + 5 * US_PER_S;
 	l->drawn = 0;
 }
 
@@ -384,6 +390,10 @@ struct live_action live_key(struct live *l)
 	int k;
 
 	while (a.act == LIVE_NONE && (k = wgetch(l->win)) != ERR) {
+		/* the last key's answer stays until another key: one shown
+		 * for a few seconds only could go unseen on a busy machine */
+		if (k != KEY_RESIZE)
+			l->msg[0] = '\0';
 		a = key(l, k);
 		l->keyed = true;
 	}

@@ -54,8 +54,9 @@ struct live {
 	char target_name[64];
 	unsigned char *folded;	/* by track id: its subtree is folded */
 	int folded_alloc;
-	char msg[256];
-	vt_us msg_until;
+	char msg[256];		/* the answer to the last key, until the next */
+	char notice[256];	/* what vmon noticed, shown for a while */
+	vt_us notice_until;
 	vt_us drawn;		/* when last drawn */
 	bool keyed;		/* keys were read since the last paint */
 	struct model *m;	/* what it shows */
@@ -98,9 +99,12 @@ void live_draw_output(struct live *l);
  * drawn again if any key came. */
 struct live_action live_key(struct live *l);
 void live_resize(struct live *l);
-/* A line for the status line, shown 5 s (vmon's own messages: the
- * chart written, falling behind; never into the command's output). */
+/* Lines for the status line (never into the command's output): the
+ * answer to a key (the chart written, a signal sent), shown until the next
+ * key; and what vmon noticed by itself (falling behind, a periodic chart
+ * it could not write), shown 5 s where no answer is. */
 void live_message(struct live *l, const char *msg);
+void live_notice(struct live *l, const char *msg);
 
 /* live_draw.c */
 void live_paint(struct live *l);

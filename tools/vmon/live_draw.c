@@ -206,8 +206,12 @@ static void status_line(struct live *l, int y, int ended)
 		break;
 	case PROMPT_NICE: out(asks[PROMPT_NICE], l->target_pid, l->target_name, l->input); break;
 	case PROMPT_NONE:
-		if (l->msg[0] && mono_us() < l->msg_until) {
+		if (l->msg[0]) {
 			out("%s", l->msg);
+			break;
+		}
+		if (l->notice[0] && mono_us() < l->notice_until) {
+			out("%s", l->notice);
 			break;
 		}
 		attroff(A_BOLD);

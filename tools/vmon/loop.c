@@ -101,8 +101,10 @@ static void snapshot(struct session *s, bool say)
 		snprintf(msg, sizeof(msg), "chart written to %s", path);
 	else
 		snprintf(msg, sizeof(msg), "could not write %s: %s", path, strerror(err));
-	if (s->live && (say || !ok))
+	if (s->live && say)
 		live_message(s->live, msg);
+	else if (s->live && !ok)
+		live_notice(s->live, msg);
 	else if (!ok && (say || err != last_err))
 		warnx_("%s", msg);
 	last_err = err;
@@ -137,7 +139,7 @@ static void scheduled_sample(struct session *s)
 	if (!behind[0])
 		return;
 	if (s->live)
-		live_message(s->live, behind);
+		live_notice(s->live, behind);
 	else
 		warnx_("%s", behind);
 }
