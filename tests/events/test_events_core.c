@@ -276,37 +276,51 @@ static int counted_ctors, counted_dtors;
 static void ctor_of_pid(vmon_t *v, vmon_proc_t *p) { (void)v; counted_ctors += p->pid == counted_pid; }
 static void dtor_of_pid(vmon_t *v, vmon_proc_t *p) { (void)v; counted_dtors += p->pid == counted_pid; }
 
-/* PROC_ALL: a process whose birth and end the source told in one batch is
- * born gone for the library, but /proc lists it until its parent reaps
- * it: a listing in between must not make its zombie a second node (the
- * exporter counted a process of a storm twice so, when its parent was
- * slow to reap). */
-TEST(events_proc_all_exited_zombie_is_not_born_again)
+/* PROC_ALL with events (posted by the test: the WAIT source posts none),
+ * sampled once, then a child running body, whose nodes made and freed are
+ * counted */
+static pid_t counting_start(vmon_t *v, bool (*body)(void *))
+{
+	counted_ctors = counted_dtors = 0;
+	ASSERT(vmon_init(v, VMON_FLAG_EVENTS | VMON_FLAG_PROC_ALL, 0, VMON_WANT_PROC_STAT));
+	ASSERT(vmon_set_event_source(v, VMON_EVENTS_WAIT));
+	v->proc_ctor_cb = ctor_of_pid;
+	v->proc_dtor_cb = dtor_of_pid;
+	ASSERT(vmon_sample(v));
+	counted_pid = t_fork(body, NULL);
+	return counted_pid;
+}
+
+/* kid ends (status), its exit told at once, its parent slow to reap:
+ * /proc lists its zombie until the reaping, and through it all the
+ * process is one node, freed once */
+static void told_end_of_a_zombie(vmon_t *v, pid_t kid, int status)
 {
 	siginfo_t si;
-	pid_t kid;
-	vmon_t v;
 
-	counted_ctors = counted_dtors = 0;
-	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS | VMON_FLAG_PROC_ALL, 0, VMON_WANT_PROC_STAT));
-	ASSERT(vmon_set_event_source(&v, VMON_EVENTS_WAIT));
-	v.proc_ctor_cb = ctor_of_pid;
-	v.proc_dtor_cb = dtor_of_pid;
-	ASSERT(vmon_sample(&v));
-	kid = t_fork(exit_at_once, NULL);
-	counted_pid = kid;
-	ASSERT(waitid(P_PID, kid, &si, WEXITED | WNOWAIT) == 0);	/* a zombie */
-	post_fork(&v, kid, getpid());
-	post_exit(&v, kid, kid, 7 << 8, 1000, false);
+	ASSERT(waitid(P_PID, kid, &si, WEXITED | WNOWAIT) == 0);
+	post_exit(v, kid, kid, status, 1000, false);
 	for (int i = 0; i < 4; i++)
-		ASSERT(vmon_sample(&v));
-	ASSERT_MSG(counted_ctors == 1, "the exited process was made a node %d times", counted_ctors);
-	ASSERT_EQ(t_wait(kid), 7 << 8);
-	ASSERT(vmon_sample(&v));
-	ASSERT(vmon_sample(&v));
+		ASSERT(vmon_sample(v));
+	ASSERT_MSG(counted_ctors == 1, "the process was made a node %d times", counted_ctors);
+	ASSERT_EQ(t_wait(kid), status);
+	ASSERT(vmon_sample(v));
+	ASSERT(vmon_sample(v));
 	ASSERT_EQ(counted_ctors, 1);
 	ASSERT_EQ(counted_dtors, 1);
-	vmon_destroy(&v);
+	vmon_destroy(v);
+}
+
+/* PROC_ALL: a process whose fork and exit the source told in one batch,
+ * before its parent reaped it: the listings of its zombie must not make
+ * it a second node. */
+TEST(events_proc_all_exited_zombie_is_not_born_again)
+{
+	vmon_t v;
+	pid_t kid = counting_start(&v, exit_at_once);
+
+	post_fork(&v, kid, getpid());
+	told_end_of_a_zombie(&v, kid, 7 << 8);
 }
 
 /* A fork event's time is when the kernel sent it, a little after the
@@ -317,41 +331,19 @@ TEST(events_proc_all_exited_zombie_is_not_born_again)
  * event says one tick after the real start. */
 TEST(events_fork_time_is_not_the_start_time)
 {
-	unsigned long long start, ns_per_tick;
 	struct vmon__event ev = { .type = VMON__EV_FORK };
-	siginfo_t si;
-	pid_t kid;
 	vmon_t v;
+	pid_t kid = counting_start(&v, t_sleeper);
+	unsigned long long start = t_stat_ull(kid, 0, 22);
 
-	counted_ctors = counted_dtors = 0;
-	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS | VMON_FLAG_PROC_ALL, 0, VMON_WANT_PROC_STAT));
-	ASSERT(vmon_set_event_source(&v, VMON_EVENTS_WAIT));
-	v.proc_ctor_cb = ctor_of_pid;
-	v.proc_dtor_cb = dtor_of_pid;
-	ASSERT(vmon_sample(&v));
-	kid = t_fork(t_sleeper, NULL);
-	counted_pid = kid;
-	start = t_stat_ull(kid, 0, 22);
-	ns_per_tick = 1000000000ull / (unsigned long long)v.ticks_per_sec;
 	ev.pid = ev.tgid = kid;
 	ev.ppid = getpid();
-	ev.when_ns = (start + 1) * ns_per_tick;
+	ev.when_ns = (start + 1) * (1000000000ull / (unsigned long long)v.ticks_per_sec);
 	ASSERT(vmon__event_post(&v, &ev) == 0);
 	ASSERT(vmon_sample(&v));
 	ASSERT(vmon_sample(&v));
-	/* its end, its zombie listed until reaped */
 	kill(kid, SIGKILL);
-	ASSERT(waitid(P_PID, kid, &si, WEXITED | WNOWAIT) == 0);
-	post_exit(&v, kid, kid, SIGKILL, 1000, false);
-	for (int i = 0; i < 3; i++)
-		ASSERT(vmon_sample(&v));
-	ASSERT_MSG(counted_ctors == 1, "the process was made a node %d times", counted_ctors);
-	ASSERT(t_wait(kid) == SIGKILL);
-	ASSERT(vmon_sample(&v));
-	ASSERT(vmon_sample(&v));
-	ASSERT_EQ(counted_ctors, 1);
-	ASSERT_EQ(counted_dtors, 1);
-	vmon_destroy(&v);
+	told_end_of_a_zombie(&v, kid, SIGKILL);
 }
 
 /* the events a source would read during the sample: posted from a read */
@@ -377,18 +369,10 @@ static void post_late(void *arg)
 TEST(events_fork_of_a_process_sampling_saw_end_is_not_a_second_node)
 {
 	struct vmon_fault_plan during = { .armed = 1, .countdown = 1, .hook = post_late };
-	unsigned long long start;
-	pid_t kid;
 	vmon_t v;
+	pid_t kid = counting_start(&v, t_sleeper);
+	unsigned long long start = t_stat_ull(kid, 0, 22);
 
-	counted_ctors = counted_dtors = 0;
-	ASSERT(vmon_init(&v, VMON_FLAG_EVENTS | VMON_FLAG_PROC_ALL, 0, VMON_WANT_PROC_STAT));
-	ASSERT(vmon_set_event_source(&v, VMON_EVENTS_WAIT));
-	v.proc_ctor_cb = ctor_of_pid;
-	v.proc_dtor_cb = dtor_of_pid;
-	kid = t_fork(t_sleeper, NULL);
-	counted_pid = kid;
-	start = t_stat_ull(kid, 0, 22);
 	ASSERT(vmon_sample(&v));
 	ASSERT_EQ(counted_ctors, 1);
 	t_kill(kid);	/* and reaped: the next listing has it no more */
