@@ -33,6 +33,14 @@ $(B)/bpf/vmon_task.bpf.o: bpf/vmon_task.bpf.c bpf/vmon_task.h $(B)/bpf/vmlinux.h
 $(B)/bpf/vmon_task.lskel.h: $(B)/bpf/vmon_task.bpf.o
 	$(BPFTOOL) gen skeleton -L $< name vmon_task > $@
 
+$(B)/bpf/vmon_events.bpf.o: bpf/vmon_events.bpf.c bpf/vmon_events.h $(B)/bpf/vmlinux.h
+	$(BPF_CLANG) -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(BPF_ARCH) \
+		-I$(B)/bpf -Ibpf -c -o $@ $<
+	$(LLVM_STRIP) -g $@
+
+$(B)/bpf/vmon_events.lskel.h: $(B)/bpf/vmon_events.bpf.o
+	$(BPFTOOL) gen skeleton -L $< name vmon_events > $@
+
 # the backend's files see the record's layout, and the loader its skeleton
 # (lib: libvmon, tlib: the suite's test build, pytlib: the Python tests'
 # shared test build, mk/python.mk)
@@ -40,6 +48,13 @@ BPF_USERS := $(foreach d,lib tlib pytlib,$(addprefix $(B)/$(d)/,backend.o backen
 $(BPF_USERS): LIB_CFLAGS += -Ibpf -I$(B)/bpf
 $(BPF_USERS): bpf/vmon_task.h
 $(foreach d,lib tlib pytlib,$(B)/$(d)/backend_bpf.o): $(B)/bpf/vmon_task.lskel.h
+
+# the NETLINK source's capture: its loader sees its skeleton, and the
+# loader and the parser its records' layout
+BPF_EV_USERS := $(foreach d,lib tlib pytlib,$(addprefix $(B)/$(d)/,netlink_bpf.o parse_bpf_event.o))
+$(BPF_EV_USERS): LIB_CFLAGS += -Ibpf -I$(B)/bpf
+$(BPF_EV_USERS): bpf/vmon_events.h
+$(foreach d,lib tlib pytlib,$(B)/$(d)/netlink_bpf.o): $(B)/bpf/vmon_events.lskel.h
 
 # ---- the suite on each backend ----
 
@@ -57,6 +72,8 @@ check-bpf-suite: check-build
 		VMON_TEST_NO_BPF=1 VMON_BUILD=$(B) ./$(B)/vmon-tests; \
 	fi
 
-# the fuzz target of the record's conversion (fuzz/fuzz_bpf_record.c)
-$(B)/fuzz/fuzz_bpf_record.o: FUZZ_CFLAGS += -Ibpf
+# the fuzz targets of the record's conversion (fuzz/fuzz_bpf_record.c)
+# and of the capture's record parser (fuzz/fuzz_bpf_event.c)
+$(B)/fuzz/fuzz_bpf_record.o $(B)/fuzz/fuzz_bpf_event.o: FUZZ_CFLAGS += -Ibpf
 $(B)/fuzz/fuzz_bpf_record.o: bpf/vmon_task.h
+$(B)/fuzz/fuzz_bpf_event.o: bpf/vmon_events.h
