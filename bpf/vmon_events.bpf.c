@@ -67,7 +67,7 @@ int BPF_PROG(vmon_exec, struct task_struct *p, pid_t old_pid, struct linux_binpr
 	struct vmon_bpf_exec *r;
 	struct mm_struct *mm;
 	__u32 zero = 0;
-	__u64 len;
+	__u64 len, got = 0;
 
 	r = bpf_map_lookup_elem(&exec_scratch, &zero);
 	if (!r)
@@ -86,9 +86,12 @@ int BPF_PROG(vmon_exec, struct task_struct *p, pid_t old_pid, struct linux_binpr
 		if (len > VMON_BPF_EV_ARGS_MAX)
 			return 0;
 		if (len && bpf_probe_read_user(r->args, len, (void *)mm->arg_start) == 0)
-			r->args_len = len;
+			got = len;
 	}
-	if (bpf_ringbuf_output(&events, r, sizeof(r->h) + 8 + (__u64)r->args_len, 0) < 0)
+	r->args_len = got;
+	/* (the size from the register the verifier has bounded, not from
+	 * the record it would take for any value) */
+	if (bpf_ringbuf_output(&events, r, sizeof(r->h) + 8 + got, 0) < 0)
 		__sync_fetch_and_add(&dropped, 1);
 	return 0;
 }
