@@ -9,11 +9,20 @@
 # clang-14, bpftool, llvm-strip and libbpf-dev's <bpf/skel_internal.h>;
 # running needs none of them.
 #
+# bpf/vmon_events.bpf.c, the NETLINK event source's kernel-side capture
+# (docs/events.md: each exec's arguments, each task's exact final CPU,
+# written to a ring buffer that src/netlink_bpf.c maps), is built and
+# embedded as vmon_task is; where it does not load the source
+# reads /proc as before.  Its records are parsed by src/parse_bpf_event.c,
+# fuzzed by fuzz/fuzz_bpf_event.c.
+#
 # `make check` runs the suite twice more as root (check-bpf-suite):
 # VMON_BACKEND=bpf, every instance on the iterator (the fault sweeps make
 # hundreds of instances, each verifying the program: a longer timeout),
 # and with bpf(2) denied by a seccomp filter the runner installs
-# (VMON_TEST_NO_BPF=1), every instance on the fallback.
+# (VMON_TEST_NO_BPF=1), every instance on the fallback, the NETLINK
+# source's on its /proc catcher (tests/events/test_storm_truth.c then
+# applies the fallback's allowances, and fails where the capture loads).
 
 BPF_CLANG   ?= $(shell command -v clang-14 || command -v clang)
 BPFTOOL     ?= bpftool

@@ -444,7 +444,7 @@ bool vmon__nl_catch_end_cpu(struct vmon__nl_catch *c, const struct vmon__event *
 	for (unsigned i = c->ends_head; i-- > (c->ends_head > RING ? c->ends_head - RING : 0);) {
 		const struct ended *e = &c->ends[i % RING];
 
-		if (e->pid == exit->pid && near(e->when_ns, exit->when_ns)) {
+		if (!e->final && e->pid == exit->pid && near(e->when_ns, exit->when_ns)) {
 			*cpu_ns = e->cpu_ns;
 			found = true;
 			break;
@@ -491,8 +491,10 @@ bool vmon__nl_catch_final(struct vmon__nl_catch *c, const struct vmon__event *ex
 	until.tv_nsec %= 1000000000;
 	pthread_mutex_lock(&c->lock);
 	/* it comes after the exit event: the dying task has still to be
-	 * switched out for the last time */
-	while (!(e = find_final(c, exit, start_ns)) &&
+	 * switched out for the last time; unless the ring of them has
+	 * moved past the exit (its record came and was overwritten) */
+	while (!(e = find_final(c, exit, start_ns)) && wait_us &&
+	       !(c->ends_head > RING && c->ends[c->ends_head % RING].when_ns > exit->when_ns) &&
 	       pthread_cond_timedwait(&c->caught_cond, &c->lock, &until) == 0)
 		;
 	if (e) {

@@ -19,7 +19,8 @@
 
 static void header(const struct vmon_bpf_ev *h, struct vmon__bpf_ev *out)
 {
-	size_t n = strnlen(h->comm, sizeof(h->comm));
+	/* the kernel's comm is terminated; a record's need not be */
+	size_t n = strnlen(h->comm, sizeof(out->comm) - 1);
 
 	out->pid = h->pid;
 	out->tgid = h->tgid;

@@ -25,6 +25,13 @@
  * arguments and name are read for them at once, as a short-lived process
  * is gone by the next sample.
  *
+ * Where the kernel-side capture loads (netlink_bpf.c, through the
+ * catcher), an exec's arguments are the kernel's record of the exec, and
+ * each task's exit gets its exact CPU, faults and I/O from the record of
+ * its last switch off its CPU, which may come a little after its exit
+ * event: the read waits for it (FINAL_WAIT_US, once in vain per read at
+ * most).  Where it does not, the catcher reads /proc.
+ *
  * Cost, measured on Linux 6.18 (2 vCPUs, HZ=250, a -O2 build): a monitor
  * follows a driver that runs /bin/true 2000 times in a row (fork, exec,
  * exit, reaped) and samples every 100 ms; its own CPU (getrusage()) with
@@ -112,6 +119,7 @@ struct nl_state {
 	long long boot_offset_ns;	/* CLOCK_BOOTTIME - CLOCK_MONOTONIC */
 	unsigned long long now_ns;	/* CLOCK_MONOTONIC of this read */
 	int posted;			/* by this read */
+	unsigned final_wait_us;		/* for a capture's final record, this read */
 	char *rx;
 	struct vmon__nl_event *batch;	/* the connector's events, to post */
 	size_t batch_nr, batch_alloc;
@@ -427,8 +435,10 @@ static bool kernel_final(struct nl_state *s, struct vmon__event *ev,
 {
 	struct vmon__bpf_ev f;
 
-	if (!vmon__nl_catch_final(s->catcher, exit, start_ns, FINAL_WAIT_US, &f))
+	if (!vmon__nl_catch_final(s->catcher, exit, start_ns, s->final_wait_us, &f)) {
+		s->final_wait_us = 0;	/* one wait in vain per read at most */
 		return false;
+	}
 	final_figures(&ev->exit, &f);
 	ev->per_task = true;
 	return true;
@@ -520,6 +530,7 @@ static int nl_read(vmon_t *vmon, void *state)
 
 	(void)vmon;
 	s->posted = 0;
+	s->final_wait_us = FINAL_WAIT_US;
 	read_clocks(s);
 	err = drain(s, s->conn);
 	if (!err)
