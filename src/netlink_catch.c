@@ -368,9 +368,10 @@ static bool same(const struct caught *k, const struct vmon__event *ev)
 
 /* The kernel's record of ev's exec: the latest of its process not taken
  * that was written before the exec event was stamped (the tracepoint
- * fires first).  An earlier process with the pid wrote its records
- * before this one's; the process's next exec writes its record after
- * this event: the start and the exec's moment pick the one. */
+ * fires first).  The connector's exec event carries no start time to
+ * match: the exec's moment stands for it.  An earlier process with the
+ * pid wrote its records before this one was born; the process's next exec
+ * writes its record after this event was stamped. */
 static struct caught *find_kernel(struct vmon__nl_catch *c, const struct vmon__event *ev)
 {
 	unsigned from = c->head > RING ? c->head - RING : 0;
@@ -378,8 +379,7 @@ static struct caught *find_kernel(struct vmon__nl_catch *c, const struct vmon__e
 	for (unsigned i = c->head; i-- > from;) {
 		struct caught *k = &c->ring[i % RING];
 
-		if (k->tgid == ev->tgid && !k->taken && k->when_ns <= ev->when_ns + SAME_NS &&
-		    k->start_ns <= k->when_ns)
+		if (k->tgid == ev->tgid && !k->taken && k->when_ns <= ev->when_ns + SAME_NS)
 			return k;
 	}
 	return NULL;
