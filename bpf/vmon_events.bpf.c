@@ -47,9 +47,6 @@ struct {
 	__type(value, struct vmon_bpf_exec);
 } exec_scratch SEC(".maps");
 
-/* records the ring had no room for (the library reads it) */
-__u64 dropped;
-
 static void header(struct vmon_bpf_ev *h, struct task_struct *t, __u32 kind)
 {
 	h->kind = kind;
@@ -91,8 +88,8 @@ int BPF_PROG(vmon_exec, struct task_struct *p, pid_t old_pid, struct linux_binpr
 	r->args_len = got;
 	/* (the size from the register the verifier has bounded, not from
 	 * the record it would take for any value) */
-	if (bpf_ringbuf_output(&events, r, sizeof(r->h) + 8 + got, 0) < 0)
-		__sync_fetch_and_add(&dropped, 1);
+	/* a full ring drops the record: the source reads /proc then */
+	bpf_ringbuf_output(&events, r, sizeof(r->h) + 8 + got, 0);
 	return 0;
 }
 
@@ -104,11 +101,10 @@ int BPF_PROG(vmon_final, bool preempt, struct task_struct *prev, struct task_str
 
 	if (prev_state != TASK_DEAD || (prev->flags & PF_KTHREAD))
 		return 0;
+	/* a full ring drops the record: the exit keeps taskstats' figures */
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-	if (!r) {
-		__sync_fetch_and_add(&dropped, 1);
+	if (!r)
 		return 0;
-	}
 	header(&r->h, prev, VMON_BPF_EV_FINAL);
 	r->sum_exec_runtime = prev->se.sum_exec_runtime;
 	r->utime = prev->utime;

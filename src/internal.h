@@ -589,8 +589,6 @@ int vmon__nl_bpf_open(struct vmon__nl_bpf **out);
 int vmon__nl_bpf_fd(const struct vmon__nl_bpf *b);
 /* Give each record that waits to fn, in order: the count. */
 int vmon__nl_bpf_drain(struct vmon__nl_bpf *b, vmon__bpf_ev_fn fn, void *ctx);
-/* Records the ring had no room for, since the load. */
-unsigned long long vmon__nl_bpf_dropped(const struct vmon__nl_bpf *b);
 void vmon__nl_bpf_close(struct vmon__nl_bpf *b);
 
 /* Queue an event, from any thread; the queue takes ev->cmdline.  0, or

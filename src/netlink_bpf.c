@@ -80,11 +80,6 @@ int vmon__nl_bpf_fd(const struct vmon__nl_bpf *b)
 	return b->skel->maps.events.map_fd;
 }
 
-unsigned long long vmon__nl_bpf_dropped(const struct vmon__nl_bpf *b)
-{
-	return __atomic_load_n(&b->skel->bss->dropped, __ATOMIC_RELAXED);
-}
-
 int vmon__nl_bpf_drain(struct vmon__nl_bpf *b, vmon__bpf_ev_fn fn, void *ctx)
 {
 	unsigned long cons = __atomic_load_n(b->consumer, __ATOMIC_ACQUIRE);

@@ -488,7 +488,7 @@ static bool exit_at_once(void *arg)
 
 /* Two sockets and an epoll descriptor, readable when events wait, and the
  * catcher's pipe and its socket, or where the kernel-side capture loads
- * its two programs, their two links and three maps instead of the socket;
+ * its two programs, their two links and two maps instead of the socket;
  * all closed by destroy, and by a change of source. */
 TEST(events_netlink_descriptors)
 {
@@ -506,7 +506,7 @@ TEST(events_netlink_descriptors)
 	ASSERT(vmon_sample(&v));
 	ASSERT(vmon_sample_cost(&v, &cost));
 	ASSERT(vmon_set_event_source(&v, VMON_EVENTS_WAIT));
-	ASSERT_EQ(t_count_fds(), open_nr - (cost.event_capture ? 5 + 7 : 6));
+	ASSERT_EQ(t_count_fds(), open_nr - (cost.event_capture ? 5 + 6 : 6));
 	ASSERT(vmon_set_event_source(&v, VMON_EVENTS_NETLINK));
 	ASSERT_EQ(t_count_fds(), open_nr);
 	/* readable once a followed process has come and gone */
