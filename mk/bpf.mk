@@ -9,11 +9,20 @@
 # clang-14, bpftool, llvm-strip and libbpf-dev's <bpf/skel_internal.h>;
 # running needs none of them.
 #
+# bpf/vmon_events.bpf.c, the NETLINK event source's kernel-side capture
+# (docs/events.md: each exec's arguments, each task's exact final CPU,
+# written to a ring buffer that src/netlink_bpf.c maps), is built and
+# embedded as vmon_task is; where it does not load the source
+# reads /proc as before.  Its records are parsed by src/parse_bpf_event.c,
+# fuzzed by fuzz/fuzz_bpf_event.c.
+#
 # `make check` runs the suite twice more as root (check-bpf-suite):
 # VMON_BACKEND=bpf, every instance on the iterator (the fault sweeps make
 # hundreds of instances, each verifying the program: a longer timeout),
 # and with bpf(2) denied by a seccomp filter the runner installs
-# (VMON_TEST_NO_BPF=1), every instance on the fallback.
+# (VMON_TEST_NO_BPF=1), every instance on the fallback, the NETLINK
+# source's on its /proc catcher (tests/events/test_storm_truth.c then
+# applies the fallback's allowances, and fails where the capture loads).
 
 BPF_CLANG   ?= $(shell command -v clang-14 || command -v clang)
 BPFTOOL     ?= bpftool
@@ -33,6 +42,14 @@ $(B)/bpf/vmon_task.bpf.o: bpf/vmon_task.bpf.c bpf/vmon_task.h $(B)/bpf/vmlinux.h
 $(B)/bpf/vmon_task.lskel.h: $(B)/bpf/vmon_task.bpf.o
 	$(BPFTOOL) gen skeleton -L $< name vmon_task > $@
 
+$(B)/bpf/vmon_events.bpf.o: bpf/vmon_events.bpf.c bpf/vmon_events.h $(B)/bpf/vmlinux.h
+	$(BPF_CLANG) -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(BPF_ARCH) \
+		-I$(B)/bpf -Ibpf -c -o $@ $<
+	$(LLVM_STRIP) -g $@
+
+$(B)/bpf/vmon_events.lskel.h: $(B)/bpf/vmon_events.bpf.o
+	$(BPFTOOL) gen skeleton -L $< name vmon_events > $@
+
 # the backend's files see the record's layout, and the loader its skeleton
 # (lib: libvmon, tlib: the suite's test build, pytlib: the Python tests'
 # shared test build, mk/python.mk)
@@ -40,6 +57,13 @@ BPF_USERS := $(foreach d,lib tlib pytlib,$(addprefix $(B)/$(d)/,backend.o backen
 $(BPF_USERS): LIB_CFLAGS += -Ibpf -I$(B)/bpf
 $(BPF_USERS): bpf/vmon_task.h
 $(foreach d,lib tlib pytlib,$(B)/$(d)/backend_bpf.o): $(B)/bpf/vmon_task.lskel.h
+
+# the NETLINK source's capture: its loader sees its skeleton, and the
+# loader and the parser its records' layout
+BPF_EV_USERS := $(foreach d,lib tlib pytlib,$(addprefix $(B)/$(d)/,netlink_bpf.o parse_bpf_event.o))
+$(BPF_EV_USERS): LIB_CFLAGS += -Ibpf -I$(B)/bpf
+$(BPF_EV_USERS): bpf/vmon_events.h
+$(foreach d,lib tlib pytlib,$(B)/$(d)/netlink_bpf.o): $(B)/bpf/vmon_events.lskel.h
 
 # ---- the suite on each backend ----
 
@@ -57,6 +81,8 @@ check-bpf-suite: check-build
 		VMON_TEST_NO_BPF=1 VMON_BUILD=$(B) ./$(B)/vmon-tests; \
 	fi
 
-# the fuzz target of the record's conversion (fuzz/fuzz_bpf_record.c)
-$(B)/fuzz/fuzz_bpf_record.o: FUZZ_CFLAGS += -Ibpf
+# the fuzz targets of the record's conversion (fuzz/fuzz_bpf_record.c)
+# and of the capture's record parser (fuzz/fuzz_bpf_event.c)
+$(B)/fuzz/fuzz_bpf_record.o $(B)/fuzz/fuzz_bpf_event.o: FUZZ_CFLAGS += -Ibpf
 $(B)/fuzz/fuzz_bpf_record.o: bpf/vmon_task.h
+$(B)/fuzz/fuzz_bpf_event.o: bpf/vmon_events.h

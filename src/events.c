@@ -357,6 +357,8 @@ void vmon__events_cost(vmon_t *vmon, vmon_sample_cost_t *cost)
 	struct vmon__events *ev = vmon->internal->events;
 
 	cost->event_source = ev ? (int)ev->used : VMON_EVENTS_NONE;
+	cost->event_capture = ev && ev->src && ev->state && ev->src->in_kernel &&
+			      ev->src->in_kernel(ev->state);
 	cost->events = ev ? ev->applied : 0;
 	if (ev) {
 		pthread_mutex_lock(&ev->lock);

@@ -486,6 +486,9 @@ struct vmon__source {
 	 * process, which a caller following its own children would see), or
 	 * 0; NULL: none */
 	int (*own_task)(const void *state);
+	/* does the source take what it reads at an exec or an exit in the
+	 * kernel (vmon_sample_cost_t.event_capture)?  NULL: no */
+	bool (*in_kernel)(const void *state);
 };
 
 extern const struct vmon__source vmon__source_netlink, vmon__source_ptrace;
@@ -537,17 +540,60 @@ int vmon__nl_family_id(const void *buf, size_t len, uint32_t seq);
  * tells of them.  NULL with errno. */
 struct vmon__nl_catch;
 struct vmon__nl_catch *vmon__nl_catch_start(int sock, int proc_fd);
+struct vmon__bpf_ev;
+/* The same thread reading the kernel-side capture's ring (netlink_bpf.c)
+ * instead: NULL with errno when it does not load. */
+struct vmon__nl_catch *vmon__nl_catch_start_bpf(int proc_fd);
+/* Does c read the kernel-side capture? */
+bool vmon__nl_catch_in_kernel(const struct vmon__nl_catch *c);
+/* The capture's final record of the task whose exit event is exit (its
+ * start start_ns, 0 unknown), waiting up to wait_us for it: true and
+ * *out (its args not set), or false. */
+bool vmon__nl_catch_final(struct vmon__nl_catch *c, const struct vmon__event *exit,
+			  unsigned long long start_ns, unsigned wait_us,
+			  struct vmon__bpf_ev *out);
 /* End the thread and free what it caught (the socket stays the caller's). */
 void vmon__nl_catch_stop(struct vmon__nl_catch *c);
 /* Give ev (an exec event) the cmdline and comm the thread read for it,
  * waiting up to wait_us for the thread to reach it: true when ev has a
- * cmdline now. */
+ * whole cmdline now (the kernel's record of a long one is cut short: ev
+ * has its head, false). */
 bool vmon__nl_catch_take(struct vmon__nl_catch *c, struct vmon__event *ev,
 			   unsigned wait_us);
 /* The CPU time the thread read from the zombie of the process whose exit
  * event this is: true and *cpu_ns, or false (its parent reaped it first). */
 bool vmon__nl_catch_end_cpu(struct vmon__nl_catch *c, const struct vmon__event *exit,
 			    unsigned long long *cpu_ns);
+
+/* The NETLINK source's kernel-side capture (netlink_bpf.c, programs in
+ * bpf/vmon_events.bpf.c): a record of its ring as parse_bpf_event.c gives
+ * it (fuzzed by fuzz/fuzz_bpf_event.c). */
+enum { VMON__BPF_EXEC = 1, VMON__BPF_FINAL };
+struct vmon__bpf_ev {
+	int kind;			/* VMON__BPF_* */
+	bool truncated;			/* exec: more arguments than args holds */
+	int pid, tgid;
+	unsigned long long start_ns;	/* the task's start, CLOCK_BOOTTIME */
+	unsigned long long when_ns;	/* the record's moment, CLOCK_BOOTTIME */
+	char comm[16];
+	const char *args;		/* exec: in the record, args_len bytes */
+	size_t args_len;
+	/* final: the task's own, exact at its end (ns, counts, bytes) */
+	unsigned long long cpu_ns, utime_ns, stime_ns, minflt, majflt;
+	unsigned long long rchar, wchar, read_bytes, write_bytes;
+};
+/* One record (len bytes at rec): 0 with *out, or -EPROTO. */
+int vmon__bpf_ev_parse(const void *rec, size_t len, struct vmon__bpf_ev *out);
+typedef void (*vmon__bpf_ev_fn)(void *ctx, const struct vmon__bpf_ev *ev);
+struct vmon__nl_bpf;
+/* Load and attach the programs and map the ring: 0, or -errno (never
+ * an error to the source: it then reads /proc). */
+int vmon__nl_bpf_open(struct vmon__nl_bpf **out);
+/* The ring's descriptor: readable (poll) when records wait. */
+int vmon__nl_bpf_fd(const struct vmon__nl_bpf *b);
+/* Give each record that waits to fn, in order: the count. */
+int vmon__nl_bpf_drain(struct vmon__nl_bpf *b, vmon__bpf_ev_fn fn, void *ctx);
+void vmon__nl_bpf_close(struct vmon__nl_bpf *b);
 
 /* Queue an event, from any thread; the queue takes ev->cmdline.  0, or
  * -ENOMEM (the event is dropped and counted lost). */

@@ -31,6 +31,14 @@
  * clock read per exit (about 10 and 1 us here), on a thread otherwise
  * asleep.
  *
+ * Where the kernel-side capture loads (netlink_bpf.c), the thread reads
+ * its ring instead of a socket and /proc: each exec's arguments as the
+ * kernel had them at the exec, each task's exact CPU at its last switch
+ * off the CPU, which comes after its exit event (by microseconds, more
+ * when the dying task is preempted): the source waits for it.  Whoever
+ * looks for a record drains the ring first, under the lock, so that what
+ * the kernel wrote is there though the thread has not woken yet.
+ *
  * Its allocations do not take part in the test build's allocation
  * failures (vmon__malloc_unfaulted()): those count calls in one thread.
  */
@@ -61,21 +69,27 @@ struct caught {
 	int tgid;
 	bool taken;
 	unsigned long long when_ns;
+	unsigned long long start_ns;	/* the kernel's record: its start */
+	bool truncated;			/* the kernel's record: cut short */
 	char comm[16];
 	char *cmdline;		/* vmon__malloc_unfaulted(), or NULL */
 	size_t len;
 };
 
-/* a process's CPU clock read at its exit event */
+/* a process's CPU clock read at its exit event, or (final) a task's
+ * record of the kernel-side capture at its last switch */
 struct ended {
 	int pid;
+	bool final, taken;
 	unsigned long long when_ns, cpu_ns;
+	struct vmon__bpf_ev rec;	/* final: its args are not kept */
 };
 
 struct vmon__nl_catch {
 	int sock;		/* the connector, exec events only */
 	int stop[2];		/* a pipe: written to end the thread */
 	int proc_fd;		/* the instance's proc root */
+	struct vmon__nl_bpf *bpf;	/* the kernel-side capture, or NULL */
 	pthread_t thread;
 	pthread_mutex_t lock;	/* the ring and last_ns */
 	pthread_cond_t caught_cond;
@@ -182,6 +196,42 @@ static int on_event(void *ctx, struct vmon__nl_event *e)
 	return 0;
 }
 
+/* A record of the kernel-side capture, under the lock. */
+static void on_record(void *ctx, const struct vmon__bpf_ev *r)
+{
+	struct vmon__nl_catch *c = ctx;
+	struct caught got = { .tgid = r->tgid, .when_ns = r->when_ns, .start_ns = r->start_ns,
+			      .truncated = r->truncated };
+	struct ended end = { .pid = r->pid, .final = true, .when_ns = r->when_ns,
+			     .cpu_ns = r->cpu_ns, .rec = *r };
+	struct caught *slot;
+
+	if (r->kind == VMON__BPF_FINAL) {
+		end.rec.args = NULL;
+		end.rec.args_len = 0;
+		c->ends[c->ends_head++ % RING] = end;
+		return;
+	}
+	/* a cut list of arguments: the source reads /proc, or has these */
+	if (r->args_len && (got.cmdline = vmon__malloc_unfaulted(r->args_len))) {
+		memcpy(got.cmdline, r->args, r->args_len);
+		got.len = r->args_len;
+	}
+	memcpy(got.comm, r->comm, sizeof(got.comm));
+	slot = &c->ring[c->head++ % RING];
+	vmon__free(slot->cmdline);
+	*slot = got;
+	if (got.when_ns > c->last_ns)
+		c->last_ns = got.when_ns;
+}
+
+/* What the kernel wrote since the last drain, under the lock. */
+static void drain_ring(struct vmon__nl_catch *c)
+{
+	if (c->bpf && vmon__nl_bpf_drain(c->bpf, on_record, c) > 0)
+		pthread_cond_broadcast(&c->caught_cond);
+}
+
 static void *catcher(void *arg)
 {
 	struct vmon__nl_catch *c = arg;
@@ -193,6 +243,8 @@ static void *catcher(void *arg)
 	 * which a root caller of this source has): it wakes ahead of the
 	 * processes it reads, and sleeps at once */
 	(void)pthread_setschedparam(pthread_self(), SCHED_FIFO, &low_rt);
+	if (c->bpf)
+		p[0].fd = vmon__nl_bpf_fd(c->bpf);
 	for (;;) {
 		long long offset;
 
@@ -200,6 +252,12 @@ static void *catcher(void *arg)
 			break;
 		if (p[1].revents)
 			break;
+		if (c->bpf) {
+			pthread_mutex_lock(&c->lock);
+			drain_ring(c);
+			pthread_mutex_unlock(&c->lock);
+			continue;
+		}
 		offset = boot_offset_ns();
 		for (;;) {
 			struct sockaddr_nl from;
@@ -218,7 +276,7 @@ static void *catcher(void *arg)
 	return NULL;
 }
 
-struct vmon__nl_catch *vmon__nl_catch_start(int sock, int proc_fd)
+static struct vmon__nl_catch *start(int sock, int proc_fd, struct vmon__nl_bpf *bpf)
 {
 	struct vmon__nl_catch *c = vmon__calloc(1, sizeof(*c));
 	sigset_t all, was;
@@ -228,6 +286,7 @@ struct vmon__nl_catch *vmon__nl_catch_start(int sock, int proc_fd)
 		return NULL;
 	c->sock = sock;
 	c->proc_fd = proc_fd;
+	c->bpf = bpf;
 	if (pipe2(c->stop, O_CLOEXEC) < 0) {
 		vmon__free(c);
 		return NULL;
@@ -251,6 +310,32 @@ struct vmon__nl_catch *vmon__nl_catch_start(int sock, int proc_fd)
 	return c;
 }
 
+struct vmon__nl_catch *vmon__nl_catch_start(int sock, int proc_fd)
+{
+	return start(sock, proc_fd, NULL);
+}
+
+struct vmon__nl_catch *vmon__nl_catch_start_bpf(int proc_fd)
+{
+	struct vmon__nl_bpf *bpf;
+	struct vmon__nl_catch *c;
+	int err = vmon__nl_bpf_open(&bpf);
+
+	if (err < 0) {
+		errno = -err;
+		return NULL;
+	}
+	c = start(-1, proc_fd, bpf);
+	if (!c)
+		vmon__nl_bpf_close(bpf);
+	return c;
+}
+
+bool vmon__nl_catch_in_kernel(const struct vmon__nl_catch *c)
+{
+	return c && c->bpf;
+}
+
 void vmon__nl_catch_stop(struct vmon__nl_catch *c)
 {
 	char b = 0;
@@ -262,6 +347,7 @@ void vmon__nl_catch_stop(struct vmon__nl_catch *c)
 	pthread_join(c->thread, NULL);
 	close(c->stop[0]);
 	close(c->stop[1]);
+	vmon__nl_bpf_close(c->bpf);
 	for (int i = 0; i < RING; i++)
 		vmon__free(c->ring[i].cmdline);
 	vmon__free(c->buf);
@@ -280,12 +366,35 @@ static bool same(const struct caught *k, const struct vmon__event *ev)
 	return k->tgid == ev->tgid && !k->taken && near(k->when_ns, ev->when_ns);
 }
 
+/* The kernel's record of ev's exec: the latest of its process not taken
+ * that was written before the exec event was stamped (the tracepoint
+ * fires first).  The connector's exec event carries no start time to
+ * match: the exec's moment stands for it.  An earlier process with the
+ * pid wrote its records before this one was born; the process's next exec
+ * writes its record after this event was stamped. */
+static struct caught *find_kernel(struct vmon__nl_catch *c, const struct vmon__event *ev)
+{
+	unsigned from = c->head > RING ? c->head - RING : 0;
+
+	for (unsigned i = c->head; i-- > from;) {
+		struct caught *k = &c->ring[i % RING];
+
+		if (k->tgid == ev->tgid && !k->taken && k->when_ns <= ev->when_ns + SAME_NS)
+			return k;
+	}
+	return NULL;
+}
+
 /* The oldest catch of ev's exec not taken (an exec chain of one process
  * gives several, in order). */
 static struct caught *find(struct vmon__nl_catch *c, const struct vmon__event *ev)
 {
 	unsigned from = c->head > RING ? c->head - RING : 0;
 
+	if (c->bpf) {
+		drain_ring(c);
+		return find_kernel(c, ev);
+	}
 	for (unsigned i = from; i < c->head; i++)
 		if (same(&c->ring[i % RING], ev))
 			return &c->ring[i % RING];
@@ -297,6 +406,7 @@ bool vmon__nl_catch_take(struct vmon__nl_catch *c, struct vmon__event *ev,
 {
 	struct caught *k;
 	struct timespec until;
+	bool cut = false;
 
 	if (!c)
 		return false;
@@ -310,6 +420,7 @@ bool vmon__nl_catch_take(struct vmon__nl_catch *c, struct vmon__event *ev,
 	       pthread_cond_timedwait(&c->caught_cond, &c->lock, &until) == 0)
 		;
 	if (k && (k->cmdline || k->comm[0])) {
+		cut = k->truncated;
 		k->taken = true;
 		vmon__free(ev->cmdline);
 		ev->cmdline = k->cmdline;
@@ -319,7 +430,7 @@ bool vmon__nl_catch_take(struct vmon__nl_catch *c, struct vmon__event *ev,
 			snprintf(ev->comm, sizeof(ev->comm), "%s", k->comm);
 	}
 	pthread_mutex_unlock(&c->lock);
-	return k && ev->cmdline;
+	return k && ev->cmdline && !cut;
 }
 
 bool vmon__nl_catch_end_cpu(struct vmon__nl_catch *c, const struct vmon__event *exit,
@@ -333,7 +444,7 @@ bool vmon__nl_catch_end_cpu(struct vmon__nl_catch *c, const struct vmon__event *
 	for (unsigned i = c->ends_head; i-- > (c->ends_head > RING ? c->ends_head - RING : 0);) {
 		const struct ended *e = &c->ends[i % RING];
 
-		if (e->pid == exit->pid && near(e->when_ns, exit->when_ns)) {
+		if (!e->final && e->pid == exit->pid && near(e->when_ns, exit->when_ns)) {
 			*cpu_ns = e->cpu_ns;
 			found = true;
 			break;
@@ -341,4 +452,55 @@ bool vmon__nl_catch_end_cpu(struct vmon__nl_catch *c, const struct vmon__event *
 	}
 	pthread_mutex_unlock(&c->lock);
 	return found;
+}
+
+/* The final record of the task whose exit event is exit: its pid, alive
+ * at the exit (started before it, ended after), and started at start_ns
+ * when that is known (0: not; the estimate comes late by the time from
+ * the task's exit record to its exit event). */
+static struct ended *find_final(struct vmon__nl_catch *c, const struct vmon__event *exit,
+				unsigned long long start_ns)
+{
+	unsigned from = c->ends_head > RING ? c->ends_head - RING : 0;
+
+	drain_ring(c);
+	for (unsigned i = from; i < c->ends_head; i++) {
+		struct ended *e = &c->ends[i % RING];
+
+		if (e->final && !e->taken && e->pid == exit->pid &&
+		    e->rec.start_ns <= exit->when_ns && e->when_ns + SAME_NS >= exit->when_ns &&
+		    (!start_ns || e->rec.start_ns <= start_ns + SAME_NS))
+			return e;
+	}
+	return NULL;
+}
+
+bool vmon__nl_catch_final(struct vmon__nl_catch *c, const struct vmon__event *exit,
+			  unsigned long long start_ns, unsigned wait_us,
+			  struct vmon__bpf_ev *out)
+{
+	struct timespec until;
+	struct ended *e;
+
+	if (!c || !c->bpf)
+		return false;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += wait_us / 1000000;
+	until.tv_nsec += (long)(wait_us % 1000000) * 1000;
+	until.tv_sec += until.tv_nsec / 1000000000;
+	until.tv_nsec %= 1000000000;
+	pthread_mutex_lock(&c->lock);
+	/* it comes after the exit event: the dying task has still to be
+	 * switched out for the last time; unless the ring of them has
+	 * moved past the exit (its record came and was overwritten) */
+	while (!(e = find_final(c, exit, start_ns)) && wait_us &&
+	       !(c->ends_head > RING && c->ends[c->ends_head % RING].when_ns > exit->when_ns) &&
+	       pthread_cond_timedwait(&c->caught_cond, &c->lock, &until) == 0)
+		;
+	if (e) {
+		e->taken = true;
+		*out = e->rec;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return e != NULL;
 }

@@ -421,6 +421,10 @@ typedef struct vmon_sample_cost {
 					 * asked for; vmon_backend_reason() says it */
 	int backend_nodes;		/* process nodes whose stat, vm and io the
 					 * BPF records filled (the others, /proc) */
+	int event_capture;		/* 1: the event source takes an exec's
+					 * arguments and an exit's CPU in the kernel
+					 * (NETLINK's BPF capture loaded); 0: from
+					 * /proc as the events come */
 } vmon_sample_cost_t;
 
 /* Copy the figures of the last sample into *cost.  Returns 1, or 0 with
