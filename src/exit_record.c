@@ -101,12 +101,14 @@ int vmon__exit_merge(struct vmon__node *node, const struct vmon__event *ev)
 		if (!x)
 			return -ENOMEM;
 		node->exit = x;
-		node->proc.exit = x;
 	}
 	if (thread) {	/* a thread's own figures, waiting for its process's */
 		add(x, e);
 		return 0;
 	}
+	/* the caller sees it from the process's own record on: a thread's
+	 * end is not its process's (proc->exit is NULL while it runs) */
+	node->proc.exit = x;
 	if (!x->known)
 		x->source = e->source;
 	if (ev->per_task) {	/* the leader's own: its threads' added to it */

@@ -18,6 +18,7 @@
 #include <grp.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -579,4 +580,50 @@ TEST(events_netlink_allocation_failures)
 	}
 	vmon_test_fault_clear();
 	ASSERT_MSG(fired * fc_sweep_stride() > 40, "only %lu allocations in a cycle", fired);
+}
+
+static void *thread_ends(void *arg)
+{
+	return arg;
+}
+
+/* a process whose thread ends, then waits: ready posted after the join */
+static bool thread_then_sleep(void *arg)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, thread_ends, NULL) || pthread_join(t, NULL))
+		return false;
+	return t_sleeper(arg);
+}
+
+/* A thread's exit is not its process's: the record (NULL while the process
+ * runs) came with the first thread's end, and a caller that takes it for
+ * the process's end (vmon-export did) counted a running process ended. */
+TEST(events_netlink_thread_end_is_not_the_process_end)
+{
+	struct t_sync ready;
+	vmon_proc_t *self, *c;
+	pid_t kid;
+	vmon_t v;
+
+	netlink_instance(&v);
+	ASSERT((self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL)));
+	ASSERT(vmon_sample(&v));
+	t_sync_init(&ready);
+	kid = t_fork(thread_then_sleep, &ready);
+	t_sync_wait(&ready);
+	for (int i = 0; i < 3; i++)
+		ASSERT(vmon_sample(&v));
+	c = t_child_node(self, kid);
+	ASSERT(c && !c->is_stale);
+	ASSERT_MSG(!c->exit, "an exit record for %d, which runs (its thread ended)", kid);
+	t_kill(kid);
+	ASSERT(vmon_sample(&v));
+	ASSERT(vmon_sample(&v));
+	c = t_child_node(self, kid);
+	ASSERT_MSG(!c || (c->exit && (c->exit->known & VMON_EXIT_STATUS) &&
+			  WIFSIGNALED(c->exit->status)), "no exit record for %d killed", kid);
+	vmon_destroy(&v);
+	t_sync_close(&ready);
 }
