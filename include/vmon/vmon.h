@@ -387,8 +387,9 @@ int vmon_set_fd_budget(vmon_t *, int max);
  * per process.  The cheap refresh, every > 1, reads cmdline and exe on a
  * node's first sample and again whenever stat shows an exec (comm, start
  * of code or stack changed); cmdline alone every `every` samples for
- * processes that rewrite their own title; wchan every `every` samples (32
- * keeps PROC_ALL within a few percent of reading stat alone).  0 never refreshes
+ * processes that rewrite their own title; wchan every `every` samples (at
+ * 32, PROC_ALL costs about a tenth more than reading stat, statm and io
+ * alone: bench/README.md).  0 never refreshes
  * (cmdline and exe then follow execs only, wchan is read once).  Returns
  * 1, or 0 with EINVAL. */
 typedef enum vmon_refresh {
