@@ -29,6 +29,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "vmon_events.h"
+#include "vmon_ioac.h"
 
 char LICENSE[] SEC("license") = "GPL";	/* bpf_probe_read_user() needs it */
 
@@ -111,13 +112,7 @@ int BPF_PROG(vmon_final, bool preempt, struct task_struct *prev, struct task_str
 	r->stime = prev->stime;
 	r->min_flt = prev->min_flt;
 	r->maj_flt = prev->maj_flt;
-	r->io[0] = prev->ioac.rchar;
-	r->io[1] = prev->ioac.wchar;
-	r->io[2] = prev->ioac.syscr;
-	r->io[3] = prev->ioac.syscw;
-	r->io[4] = prev->ioac.read_bytes;
-	r->io[5] = prev->ioac.write_bytes;
-	r->io[6] = prev->ioac.cancelled_write_bytes;
+	vmon_ioac_copy(r->io, &prev->ioac);
 	bpf_ringbuf_submit(r, 0);
 	return 0;
 }

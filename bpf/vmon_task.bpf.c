@@ -16,6 +16,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "vmon_task.h"
+#include "vmon_ioac.h"
 
 char LICENSE[] SEC("license") = "GPL";	/* bpf_seq_write() and the iterator need it */
 
@@ -355,13 +356,7 @@ int vmon_task(struct bpf_iter__task *ctx)
 	r->gtime = sig->gtime;
 	r->min_flt = sig->min_flt;
 	r->maj_flt = sig->maj_flt;
-	r->io[0] = sig->ioac.rchar;
-	r->io[1] = sig->ioac.wchar;
-	r->io[2] = sig->ioac.syscr;
-	r->io[3] = sig->ioac.syscw;
-	r->io[4] = sig->ioac.read_bytes;
-	r->io[5] = sig->ioac.write_bytes;
-	r->io[6] = sig->ioac.cancelled_write_bytes;
+	vmon_ioac_copy(r->io, &sig->ioac);
 	if (sig->nr_threads == 1) {
 		/* the list holds the leader alone */
 		add_self(r, task);

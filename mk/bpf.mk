@@ -34,7 +34,7 @@ $(B)/bpf/vmlinux.h: $(VMLINUX_BTF)
 	@mkdir -p $(@D)
 	$(BPFTOOL) btf dump file $< format c > $@
 
-$(B)/bpf/vmon_task.bpf.o: bpf/vmon_task.bpf.c bpf/vmon_task.h $(B)/bpf/vmlinux.h
+$(B)/bpf/vmon_task.bpf.o: bpf/vmon_task.bpf.c bpf/vmon_task.h bpf/vmon_ioac.h $(B)/bpf/vmlinux.h
 	$(BPF_CLANG) -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(BPF_ARCH) \
 		-I$(B)/bpf -Ibpf -c -o $@ $<
 	$(LLVM_STRIP) -g $@
@@ -42,7 +42,7 @@ $(B)/bpf/vmon_task.bpf.o: bpf/vmon_task.bpf.c bpf/vmon_task.h $(B)/bpf/vmlinux.h
 $(B)/bpf/vmon_task.lskel.h: $(B)/bpf/vmon_task.bpf.o
 	$(BPFTOOL) gen skeleton -L $< name vmon_task > $@
 
-$(B)/bpf/vmon_events.bpf.o: bpf/vmon_events.bpf.c bpf/vmon_events.h $(B)/bpf/vmlinux.h
+$(B)/bpf/vmon_events.bpf.o: bpf/vmon_events.bpf.c bpf/vmon_events.h bpf/vmon_ioac.h $(B)/bpf/vmlinux.h
 	$(BPF_CLANG) -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(BPF_ARCH) \
 		-I$(B)/bpf -Ibpf -c -o $@ $<
 	$(LLVM_STRIP) -g $@
