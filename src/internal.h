@@ -119,6 +119,14 @@ struct vmon__proc_sampler {
 		vmon__file_close(&s->fs.file); \
 		_free(&s->pub); \
 	}
+/* a process sampler's close: its state's release */
+#define VMON__FILE_PROC_CLOSE(_var) \
+	static void _var##_close(vmon_t *vmon, vmon_proc_t *proc, void *state) \
+	{ \
+		(void)vmon; \
+		(void)proc; \
+		_var##_release(state); \
+	}
 #define VMON__FILE_PROC_SAMPLER(_var, _info, _pub_t, _name, _parse, _free, _interval) \
 	VMON__FILE_SAMPLER_PARTS(_var, _pub_t, _parse, _free) \
 	static enum vmon__outcome _var##_sample(vmon_t *vmon, vmon_proc_t *proc, void *state) \
@@ -127,12 +135,7 @@ struct vmon__proc_sampler {
 		return vmon__sample_file(vmon, vmon__node(proc)->dirfd, _name, &s->fs, \
 					 &(_info), &s->pub, _var##_parse); \
 	} \
-	static void _var##_close(vmon_t *vmon, vmon_proc_t *proc, void *state) \
-	{ \
-		(void)vmon; \
-		(void)proc; \
-		_var##_release(state); \
-	} \
+	VMON__FILE_PROC_CLOSE(_var) \
 	VMON__PROC_SAMPLER(_var, _info, struct _var##_state, \
 			   (_interval) ? VMON__INTERVAL(struct _var##_state) : VMON__NO_INTERVAL, \
 			   _var##_init, _var##_sample, _var##_close, NULL)
@@ -152,12 +155,7 @@ struct vmon__proc_sampler {
 		return vmon__sample_proc_file(vmon, proc, _name, &s->fs, &(_info), &s->pub, \
 					      _var##_parse, _var##_fill); \
 	} \
-	static void _var##_close(vmon_t *vmon, vmon_proc_t *proc, void *state) \
-	{ \
-		(void)vmon; \
-		(void)proc; \
-		_var##_release(state); \
-	} \
+	VMON__FILE_PROC_CLOSE(_var) \
 	VMON__PROC_SAMPLER(_var, _info, struct _var##_state, VMON__NO_INTERVAL, \
 			   _var##_init, _var##_sample, _var##_close, NULL)
 #define VMON__FILE_SYS_SAMPLER(_var, _info, _pub_t, _name, _parse, _free) \
