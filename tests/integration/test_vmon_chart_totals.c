@@ -110,29 +110,52 @@ TEST(vmon_chart_totals_give_the_cpu_no_sample_saw)
 	vt_cleanup(&d);
 }
 
+/* vmon with options opts (NULL-ended), its chart in png and its record in
+ * rec, on sh -c script with $BURN the burner, run to its end; the chart
+ * and the record loaded */
+static void run_charted(struct vt_dir *d, char *const opts[], const char *script,
+			char png[256], char rec[256], struct vt_png *p, struct vt_record *r)
+{
+	char err[8192], env_burn[300];
+	char *env[] = { env_burn, NULL };
+	char *argv[24];
+	int n = 0, status;
+
+	vt_mkdir(d);
+	vt_file(d, "chart.png", png, 256);
+	vt_file(d, "record.jsonl", rec, 256);
+	snprintf(env_burn, sizeof(env_burn), "BURN=%s", vt_burn());
+	argv[n++] = (char *)vt_vmon();
+	while (*opts && n < 16)
+		argv[n++] = *opts++;
+	argv[n++] = "--png";
+	argv[n++] = png;
+	argv[n++] = "--record";
+	argv[n++] = rec;
+	argv[n++] = "--";
+	argv[n++] = "/bin/sh";
+	argv[n++] = "-c";
+	argv[n++] = (char *)script;
+	argv[n] = NULL;
+	status = vt_run(argv, env, err, sizeof(err));
+	ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x: %s", status, err);
+	vt_png_load(png, p);
+	vt_record_load(rec, r);
+}
+
 /* A burner that starts after a pause: the band of the tree's CPU is blue
  * while it burns, and empty before. */
 TEST(vmon_chart_band_of_the_trees_cpu)
 {
+	char *const opts[] = { "--no-live", "-q", "-z", "50", NULL };
 	struct vt_dir d;
-	char png[256], rec[256], err[8192], env_burn[300];
-	char *env[] = { env_burn, NULL };
-	char *argv[] = { (char *)vt_vmon(), "--no-live", "-q", "-z", "50", "--png", png,
-			 "--record", rec, "--", "/bin/sh", "-c",
-			 "sleep 0.6; \"$BURN\" -m 600", NULL };
+	char png[256], rec[256];
 	struct vt_record r;
 	struct vt_track *b = NULL;
 	struct vt_png p;
-	int status, y, h, x0, x1;
+	int y, h, x0, x1;
 
-	vt_mkdir(&d);
-	vt_file(&d, "chart.png", png, sizeof(png));
-	vt_file(&d, "record.jsonl", rec, sizeof(rec));
-	snprintf(env_burn, sizeof(env_burn), "BURN=%s", vt_burn());
-	status = vt_run(argv, env, err, sizeof(err));
-	ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x: %s", status, err);
-	vt_png_load(png, &p);
-	vt_record_load(rec, &r);
+	run_charted(&d, opts, "sleep 0.6; \"$BURN\" -m 600", png, rec, &p, &r);
 	for (int i = 0; i < r.ntracks; i++)
 		if (!strcmp(r.tracks[i].comm, "burn"))
 			b = &r.tracks[i];
@@ -157,25 +180,16 @@ TEST(vmon_chart_band_of_the_trees_cpu)
  * row only; the second has the red mark. */
 TEST(vmon_chart_kill_mark_only_on_killed_rows)
 {
+	char *const opts[] = { "--no-live", "-q", "--trace", "-z", "50", NULL };
 	struct vt_dir d;
-	char png[256], rec[256], err[8192], env_burn[300];
-	char *env[] = { env_burn, NULL };
-	char *argv[] = { (char *)vt_vmon(), "--no-live", "-q", "--trace", "-z", "50",
-			 "--png", png, "--record", rec, "--", "/bin/sh", "-c",
-			 "\"$BURN\" -i 5000 & p=$!; \"$BURN\" -m 100; \"$BURN\" -x 3; "
-			 "kill -KILL $p; wait; true", NULL };
+	char png[256], rec[256];
 	struct vt_record r;
 	struct vt_png p;
-	int status, killed = 0, failed = 0, fine = 0;
+	int killed = 0, failed = 0, fine = 0;
 
-	vt_mkdir(&d);
-	vt_file(&d, "chart.png", png, sizeof(png));
-	vt_file(&d, "record.jsonl", rec, sizeof(rec));
-	snprintf(env_burn, sizeof(env_burn), "BURN=%s", vt_burn());
-	status = vt_run(argv, env, err, sizeof(err));
-	ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x: %s", status, err);
-	vt_png_load(png, &p);
-	vt_record_load(rec, &r);
+	run_charted(&d, opts,
+		    "\"$BURN\" -i 5000 & p=$!; \"$BURN\" -m 100; \"$BURN\" -x 3; "
+		    "kill -KILL $p; wait; true", png, rec, &p, &r);
 	for (int i = 0; i < r.ntracks; i++) {
 		const struct vt_track *t = &r.tracks[i];
 		const struct vt_png_row *row = NULL;
