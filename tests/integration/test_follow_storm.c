@@ -189,14 +189,31 @@ TEST(follow_storm_no_live_child_is_stale)
 
 /* ---- the same, made to happen: siblings exit between two pages ---- */
 
-#define MANY 1200		/* children: three pages of "PID " entries */
-#define CUT_FROM 550		/* those killed between the reads, around the */
-#define CUT_TO 850		/* end of the first page (682 to 818 entries) */
+#define MANY 1200		/* children: two pages or more of "PID " entries */
+#define PAGE 4096		/* what the kernel hands over at one read */
+#define CUT_AROUND 150		/* killed between the reads: as many each
+				 * side of the first page's end */
 
 struct pages {
 	int cmd[2], ack[2], quit[2];
 	pid_t kids[MANY];
+	int cut[2];		/* from, to: the indexes of kids killed */
 };
+
+/* The cut around the end of the first page, wherever the pids' lengths
+ * put it (pids of 3 to 7 digits: 585 to 1,024 entries a page). */
+static void cut_around_the_page_end(struct pages *p)
+{
+	size_t bytes = 0;
+	int end = 0;
+	char entry[16];
+
+	while (end < MANY && (bytes += snprintf(entry, sizeof(entry), "%d ", p->kids[end])) <= PAGE)
+		end++;
+	ASSERT_MSG(end + CUT_AROUND <= MANY, "%d children fit in a page", end);
+	p->cut[0] = end - CUT_AROUND;
+	p->cut[1] = end + CUT_AROUND;
+}
 
 /* fork MANY sleepers, then on each command kill and reap the cut */
 static bool many_children(void *arg)
@@ -218,8 +235,8 @@ static bool many_children(void *arg)
 	/* the pids, for the test, then the cut on command */
 	if (write(p->ack[1], p->kids, sizeof(p->kids)) != sizeof(p->kids))
 		return false;
-	while (read(p->cmd[0], &c, 1) == 1) {
-		for (int i = CUT_FROM; i < CUT_TO; i++) {
+	while (read(p->cmd[0], p->cut, sizeof(p->cut)) == sizeof(p->cut)) {
+		for (int i = p->cut[0]; i < p->cut[1]; i++) {
 			kill(p->kids[i], SIGKILL);
 			waitpid(p->kids[i], NULL, 0);
 		}
@@ -236,13 +253,13 @@ static void cut_now(void *arg)
 	struct pages *p = arg;
 	char c;
 
-	ASSERT(write(p->cmd[1], "k", 1) == 1);
+	ASSERT(write(p->cmd[1], p->cut, sizeof(p->cut)) == sizeof(p->cut));
 	ASSERT(read(p->ack[0], &c, 1) == 1 && c == 'k');
 }
 
 static bool in_cut(const struct pages *p, pid_t pid)
 {
-	for (int i = CUT_FROM; i < CUT_TO; i++)
+	for (int i = p->cut[0]; i < p->cut[1]; i++)
 		if (p->kids[i] == pid)
 			return true;
 	return false;
@@ -267,6 +284,7 @@ TEST(follow_listing_read_in_pages_skips_no_live_child)
 		ASSERT(n > 0);
 		got += n;
 	}
+	cut_around_the_page_end(&p);
 	ASSERT(vmon_init(&v, VMON_FLAG_NONE, 0, VMON_WANT_PROC_FOLLOW_CHILDREN));
 	ASSERT((root = vmon_proc_monitor(&v, pid, 0, NULL, NULL)));
 	ASSERT(vmon_sample(&v));
@@ -293,7 +311,7 @@ TEST(follow_listing_read_in_pages_skips_no_live_child)
 			   c->pid, c->is_stale, in_cut(&p, c->pid));
 		live += !c->is_stale;
 	}
-	ASSERT_EQ(live, MANY - (CUT_TO - CUT_FROM));
+	ASSERT_EQ(live, MANY - (p.cut[1] - p.cut[0]));
 	vmon_destroy(&v);
 	close(p.cmd[1]);
 	close(p.quit[1]);
