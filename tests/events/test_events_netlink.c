@@ -607,6 +607,7 @@ TEST(events_netlink_thread_end_is_not_the_process_end)
 	pid_t kid;
 	vmon_t v;
 
+	t_need_root();
 	netlink_instance(&v);
 	ASSERT((self = vmon_proc_monitor(&v, getpid(), 0, NULL, NULL)));
 	ASSERT(vmon_sample(&v));
