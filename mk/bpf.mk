@@ -34,21 +34,16 @@ $(B)/bpf/vmlinux.h: $(VMLINUX_BTF)
 	@mkdir -p $(@D)
 	$(BPFTOOL) btf dump file $< format c > $@
 
-$(B)/bpf/vmon_task.bpf.o: bpf/vmon_task.bpf.c bpf/vmon_task.h bpf/vmon_ioac.h $(B)/bpf/vmlinux.h
+# each program (vmon_task: the iterator; vmon_events: NETLINK's capture)
+# with its record's header, and its skeleton named after it
+$(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/%.h bpf/vmon_ioac.h $(B)/bpf/vmlinux.h
 	$(BPF_CLANG) -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(BPF_ARCH) \
 		-I$(B)/bpf -Ibpf -c -o $@ $<
 	$(LLVM_STRIP) -g $@
 
-$(B)/bpf/vmon_task.lskel.h: $(B)/bpf/vmon_task.bpf.o
-	$(BPFTOOL) gen skeleton -L $< name vmon_task > $@
-
-$(B)/bpf/vmon_events.bpf.o: bpf/vmon_events.bpf.c bpf/vmon_events.h bpf/vmon_ioac.h $(B)/bpf/vmlinux.h
-	$(BPF_CLANG) -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(BPF_ARCH) \
-		-I$(B)/bpf -Ibpf -c -o $@ $<
-	$(LLVM_STRIP) -g $@
-
-$(B)/bpf/vmon_events.lskel.h: $(B)/bpf/vmon_events.bpf.o
-	$(BPFTOOL) gen skeleton -L $< name vmon_events > $@
+.SECONDARY: $(B)/bpf/vmon_task.bpf.o $(B)/bpf/vmon_events.bpf.o
+$(B)/bpf/%.lskel.h: $(B)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton -L $< name $* > $@
 
 # the backend's files see the record's layout, and the loader its skeleton
 # (lib: libvmon, tlib: the suite's test build, pytlib: the Python tests'
