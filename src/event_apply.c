@@ -64,19 +64,53 @@ static void inherit_stat(vmon_t *vmon, struct vmon__node *node, vmon_proc_t *par
 		vmon__sample_error(vmon, -ENOMEM);
 }
 
+/* Could two start times, in ticks, be one process's?  One read from /proc
+ * or the kernel-side capture is exact, to the tick; one the events
+ * estimate (the time the kernel sent an event, which comes after the
+ * start) is never early, and is late by as long as the sender was held
+ * up, several ticks on a loaded machine.  A quarter of a second: a pid is
+ * not handed out again sooner than a fork storm goes round pid_max. */
+static bool same_start(const vmon_t *vmon, unsigned long long a, bool a_late,
+		       unsigned long long b, bool b_late)
+{
+	unsigned long long late = (unsigned long long)vmon->ticks_per_sec / 4 + 1;
+	unsigned long long a_lo = a - (a_late ? (a < late ? a : late) : 0);
+	unsigned long long b_lo = b - (b_late ? (b < late ? b : late) : 0);
+
+	return a_lo <= b + 1 && b_lo <= a + 1;
+}
+
+static unsigned long long ticks_of(const vmon_t *vmon, unsigned long long ns)
+{
+	return ns / (1000000000ull / (unsigned long long)vmon->ticks_per_sec);
+}
+
+/* The parent a node's process had when sampled (PROC_ALL's nodes are
+ * top-level: their stat's), or 0 unknown. */
+static int ppid_of(const vmon_proc_t *p)
+{
+	const vmon_proc_stat_t *st = p->stores[VMON_STORE_PROC_STAT];
+
+	if (p->parent)
+		return p->parent->pid;
+	return st && !BITTEST(st->unavailable, VMON_PROC_STAT_PPID) ? (int)st->ppid : 0;
+}
+
 /* A node this sample found gone (out of the hash, still in the tree) that
- * is the process a fork event tells of: its start time within a tick of
- * the event's.  Sampling can find a child and see it end before its fork
- * event is applied; a new node for it would count it twice. */
+ * is the process a fork event tells of: started (as read from /proc) by
+ * the time of the event, and no fork event told of it before.  Sampling
+ * can find a child and see it end before its fork event is applied; a
+ * new node for it would count it twice. */
 static vmon_proc_t *forked_and_gone(vmon_t *vmon, const struct vmon__event *ev)
 {
 	vmon_proc_t *p = vmon__proc_find_or_gone(vmon, ev->pid);
-	unsigned long long fork_start, start;
+	struct vmon__node *node = p ? vmon__node(p) : NULL;
 
-	if (!p || !ev->when_ns || !(start = vmon__node(p)->start))
+	if (!node || !ev->when_ns || !node->start || node->fork_start || node->born_gone ||
+	    !same_start(vmon, node->start, false, ticks_of(vmon, ev->when_ns), true))
 		return NULL;
-	fork_start = ev->when_ns / (1000000000ull / (unsigned long long)vmon->ticks_per_sec);
-	return fork_start <= start + 1 && start <= fork_start + 1 ? p : NULL;
+	node->fork_start = ticks_of(vmon, ev->when_ns);
+	return p;
 }
 
 static void apply_fork(vmon_t *vmon, const struct vmon__event *ev, bool after_walk)
@@ -89,12 +123,12 @@ static void apply_fork(vmon_t *vmon, const struct vmon__event *ev, bool after_wa
 
 	if (ev->pid != ev->tgid)
 		return;		/* a thread */
-	if (!found && (found = forked_and_gone(vmon, ev)))
-		return;		/* its exit, if it comes, is that node's */
-	if (found) {	/* a node sampling found first */
-		/* and read no arguments, the child exiting by then: its
-		 * parent's, which it ran (an exec's come after this) */
-		if (parent && found->parent == parent && !found->is_stale)
+	/* a node sampling found first, maybe seen gone since (its exit, if
+	 * it comes, is that node's): a sample that read no arguments, the
+	 * child exiting by then, has its parent's, which it ran (an exec's
+	 * come after this) */
+	if (found || (found = forked_and_gone(vmon, ev))) {
+		if (parent && ppid_of(found) == ev->ppid)
 			inherit_stat(vmon, vmon__node(found), parent);
 		return;
 	}
@@ -125,8 +159,7 @@ static void apply_fork(vmon_t *vmon, const struct vmon__event *ev, bool after_wa
 	 * a node no sample can read, never one to tell processes apart by
 	 * (a live node's first read sets its own) */
 	if (ev->when_ns)
-		node->fork_start = ev->when_ns /
-				   (1000000000ull / (unsigned long long)vmon->ticks_per_sec);
+		node->fork_start = ticks_of(vmon, ev->when_ns);
 	if (node->born_gone && !node->start)
 		node->start = node->fork_start;
 	if (node->born_gone)
@@ -198,7 +231,7 @@ static void apply_exit(vmon_t *vmon, const struct vmon__event *ev)
 	/* a node this sample found gone has left the hash, not the tree: its
 	 * exit may come after (a source posts it while the sample runs) */
 	vmon_proc_t *p = vmon__proc_find_or_gone(vmon, ev->tgid);
-	bool thread = ev->pid != ev->tgid;
+	bool thread = ev->pid != ev->tgid, late;
 	unsigned long long start;
 	struct vmon__node *node;
 	vmon_proc_stat_t *st;
@@ -206,11 +239,13 @@ static void apply_exit(vmon_t *vmon, const struct vmon__event *ev)
 	if (!p)
 		return;
 	node = vmon__node(p);
+	/* a born-gone node's start is its fork event's */
+	late = node->born_gone || !node->start;
 	start = node->start ? node->start : node->fork_start;
 	/* a record of another process that had the pid (they arrive late
 	 * and out of order across CPUs): never pid alone */
 	if ((ev->exit.known & VMON_EXIT_START) && start &&
-	    (ev->exit.start > start + 1 || ev->exit.start + 1 < start))
+	    !same_start(vmon, start, late, ev->exit.start, ev->start_late))
 		return;
 	if (vmon__exit_merge(node, ev) < 0) {
 		vmon__sample_error(vmon, -ENOMEM);

@@ -220,9 +220,11 @@ struct vmon__node {
 	unsigned long long start;	/* start time (stat field 22), 0 until read:
 				 * tells a reused pid apart where no held
 				 * directory does */
-	unsigned long long fork_start;	/* ... as its fork event's time says,
-				 * within a tick: for its exit record's check
-				 * while start is not read */
+	unsigned long long fork_start;	/* ... as its fork event's time says
+				 * (never early, maybe late): for its exit
+				 * record's check while start is not read;
+				 * set too when a fork event told of a node
+				 * sampling found */
 	int seen;		/* generation its holder last saw it in /proc */
 	unsigned held_by_follow:1;	/* a followed child or thread */
 	unsigned held_by_all:1;	/* held by VMON_FLAG_PROC_ALL */
@@ -455,9 +457,12 @@ struct vmon__event {
 	vmon_exit_t exit;	/* exit: the status and figures known; for a
 				 * thread (pid != tgid) figures only, added
 				 * to its process's.  With VMON_EXIT_START
-				 * known, a start more than a tick away from
-				 * the node's says another process had the
-				 * pid: the event is dropped */
+				 * known, a start that cannot be the node's
+				 * says another process had the pid: the
+				 * event is dropped */
+	bool start_late;	/* exit: exit.start is estimated from event
+				 * times, which come after the start: never
+				 * early, maybe late by some ticks */
 	bool per_task;		/* exit: the figures are the task's own, not
 				 * its process's totals (taskstats): they add
 				 * up with its threads' */

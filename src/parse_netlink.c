@@ -426,6 +426,7 @@ void vmon__nl_start_of(struct vmon__event *ev, unsigned long long etime_us,
 	tick_ns = 1000000000ull / (unsigned long long)ticks_per_sec;
 	ev->exit.start = start / tick_ns;
 	ev->exit.known |= VMON_EXIT_START;
+	ev->start_late = true;
 }
 
 /* ---- the kernel's answers ---- */

@@ -429,7 +429,8 @@ static void final_figures(vmon_exit_t *x, const struct vmon__bpf_ev *f)
 }
 
 /* An exit with the capture's final record of its task, where it loaded:
- * start_ns, the task's start as its exit record gives it (0: none). */
+ * start_ns, the task's start as its exit record gives it (0: none).  The
+ * record's start is the task's own, exact where the events' is not. */
 static bool kernel_final(struct nl_state *s, struct vmon__event *ev,
 			 const struct vmon__event *exit, unsigned long long start_ns)
 {
@@ -441,6 +442,12 @@ static bool kernel_final(struct nl_state *s, struct vmon__event *ev,
 	}
 	final_figures(&ev->exit, &f);
 	ev->per_task = true;
+	if (f.start_ns && ev->pid == ev->tgid) {
+		ev->exit.start = f.start_ns / (1000000000ull /
+					       (unsigned long long)s->vmon->ticks_per_sec);
+		ev->exit.known |= VMON_EXIT_START;
+		ev->start_late = false;
+	}
 	return true;
 }
 
@@ -452,9 +459,10 @@ static void post_record(struct nl_state *s, struct held *h, const struct vmon__e
 
 	if (exit) {
 		unsigned long long etime_ns = h->rec.etime_us * 1000;
+		bool exact = kernel_final(s, ev, exit, etime_ns && etime_ns < exit->when_ns ?
+							exit->when_ns - etime_ns : 0);
 
-		if (!kernel_final(s, ev, exit,
-				  etime_ns && etime_ns < exit->when_ns ? exit->when_ns - etime_ns : 0))
+		if (!exact)
 			zombie_cpu(s, ev, exit);
 		ev->when_ns = exit->when_ns;
 		ev->exit.known |= exit->exit.known & VMON_EXIT_END;
@@ -464,7 +472,7 @@ static void post_record(struct nl_state *s, struct held *h, const struct vmon__e
 			ev->exit.ppid = exit->exit.ppid;
 		}
 		/* a thread's start is its own, not its process's */
-		if (ev->pid == ev->tgid)
+		if (ev->pid == ev->tgid && !(exact && (ev->exit.known & VMON_EXIT_START)))
 			vmon__nl_start_of(ev, h->rec.etime_us, exit->when_ns,
 					  fork_time(s, ev->pid), s->vmon->ticks_per_sec);
 	}

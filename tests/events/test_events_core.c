@@ -263,7 +263,22 @@ TEST(events_exit_of_another_process_with_the_pid_is_dropped)
 	ASSERT(vmon__event_post(&v, &ev) == 0);
 	ASSERT(vmon_sample(&v));
 	ASSERT(!c->exit);
-	ev.exit.start = t_stat_ull(kid, 0, 22);
+	/* an exact start (the capture's) two ticks off is another's */
+	ev.exit.start = t_stat_ull(kid, 0, 22) + 2;
+	ASSERT(vmon__event_post(&v, &ev) == 0);
+	ASSERT(vmon_sample(&v));
+	ASSERT(!c->exit);
+	/* one estimated from event times is never early: two ticks before
+	 * the start, another process's */
+	ev.start_late = true;
+	ev.exit.start = t_stat_ull(kid, 0, 22) - 2;
+	ASSERT(vmon__event_post(&v, &ev) == 0);
+	ASSERT(vmon_sample(&v));
+	ASSERT(!c->exit);
+	/* and late by as long as the kernel's sender was held up on a busy
+	 * machine: five ticks after, this one's (its status was lost so,
+	 * and a fork storm's child ended with none) */
+	ev.exit.start = t_stat_ull(kid, 0, 22) + 5;
 	ASSERT(vmon__event_post(&v, &ev) == 0);
 	ASSERT(vmon_sample(&v));
 	ASSERT(c->exit && (c->exit->known & VMON_EXIT_STATUS));
@@ -398,5 +413,69 @@ TEST(events_fork_of_a_process_sampling_saw_end_is_not_a_second_node)
 	ASSERT(vmon_sample(&v));
 	ASSERT_MSG(counted_ctors == 1, "the process was made a node %d times", counted_ctors);
 	ASSERT_EQ(counted_dtors, 1);
+	vmon_destroy(&v);
+}
+
+static char gone_cmdline[256];
+static size_t gone_cmdline_len;
+
+static void dtor_keeps_cmdline(vmon_t *v, vmon_proc_t *p)
+{
+	const vmon_proc_stat_t *st = p->stores[VMON_STORE_PROC_STAT];
+
+	dtor_of_pid(v, p);
+	if (p->pid != counted_pid || !st)
+		return;
+	gone_cmdline_len = st->cmdline.len < sizeof(gone_cmdline) ? st->cmdline.len : 0;
+	memcpy(gone_cmdline, st->cmdline.array, gone_cmdline_len);
+}
+
+/* The same, with the fork event five ticks after the child's start (its
+ * sender held up on a busy machine), of a child that sampling first read
+ * as a zombie, which has no arguments: still one node, and the arguments
+ * it ran with are its parent's (a storm's child had none in exits' list). */
+TEST(events_late_fork_of_a_process_sampling_saw_end_gives_it_its_arguments)
+{
+	struct vmon_fault_plan during = { .armed = 1, .countdown = 1, .hook = post_late };
+	const vmon_proc_stat_t *self_st;
+	vmon_proc_t *self;
+	siginfo_t si;
+	vmon_t v;
+	pid_t kid = counting_start(&v, exit_at_once);
+	unsigned long long start = t_stat_ull(kid, 0, 22);
+
+	v.proc_dtor_cb = dtor_keeps_cmdline;
+	gone_cmdline_len = 0;
+	ASSERT(waitid(P_PID, kid, &si, WEXITED | WNOWAIT) == 0);
+	ASSERT(vmon_sample(&v));
+	ASSERT_EQ(counted_ctors, 1);
+	self = vmon__proc_find_or_gone(&v, getpid());
+	ASSERT(self && (self_st = self->stores[VMON_STORE_PROC_STAT]) && self_st->cmdline.len);
+	ASSERT_EQ(t_wait(kid), 7 << 8);
+	late_vmon = &v;
+	late_posted = 0;
+	memset(&late_fork, 0, sizeof(late_fork));
+	late_fork.type = VMON__EV_FORK;
+	late_fork.pid = late_fork.tgid = kid;
+	late_fork.ppid = getpid();
+	late_fork.when_ns = (start + 5) * (1000000000ull / (unsigned long long)v.ticks_per_sec);
+	memset(&late_exit, 0, sizeof(late_exit));
+	late_exit.type = VMON__EV_EXIT;
+	late_exit.pid = late_exit.tgid = kid;
+	late_exit.exit.known = VMON_EXIT_STATUS;
+	late_exit.exit.status = 7 << 8;
+	late_exit.exit.source = VMON_EVENTS_NETLINK;
+	vmon_test_fault_set(VMON__FAULT_READ, &during);
+	ASSERT(vmon_sample(&v));
+	vmon_test_fault_clear();
+	ASSERT(late_posted > 0);
+	ASSERT(vmon_sample(&v));
+	ASSERT(vmon_sample(&v));
+	ASSERT_MSG(counted_ctors == 1, "the process was made a node %d times", counted_ctors);
+	ASSERT_EQ(counted_dtors, 1);
+	ASSERT_MSG(gone_cmdline_len == self_st->cmdline.len &&
+		   !memcmp(gone_cmdline, self_st->cmdline.array, gone_cmdline_len),
+		   "the child's arguments (%zu bytes) are not its parent's (%zu)",
+		   gone_cmdline_len, self_st->cmdline.len);
 	vmon_destroy(&v);
 }

@@ -89,6 +89,7 @@ TEST(events_netlink_threaded_exit_cpu_is_the_kernels)
 {
 	vmon_sample_cost_t cost;
 	long long before, truth, cpu = -1;
+	unsigned long long start, exit_start = 0;
 	vmon_proc_t *self, *c;
 	pid_t kid;
 	vmon_t v;
@@ -104,6 +105,7 @@ TEST(events_netlink_threaded_exit_cpu_is_the_kernels)
 		   "the kernel-side capture %s", cost.event_capture ? "in use" : "not in use");
 	before = children_cpu_ns();
 	kid = t_fork(threaded, NULL);
+	start = t_stat_ull(kid, 0, 22);	/* it runs, or is a zombie, until reaped */
 	ASSERT_EQ(t_wait(kid), 0);
 	truth = children_cpu_ns() - before;
 	/* the process's CPU is known once its leader's record is in (its
@@ -115,8 +117,10 @@ TEST(events_netlink_threaded_exit_cpu_is_the_kernels)
 		(void)poll(&p, 1, 100);
 		ASSERT(vmon_sample(&v));
 		c = t_child_node(self, kid);
-		if (c && c->exit && (c->exit->known & VMON_EXIT_CPU))
+		if (c && c->exit && (c->exit->known & VMON_EXIT_CPU)) {
 			cpu = (long long)c->exit->cpu_ns;
+			exit_start = c->exit->known & VMON_EXIT_START ? c->exit->start : 0;
+		}
 	}
 	vmon_destroy(&v);
 	ASSERT_MSG(cpu >= 0, "no exit record with CPU for pid %d", kid);
@@ -126,4 +130,12 @@ TEST(events_netlink_threaded_exit_cpu_is_the_kernels)
 	if (cost.event_capture)
 		ASSERT_MSG(llabs(cpu - truth) <= truth / 100, "exit record %lld ns, the kernel's %lld ns",
 			   cpu, truth);
+	/* the start the record is matched to its node by: the capture's is
+	 * the kernel's own; the events' estimate is never early */
+	ASSERT_MSG(exit_start, "the exit record has no start");
+	if (cost.event_capture)
+		ASSERT_ULL_EQ(exit_start, start);
+	else
+		ASSERT_MSG(exit_start + 1 >= start, "start %llu, before the process's %llu",
+			   exit_start, start);
 }
