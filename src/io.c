@@ -223,6 +223,12 @@ void vmon__file_close(struct vmon__file *f)
 	file_close_fd(f);
 }
 
+void vmon__file_let_go(struct vmon__file *f)
+{
+	if (f->held)
+		file_close_fd(f);
+}
+
 static uint64_t digest_key;
 static pthread_once_t digest_key_once = PTHREAD_ONCE_INIT;
 

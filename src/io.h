@@ -97,6 +97,9 @@ bool vmon__file_may_retry(const vmon_t *vmon, const struct vmon__file *f);
 int vmon__file_refused(vmon_t *vmon, struct vmon__file *f);
 /* Close f's descriptor for good. */
 void vmon__file_close(struct vmon__file *f);
+/* Close f's descriptor if the budget holds it (a file turned transient):
+ * it is opened for each read from then on. */
+void vmon__file_let_go(struct vmon__file *f);
 
 /*
  * Is buf[0 .. len) what f's store parsed last time?  If not, it is taken as

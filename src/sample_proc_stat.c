@@ -445,10 +445,17 @@ static enum vmon__outcome read_companions(vmon_t *vmon, vmon_proc_t *proc, int d
 	vmon_proc_stat_t *st = &s->pub;
 	enum vmon__outcome c = VMON__UNCHANGED;
 
-	/* read at every sample only when the caller asks: else they would
-	 * take descriptors from the files read at every sample */
-	s->cmdline.transient = vmon->internal->refresh[VMON_REFRESH_CMDLINE] != 1;
-	s->wchan.transient = vmon->internal->refresh[VMON_REFRESH_WCHAN] != 1;
+	/* read at every sample only when the caller asks: else held only
+	 * while every node's files fit with them (vmon.c), and let go as
+	 * soon as they do not */
+	s->cmdline.transient = vmon->internal->refresh[VMON_REFRESH_CMDLINE] != 1 &&
+			       !vmon->internal->hold_companions;
+	s->wchan.transient = vmon->internal->refresh[VMON_REFRESH_WCHAN] != 1 &&
+			     !vmon->internal->hold_companions;
+	if (s->cmdline.transient)
+		vmon__file_let_go(&s->cmdline);
+	if (s->wchan.transient)
+		vmon__file_let_go(&s->wchan);
 	if (!BITTEST(st->unavailable, VMON_PROC_STAT_FLAGS) && (st->flags & VMON__PF_KTHREAD)) {
 		c = kthread_companions(st);
 	} else if (first || s->recheck || exec_seen(st) || vmon__node(proc)->exec_seen ||

@@ -4,8 +4,10 @@
  * (vmon_set_refresh(), every > 1) on a real process: exe is read on the
  * first sample and again at an exec, never in the periodic refresh (a title
  * rewrite cannot change it, and the readlink was a third of the cheap
- * mode's cost over the floor); cmdline is read again every N samples.  The
- * link's target is checked against /proc/PID/exe read directly.
+ * mode's cost over the floor); cmdline is read again every N samples,
+ * through held descriptors while the budget has room for them, opened for
+ * each read when it has not.  The link's target is checked against
+ * /proc/PID/exe read directly.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -42,7 +44,7 @@ TEST(refresh_cheap_reads_exe_at_an_exec_not_every_n_samples)
 {
 	int go[2], execd[2];
 	const vmon_proc_stat_t *st;
-	unsigned long links, opens;
+	unsigned long links, opens, reads, unrefreshed;
 	vmon_proc_t *p;
 	pid_t pid;
 	vmon_t v;
@@ -69,19 +71,40 @@ TEST(refresh_cheap_reads_exe_at_an_exec_not_every_n_samples)
 	ASSERT(vmon_sample(&v));
 	st = stat_of(p);
 	exe_is(pid, st);
-	/* the periodic refreshes: cmdline again, exe not */
+	/* the periodic refreshes: cmdline again, exe not; with room in the
+	 * budget, cmdline and wchan are held, so never opened again */
 	links = vmon_test_fault_calls(VMON__FAULT_READLINK);
 	opens = vmon_test_fault_calls(VMON__FAULT_OPEN);
+	reads = vmon_test_fault_calls(VMON__FAULT_READ);
 	for (int i = 0; i < 3 * EVERY; i++)
 		ASSERT(vmon_sample(&v));
 	ASSERT_MSG(vmon_test_fault_calls(VMON__FAULT_READLINK) == links,
 		   "%lu readlinks of exe in %d samples without an exec",
 		   vmon_test_fault_calls(VMON__FAULT_READLINK) - links, 3 * EVERY);
-	/* cmdline and wchan, opened for each read in the cheap mode: three
-	 * refreshes of each in 3 * EVERY samples (on the BPF backend the
-	 * process's directory too, which it holds only for such a read) */
-	ASSERT_EQ(vmon_test_fault_calls(VMON__FAULT_OPEN) - opens,
-		  (vmon_backend(&v) == VMON_BACKEND_BPF ? 3 : 2) * 3);
+	ASSERT_EQ(vmon_test_fault_calls(VMON__FAULT_OPEN) - opens, 0);
+	reads = vmon_test_fault_calls(VMON__FAULT_READ) - reads;
+	/* three refreshes of each: three reads more than without refresh */
+	ASSERT(vmon_set_refresh(&v, VMON_REFRESH_CMDLINE, 0));
+	ASSERT(vmon_set_refresh(&v, VMON_REFRESH_WCHAN, 0));
+	unrefreshed = vmon_test_fault_calls(VMON__FAULT_READ);
+	for (int i = 0; i < 3 * EVERY; i++)
+		ASSERT(vmon_sample(&v));
+	unrefreshed = vmon_test_fault_calls(VMON__FAULT_READ) - unrefreshed;
+	ASSERT_MSG(reads == unrefreshed + 2 * 3, "%lu reads refreshing, %lu without", reads,
+		   unrefreshed);
+	/* a budget without room for them beside the node's directory and
+	 * stat: let go, and opened for each read */
+	ASSERT(vmon_set_refresh(&v, VMON_REFRESH_CMDLINE, EVERY));
+	ASSERT(vmon_set_refresh(&v, VMON_REFRESH_WCHAN, EVERY));
+	ASSERT(vmon_set_fd_budget(&v, 3));
+	ASSERT(vmon_sample(&v));
+	for (int i = 0; i < EVERY; i++)	/* what was shed is settled */
+		ASSERT(vmon_sample(&v));
+	opens = vmon_test_fault_calls(VMON__FAULT_OPEN);
+	for (int i = 0; i < 3 * EVERY; i++)
+		ASSERT(vmon_sample(&v));
+	ASSERT_EQ(vmon_test_fault_calls(VMON__FAULT_OPEN) - opens, 2 * 3);
+	ASSERT(vmon_set_fd_budget(&v, -1));
 	/* the exec: seen in stat (comm, the code's addresses), exe read again */
 	ASSERT(write(go[1], "x", 1) == 1);
 	ASSERT(read(execd[0], &c, 1) == 0);
