@@ -39,6 +39,22 @@ bool vmon__fd_room(const vmon_t *vmon)
 	return vmon->internal->fds_held < vmon->internal->fd_budget;
 }
 
+/* The cheap refresh reads cmdline of a node every so many samples:
+ * opened for the read and closed, two calls more than a pread() of a held
+ * descriptor, unless the budget has room for it beside every node's other
+ * files (its directory and one file per want, at most).  Those come
+ * first: a file read at every sample gains 32 times what a refreshed one
+ * does from being held.  Counted as the nodes are made, so that a first
+ * sample holds it too where it fits. */
+bool vmon__companions_room(const vmon_t *vmon)
+{
+	const struct vmon_internal *in = vmon->internal;
+	long nodes = (long)in->procs.count + (long)in->threads.count;
+	long per_node = 1 + __builtin_popcountll((unsigned long long)vmon->proc_wants) + 1;
+
+	return !in->shed_dirs && nodes * per_node <= in->fd_budget;
+}
+
 bool vmon__dir_room(const vmon_t *vmon)
 {
 	return vmon__fd_room(vmon) && !vmon->internal->shed_dirs;

@@ -272,9 +272,6 @@ struct vmon_internal {
 	bool top_pending;		/* processes_changed for the next sample */
 	int fd_budget_set;		/* vmon_set_fd_budget(); < 0: the default */
 	int fd_budget;			/* the budget in force */
-	bool hold_companions;		/* the cheap refresh's cmdline and wchan
-					 * are held too: every node's files fit
-					 * in the budget with them */
 	int fds_held;			/* descriptors held between samples */
 	uint32_t *fd_gens;		/* by descriptor number: the generation
 					 * of its hold by a file (odd: held) */

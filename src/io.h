@@ -191,6 +191,9 @@ bool vmon__fd_room(const vmon_t *vmon);
 /* May a node's directory be held?  Files come first: not while they are
  * short of budget (shed_dirs). */
 bool vmon__dir_room(const vmon_t *vmon);
+/* Is there room for the cheap refresh's cmdline of every node beside
+ * their other files (budget.c)? */
+bool vmon__companions_room(const vmon_t *vmon);
 /* Account for a descriptor held (+1) or released (-1). */
 void vmon__fd_held(vmon_t *vmon, int delta);
 /* Recompute the budget in force (the default follows RLIMIT_NOFILE). */

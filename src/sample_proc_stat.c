@@ -444,18 +444,16 @@ static enum vmon__outcome read_companions(vmon_t *vmon, vmon_proc_t *proc, int d
 {
 	vmon_proc_stat_t *st = &s->pub;
 	enum vmon__outcome c = VMON__UNCHANGED;
-
-	/* read at every sample only when the caller asks: else held only
-	 * while every node's files fit with them (vmon.c), and let go as
-	 * soon as they do not */
+	/* read at every sample only when the caller asks.  Else cmdline is
+	 * held while every node's files fit with it (budget.c), and let go
+	 * as soon as they do not; wchan is opened for each read: held, the
+	 * kernel keeps a page of buffer for it, 4 KiB a process to save two
+	 * calls in 32 samples */
 	s->cmdline.transient = vmon->internal->refresh[VMON_REFRESH_CMDLINE] != 1 &&
-			       !vmon->internal->hold_companions;
-	s->wchan.transient = vmon->internal->refresh[VMON_REFRESH_WCHAN] != 1 &&
-			     !vmon->internal->hold_companions;
+			       !vmon__companions_room(vmon);
+	s->wchan.transient = vmon->internal->refresh[VMON_REFRESH_WCHAN] != 1;
 	if (s->cmdline.transient)
 		vmon__file_let_go(&s->cmdline);
-	if (s->wchan.transient)
-		vmon__file_let_go(&s->wchan);
 	if (!BITTEST(st->unavailable, VMON_PROC_STAT_FLAGS) && (st->flags & VMON__PF_KTHREAD)) {
 		c = kthread_companions(st);
 	} else if (first || s->recheck || exec_seen(st) || vmon__node(proc)->exec_seen ||

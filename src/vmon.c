@@ -195,22 +195,6 @@ static void shed_dirs_update(struct vmon_internal *in)
 		in->shed_dirs = false;
 }
 
-/* The cheap refresh reads cmdline and wchan of a node every so many
- * samples: opened for the read and closed, two calls more than a pread()
- * of a held descriptor, unless the budget has room for them beside every
- * node's other files (its directory and one file per want, at most).
- * Those come first: a file read at every sample gains 32 times what a
- * refreshed one does from being held. */
-static void hold_companions_update(vmon_t *vmon)
-{
-	struct vmon_internal *in = vmon->internal;
-	long nodes = (long)in->procs.count + (long)in->threads.count;
-	long per_node = 1 + __builtin_popcountll((unsigned long long)vmon->proc_wants) + 2;
-
-	/* (none counted before the first sample: held from the next) */
-	in->hold_companions = nodes > 0 && !in->shed_dirs && nodes * per_node <= in->fd_budget;
-}
-
 VMON_EXPORT int vmon_sample(vmon_t *vmon)
 {
 	struct vmon_internal *in;
@@ -228,7 +212,6 @@ VMON_EXPORT int vmon_sample(vmon_t *vmon)
 	in->top_pending = false;
 	vmon__fd_budget_update(vmon);
 	shed_dirs_update(in);
-	hold_companions_update(vmon);
 	vmon__tree_reap(vmon);
 	vmon__heap_settle(vmon);
 	vmon__fd_shed(vmon);	/* before anything is opened */

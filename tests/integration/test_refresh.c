@@ -5,8 +5,8 @@
  * first sample and again at an exec, never in the periodic refresh (a title
  * rewrite cannot change it, and the readlink was a third of the cheap
  * mode's cost over the floor); cmdline is read again every N samples,
- * through held descriptors while the budget has room for them, opened for
- * each read when it has not.  The link's target is checked against
+ * through a held descriptor while the budget has room for it, opened for
+ * each read when it has not; wchan is opened for each read.  The link's target is checked against
  * /proc/PID/exe read directly.
  */
 #include <fcntl.h>
@@ -72,7 +72,10 @@ TEST(refresh_cheap_reads_exe_at_an_exec_not_every_n_samples)
 	st = stat_of(p);
 	exe_is(pid, st);
 	/* the periodic refreshes: cmdline again, exe not; with room in the
-	 * budget, cmdline and wchan are held, so never opened again */
+	 * budget, cmdline is held, so never opened again; wchan (whose held
+	 * descriptor would keep a page of kernel buffer) is, at each (on
+	 * the BPF backend the process's directory too, which it holds only
+	 * for such a read) */
 	links = vmon_test_fault_calls(VMON__FAULT_READLINK);
 	opens = vmon_test_fault_calls(VMON__FAULT_OPEN);
 	reads = vmon_test_fault_calls(VMON__FAULT_READ);
@@ -81,7 +84,8 @@ TEST(refresh_cheap_reads_exe_at_an_exec_not_every_n_samples)
 	ASSERT_MSG(vmon_test_fault_calls(VMON__FAULT_READLINK) == links,
 		   "%lu readlinks of exe in %d samples without an exec",
 		   vmon_test_fault_calls(VMON__FAULT_READLINK) - links, 3 * EVERY);
-	ASSERT_EQ(vmon_test_fault_calls(VMON__FAULT_OPEN) - opens, 0);
+	ASSERT_EQ(vmon_test_fault_calls(VMON__FAULT_OPEN) - opens,
+		  (vmon_backend(&v) == VMON_BACKEND_BPF ? 2 : 1) * 3);
 	reads = vmon_test_fault_calls(VMON__FAULT_READ) - reads;
 	/* three refreshes of each: three reads more than without refresh */
 	ASSERT(vmon_set_refresh(&v, VMON_REFRESH_CMDLINE, 0));
@@ -92,11 +96,11 @@ TEST(refresh_cheap_reads_exe_at_an_exec_not_every_n_samples)
 	unrefreshed = vmon_test_fault_calls(VMON__FAULT_READ) - unrefreshed;
 	ASSERT_MSG(reads == unrefreshed + 2 * 3, "%lu reads refreshing, %lu without", reads,
 		   unrefreshed);
-	/* a budget without room for them beside the node's directory and
+	/* a budget without room for cmdline beside the node's directory and
 	 * stat: let go, and opened for each read */
 	ASSERT(vmon_set_refresh(&v, VMON_REFRESH_CMDLINE, EVERY));
 	ASSERT(vmon_set_refresh(&v, VMON_REFRESH_WCHAN, EVERY));
-	ASSERT(vmon_set_fd_budget(&v, 3));
+	ASSERT(vmon_set_fd_budget(&v, 2));
 	ASSERT(vmon_sample(&v));
 	for (int i = 0; i < EVERY; i++)	/* what was shed is settled */
 		ASSERT(vmon_sample(&v));
