@@ -378,13 +378,44 @@ static void post_late(void *arg)
 	ASSERT(vmon__event_post(late_vmon, &e) == 0);
 }
 
+/* The fork (when_ticks after boot) and the exit (status) of kid, which
+ * sampling found and has seen end, told during the next sample as a
+ * source reads them; two samples more, and the process was one node,
+ * made and freed once. */
+static void fork_and_exit_told_late(vmon_t *v, pid_t kid, unsigned long long when_ticks,
+				    int status)
+{
+	struct vmon_fault_plan during = { .armed = 1, .countdown = 1, .hook = post_late };
+
+	late_vmon = v;
+	late_posted = 0;
+	memset(&late_fork, 0, sizeof(late_fork));
+	late_fork.type = VMON__EV_FORK;
+	late_fork.pid = late_fork.tgid = kid;
+	late_fork.ppid = getpid();
+	late_fork.when_ns = when_ticks * (1000000000ull / (unsigned long long)v->ticks_per_sec);
+	memset(&late_exit, 0, sizeof(late_exit));
+	late_exit.type = VMON__EV_EXIT;
+	late_exit.pid = late_exit.tgid = kid;
+	late_exit.exit.known = VMON_EXIT_STATUS;
+	late_exit.exit.status = status;
+	late_exit.exit.source = VMON_EVENTS_NETLINK;
+	vmon_test_fault_set(VMON__FAULT_READ, &during);
+	ASSERT(vmon_sample(v));
+	vmon_test_fault_clear();
+	ASSERT(late_posted > 0);
+	ASSERT(vmon_sample(v));
+	ASSERT(vmon_sample(v));
+	ASSERT_MSG(counted_ctors == 1, "the process was made a node %d times", counted_ctors);
+	ASSERT_EQ(counted_dtors, 1);
+}
+
 /* PROC_ALL found a child and then saw it gone, before its fork and exit
  * events came (they are applied after the walk, in the same sample): the
  * fork made a second, born-gone node of the same process, and a caller
  * counting ends (the exporter) counted it twice. */
 TEST(events_fork_of_a_process_sampling_saw_end_is_not_a_second_node)
 {
-	struct vmon_fault_plan during = { .armed = 1, .countdown = 1, .hook = post_late };
 	vmon_t v;
 	pid_t kid = counting_start(&v, t_sleeper);
 	unsigned long long start = t_stat_ull(kid, 0, 22);
@@ -392,27 +423,7 @@ TEST(events_fork_of_a_process_sampling_saw_end_is_not_a_second_node)
 	ASSERT(vmon_sample(&v));
 	ASSERT_EQ(counted_ctors, 1);
 	t_kill(kid);	/* and reaped: the next listing has it no more */
-	late_vmon = &v;
-	late_posted = 0;
-	memset(&late_fork, 0, sizeof(late_fork));
-	late_fork.type = VMON__EV_FORK;
-	late_fork.pid = late_fork.tgid = kid;
-	late_fork.ppid = getpid();
-	late_fork.when_ns = start * (1000000000ull / (unsigned long long)v.ticks_per_sec);
-	memset(&late_exit, 0, sizeof(late_exit));
-	late_exit.type = VMON__EV_EXIT;
-	late_exit.pid = late_exit.tgid = kid;
-	late_exit.exit.known = VMON_EXIT_STATUS;
-	late_exit.exit.status = SIGKILL;
-	late_exit.exit.source = VMON_EVENTS_NETLINK;
-	vmon_test_fault_set(VMON__FAULT_READ, &during);
-	ASSERT(vmon_sample(&v));
-	vmon_test_fault_clear();
-	ASSERT(late_posted > 0);
-	ASSERT(vmon_sample(&v));
-	ASSERT(vmon_sample(&v));
-	ASSERT_MSG(counted_ctors == 1, "the process was made a node %d times", counted_ctors);
-	ASSERT_EQ(counted_dtors, 1);
+	fork_and_exit_told_late(&v, kid, start, SIGKILL);
 	vmon_destroy(&v);
 }
 
@@ -436,7 +447,6 @@ static void dtor_keeps_cmdline(vmon_t *v, vmon_proc_t *p)
  * it ran with are its parent's (a storm's child had none in exits' list). */
 TEST(events_late_fork_of_a_process_sampling_saw_end_gives_it_its_arguments)
 {
-	struct vmon_fault_plan during = { .armed = 1, .countdown = 1, .hook = post_late };
 	const vmon_proc_stat_t *self_st;
 	vmon_proc_t *self;
 	siginfo_t si;
@@ -452,27 +462,7 @@ TEST(events_late_fork_of_a_process_sampling_saw_end_gives_it_its_arguments)
 	self = vmon__proc_find_or_gone(&v, getpid());
 	ASSERT(self && (self_st = self->stores[VMON_STORE_PROC_STAT]) && self_st->cmdline.len);
 	ASSERT_EQ(t_wait(kid), 7 << 8);
-	late_vmon = &v;
-	late_posted = 0;
-	memset(&late_fork, 0, sizeof(late_fork));
-	late_fork.type = VMON__EV_FORK;
-	late_fork.pid = late_fork.tgid = kid;
-	late_fork.ppid = getpid();
-	late_fork.when_ns = (start + 5) * (1000000000ull / (unsigned long long)v.ticks_per_sec);
-	memset(&late_exit, 0, sizeof(late_exit));
-	late_exit.type = VMON__EV_EXIT;
-	late_exit.pid = late_exit.tgid = kid;
-	late_exit.exit.known = VMON_EXIT_STATUS;
-	late_exit.exit.status = 7 << 8;
-	late_exit.exit.source = VMON_EVENTS_NETLINK;
-	vmon_test_fault_set(VMON__FAULT_READ, &during);
-	ASSERT(vmon_sample(&v));
-	vmon_test_fault_clear();
-	ASSERT(late_posted > 0);
-	ASSERT(vmon_sample(&v));
-	ASSERT(vmon_sample(&v));
-	ASSERT_MSG(counted_ctors == 1, "the process was made a node %d times", counted_ctors);
-	ASSERT_EQ(counted_dtors, 1);
+	fork_and_exit_told_late(&v, kid, start + 5, 7 << 8);
 	ASSERT_MSG(gone_cmdline_len == self_st->cmdline.len &&
 		   !memcmp(gone_cmdline, self_st->cmdline.array, gone_cmdline_len),
 		   "the child's arguments (%zu bytes) are not its parent's (%zu)",
