@@ -388,10 +388,10 @@ int vmon_set_fd_budget(vmon_t *, int max);
  * node's first sample and again whenever stat shows an exec (comm, start
  * of code or stack changed); cmdline alone every `every` samples for
  * processes that rewrite their own title; wchan every `every` samples (at
- * 32, PROC_ALL costs about a tenth more than reading stat, statm and io
- * alone: bench/README.md).  0 never refreshes
- * (cmdline and exe then follow execs only, wchan is read once).  Returns
- * 1, or 0 with EINVAL. */
+ * 32, PROC_ALL costs 10 to 20% more than reading stat, statm and io
+ * alone at a thousand processes, less at more: bench/README.md).  0 never
+ * refreshes (cmdline and exe then follow execs only, wchan is read once).
+ * Returns 1, or 0 with EINVAL. */
 typedef enum vmon_refresh {
 	VMON_REFRESH_CMDLINE,	/* cmdline, argc, argv and exe */
 	VMON_REFRESH_WCHAN,	/* wchan */
