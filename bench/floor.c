@@ -27,7 +27,14 @@
  * directory fails to read (its process exited and the pid was reused) is
  * reopened.
  *
- * usage: floor [-f] [-w WARMUP] [-s SAMPLES]
+ * With -r N (the floor-cheap harness) it reads what libvmon's cheap
+ * refresh reads: stat, statm and io at every sample, and cmdline and wchan
+ * of each process every N samples, spread over the interval by pid as
+ * libvmon spreads them, through held descriptors (the least work; libvmon
+ * holds cmdline and opens wchan for each read).  That is the cheap mode's
+ * floor: the same files at the same rate.
+ *
+ * usage: floor [-f | -r N] [-w WARMUP] [-s SAMPLES]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +64,7 @@ struct ent {
 };
 
 static int full;		/* -f */
+static int every;		/* -r N: cmdline and wchan every N samples */
 static int nfiles = F_BASE_NR;	/* files read per process */
 static int nslots = F_BASE_NR;	/* descriptors held per process */
 static size_t stride;		/* bytes per entry */
@@ -226,9 +234,12 @@ static void visit(int pid, void *arg)
 	}
 	e->gen = gen;
 	flags = read_one(e, F_STAT);
-	for (int k = F_STAT + 1; k < nfiles; k++)
+	for (int k = F_STAT + 1; k < nfiles; k++) {
+		if (k >= F_CMDLINE && every && (unsigned)(gen + pid) % (unsigned)every)
+			break;	/* not this process's refresh */
 		if (k != F_CMDLINE || !(flags & PROC_PF_KTHREAD))
 			read_one(e, k);
+	}
 	if (!full)
 		return;
 	if (flags & PROC_PF_KTHREAD) {
@@ -260,12 +271,24 @@ static long sample(void)
 
 static int opt(int c, const char *arg)
 {
-	(void)arg;
-	if (c != 'f')
+	char *end;
+	long n;
+
+	if (full || every)
+		return 0;	/* one of -f and -r, once */
+	if (c == 'f') {
+		full = 1;
+		nfiles = F_NR;
+		nslots = F_NR + 1;
+		return 1;
+	}
+	if (c != 'r')
 		return 0;
-	full = 1;
-	nfiles = F_NR;
-	nslots = F_NR + 1;
+	n = strtol(arg, &end, 10);
+	if (*end || end == arg || n < 2 || n > 1000000)
+		return 0;
+	every = (int)n;
+	nfiles = nslots = F_NR;
 	return 1;
 }
 
@@ -276,10 +299,10 @@ int main(int argc, char **argv)
 	long procs = 0, held = 0;
 	char extra[128];
 
-	bench_parse(argc, argv, &o, "f", opt, "[-f] [-w WARMUP] [-s SAMPLES]");
+	bench_parse(argc, argv, &o, "fr:", opt, "[-f | -r N] [-w WARMUP] [-s SAMPLES]");
 	stride = sizeof(struct ent) + (size_t)nslots * sizeof(int);
 	hold_max = bench_raise_nofile() - RESERVE;
-	bench_begin(&b, full ? "floor-full" : "floor");
+	bench_begin(&b, full ? "floor-full" : every ? "floor-cheap" : "floor");
 	cap = 1024;
 	tab = calloc(cap, stride);
 	dirfd_proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -2,7 +2,8 @@
 #
 # mk/bench.mk - the benchmark suite of bench/ (docs/design/performance.md):
 # the workload spawner, the floor (with -f the full floor, which reads what
-# libvmon's default mode reads) and naive programs, the libproc2, ps/top and
+# libvmon's default mode reads, with -r N what its cheap refresh reads) and
+# naive programs, the libproc2, ps/top and
 # libvmon harnesses (psutil's is bench/psutil_bench.py).
 #
 #   make bench N=1000 [ROUNDS=5]   the ratio table at N idle processes
@@ -15,8 +16,8 @@
 #                                  on a `make -j2` (bench/events.sh)
 #   make bench-build               the programs only, in $(B)/bench
 #
-# `make check` runs check-bench: the default harnesses (both floors and
-# both libvmon modes among them) at 200 processes, one round of a few
+# `make check` runs check-bench: the default harnesses (the three floors
+# and both libvmon modes among them) at 200 processes, one round of a few
 # samples, to prove that they build and run (it asserts no timing), and the
 # memory harness for 6 s with a small peak, and the events benchmark for
 # one round of 50 program runs, without its build table.  It needs libproc2-dev and
