@@ -326,9 +326,7 @@ bool vmon__bpf_named_by_proc(const struct vmon_bpf_task *r)
 
 unsigned long long vmon__bpf_start(const vmon_t *vmon, const struct vmon_bpf_task *r)
 {
-	unsigned long long tps = vmon->ticks_per_sec > 0 ? (unsigned long long)vmon->ticks_per_sec : 100;
-
-	return r->start_boottime / (1000000000ull / tps);
+	return vmon__ticks_of_ns(vmon, r->start_boottime);
 }
 
 /* The snapshot serves PROC_ALL's listing between listings of the proc

@@ -45,14 +45,6 @@ static char task_state(const struct vmon_bpf_task *r)
 	return i < sizeof(letters) - 1 ? letters[i] : '?';
 }
 
-/* nsec_to_clock_t() */
-static unsigned long long ticks(const vmon_t *vmon, unsigned long long ns)
-{
-	unsigned long long tps = vmon->ticks_per_sec > 0 ? (unsigned long long)vmon->ticks_per_sec : 100;
-
-	return ns / (1000000000ull / tps);
-}
-
 /*
  * cputime_adjust(): the thread group's tick-sampled utime and stime scaled
  * to its precise runtime, neither ever going back from what was shown
@@ -140,10 +132,10 @@ int vmon__bpf_fill_stat(const vmon_t *vmon, vmon_proc_stat_t *st,
 	SET_ULL(CMINFLT, r->cmin_flt);
 	SET_ULL(MAJFLT, r->maj_flt);
 	SET_ULL(CMAJFLT, r->cmaj_flt);
-	SET_ULL(UTIME, ticks(vmon, ut));
-	SET_ULL(STIME, ticks(vmon, stm));
-	SET_LL(CUTIME, (long long)ticks(vmon, r->cutime));
-	SET_LL(CSTIME, (long long)ticks(vmon, r->cstime));
+	SET_ULL(UTIME, vmon__ticks_of_ns(vmon, ut));
+	SET_ULL(STIME, vmon__ticks_of_ns(vmon, stm));
+	SET_LL(CUTIME, (long long)vmon__ticks_of_ns(vmon, r->cutime));
+	SET_LL(CSTIME, (long long)vmon__ticks_of_ns(vmon, r->cstime));
 	SET_LL(PRIORITY, (long long)r->prio - MAX_RT_PRIO);
 	SET_LL(NICE, (long long)r->static_prio - NICE_0_PRIO);
 	SET_LL(NUM_THREADS, nr_threads);
@@ -158,9 +150,9 @@ int vmon__bpf_fill_stat(const vmon_t *vmon, vmon_proc_stat_t *st,
 	/* "sleeping in the kernel", shown for a single-threaded process */
 	SET_ULL(WCHAN_ADDR, nr_threads < 2 && r->state != 0);
 	SET_LL(PROCESSOR, r->cpu);
-	SET_ULL(DELAY_BLKIO, ticks(vmon, r->blkio_delay));
-	SET_ULL(GUEST_TIME, ticks(vmon, r->gtime));
-	SET_LL(CGUEST_TIME, (long long)ticks(vmon, r->cgtime));
+	SET_ULL(DELAY_BLKIO, vmon__ticks_of_ns(vmon, r->blkio_delay));
+	SET_ULL(GUEST_TIME, vmon__ticks_of_ns(vmon, r->gtime));
+	SET_LL(CGUEST_TIME, (long long)vmon__ticks_of_ns(vmon, r->cgtime));
 	return 0;
 }
 

@@ -80,11 +80,6 @@ static bool same_start(const vmon_t *vmon, unsigned long long a, bool a_late,
 	return a_lo <= b + 1 && b_lo <= a + 1;
 }
 
-static unsigned long long ticks_of(const vmon_t *vmon, unsigned long long ns)
-{
-	return ns / (1000000000ull / (unsigned long long)vmon->ticks_per_sec);
-}
-
 /* The parent a node's process had when sampled (PROC_ALL's nodes are
  * top-level: their stat's), or 0 unknown. */
 static int ppid_of(const vmon_proc_t *p)
@@ -107,9 +102,9 @@ static vmon_proc_t *forked_and_gone(vmon_t *vmon, const struct vmon__event *ev)
 	struct vmon__node *node = p ? vmon__node(p) : NULL;
 
 	if (!node || !ev->when_ns || !node->start || node->fork_start || node->born_gone ||
-	    !same_start(vmon, node->start, false, ticks_of(vmon, ev->when_ns), true))
+	    !same_start(vmon, node->start, false, vmon__ticks_of_ns(vmon, ev->when_ns), true))
 		return NULL;
-	node->fork_start = ticks_of(vmon, ev->when_ns);
+	node->fork_start = vmon__ticks_of_ns(vmon, ev->when_ns);
 	return p;
 }
 
@@ -159,7 +154,7 @@ static void apply_fork(vmon_t *vmon, const struct vmon__event *ev, bool after_wa
 	 * a node no sample can read, never one to tell processes apart by
 	 * (a live node's first read sets its own) */
 	if (ev->when_ns)
-		node->fork_start = ticks_of(vmon, ev->when_ns);
+		node->fork_start = vmon__ticks_of_ns(vmon, ev->when_ns);
 	if (node->born_gone && !node->start)
 		node->start = node->fork_start;
 	if (node->born_gone)

@@ -264,6 +264,15 @@ static inline struct vmon__node *vmon__node(vmon_proc_t *proc)
 	return (struct vmon__node *)proc;
 }
 
+/* Nanoseconds in clock ticks, as the kernel's nsec_to_clock_t() gives
+ * /proc's times and start times. */
+static inline unsigned long long vmon__ticks_of_ns(const vmon_t *vmon, unsigned long long ns)
+{
+	unsigned long long tps = vmon->ticks_per_sec > 0 ? (unsigned long long)vmon->ticks_per_sec : 100;
+
+	return ns / (1000000000ull / tps);
+}
+
 /* Private state of an instance. */
 struct vmon_internal {
 	int proc_fd;			/* dirfd(vmon->proc_dir) */

@@ -443,8 +443,7 @@ static bool kernel_final(struct nl_state *s, struct vmon__event *ev,
 	final_figures(&ev->exit, &f);
 	ev->per_task = true;
 	if (f.start_ns && ev->pid == ev->tgid) {
-		ev->exit.start = f.start_ns / (1000000000ull /
-					       (unsigned long long)s->vmon->ticks_per_sec);
+		ev->exit.start = vmon__ticks_of_ns(s->vmon, f.start_ns);
 		ev->exit.known |= VMON_EXIT_START;
 		ev->start_late = false;
 	}
